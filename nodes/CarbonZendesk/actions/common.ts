@@ -1,0 +1,185 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import type { CarbonClient } from '../transport';
+import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT, runPool } from '../transport/pool';
+
+export const customerIdField: INodeProperties = {
+	displayName: 'Customer ID',
+	name: 'customerId',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {{ $json.customerId }}',
+	description: 'The end user in Carbon this call acts for (sent as the customer-ID header). Leave empty to use the credential\'s Default Customer ID.',
+};
+
+export const maxConcurrencyOption: INodeProperties = {
+	displayName: 'Max Concurrency',
+	name: 'maxConcurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY_LIMIT },
+	default: DEFAULT_MAX_CONCURRENCY,
+	description: 'How many requests to Carbon this node keeps in flight at once when it processes many items',
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeoutSeconds',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 600 },
+	default: 60,
+	description: 'How long to wait for Carbon to answer one request before giving up',
+};
+
+/** Maps a request body key to the node field a user sees, so errors name what to fix. */
+export type FieldNames = Record<string, string>;
+
+/** Validates a request body built from node parameters; a failure names the node field and the fix. */
+export function checkBody<S extends z.ZodTypeAny>(
+	node: INode,
+	schema: S,
+	body: unknown,
+	fieldNames: FieldNames,
+	itemIndex: number,
+): z.infer<S> {
+	const result = schema.safeParse(body);
+	if (result.success) return result.data;
+	const lines = result.error.issues.map((issue) => {
+		const key = issue.path.map(String).join('.');
+		const field = fieldNames[key] ?? fieldNames[String(issue.path[0])] ?? key;
+		return `${field}${key && fieldNames[key] !== key ? ` (${key})` : ''}: ${issue.message}`;
+	});
+	throw new NodeOperationError(node, `Invalid parameter — ${lines[0]}`, {
+		itemIndex,
+		description: lines.length > 1 ? lines.join('\n') : 'Fix the field named above and run again.',
+	});
+}
+
+/** Parses a JSON-object parameter (n8n gives either a string or an already parsed object). */
+export function jsonObjectParam(node: INode, value: unknown, field: string, itemIndex: number): IDataObject | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	let parsed = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			throw new NodeOperationError(node, `${field} is not valid JSON`, {
+				itemIndex,
+				description: `Enter a JSON object such as {"team": "support"}.`,
+			});
+		}
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw new NodeOperationError(node, `${field} must be a JSON object`, {
+			itemIndex,
+			description: `Enter a JSON object such as {"team": "support"}, not an array or a plain value.`,
+		});
+	}
+	return parsed as IDataObject;
+}
+
+/** Drops undefined values and empty strings so optional fields the user left blank are not sent. */
+export function compact<T extends IDataObject>(value: T): T {
+	const out: IDataObject = {};
+	for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== '') out[k] = v;
+	return out as T;
+}
+
+export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
+	const e = error as { message?: string; description?: string | null; httpCode?: string | null };
+	const json: IDataObject = { error: e.message ?? String(error) };
+	if (e.description) json.description = e.description;
+	if (e.httpCode) json.httpCode = e.httpCode;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+function readConcurrency(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const value = Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+	if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY_LIMIT) {
+		throw new NodeOperationError(ctx.getNode(), `Max Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}`, {
+			itemIndex: 0,
+		});
+	}
+	return value;
+}
+
+export function readTimeoutMs(ctx: IExecuteFunctions, itemIndex: number): number {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const seconds = Number(options.timeoutSeconds ?? 60);
+	if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
+		throw new NodeOperationError(ctx.getNode(), 'Timeout (Seconds) must be a number from 1 to 600', { itemIndex });
+	}
+	return Math.round(seconds * 1000);
+}
+
+/**
+ * Runs one Carbon call per input item through the transport's pool. Outputs keep input order and are paired
+ * to their input. With Continue On Fail a failure becomes an error item; otherwise the first failure stops
+ * new work and the error says which items had already been applied.
+ */
+export async function executePerItem(
+	ctx: IExecuteFunctions,
+	client: CarbonClient,
+	run: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[]> {
+	const count = ctx.getInputData().length;
+	const continueOnFail = ctx.continueOnFail();
+	const concurrency = readConcurrency(ctx);
+	const results = await runPool(count, concurrency, run, { stopOnError: !continueOnFail });
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < count; i++) {
+		const result = results[i];
+		if (result.ok) {
+			const values = Array.isArray(result.value) ? result.value : [result.value];
+			for (const json of values) out.push({ json, pairedItem: { item: i } });
+		} else if ('error' in result) {
+			if (!continueOnFail) throw withProgress(ctx, result.error, i, results, client);
+			out.push(errorItem(result.error, i));
+		}
+	}
+	return out;
+}
+
+function withProgress(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	failedIndex: number,
+	results: Array<{ ok: boolean }>,
+	client: CarbonClient,
+): unknown {
+	const done = results.flatMap((r, i) => (r.ok ? [i] : []));
+	if (results.length <= 1) return error;
+	const note = done.length
+		? `Items already done before the node stopped: ${summariseIndexes(done)} (of ${results.length}). Items not listed were not sent or failed.`
+		: `No item had been applied when the node stopped (item ${failedIndex} failed).`;
+	if (error instanceof NodeOperationError || (error as { description?: unknown }).description !== undefined) {
+		const e = error as { description?: string | null };
+		e.description = client.redact([e.description, note].filter(Boolean).join('\n'));
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: failedIndex, description: note });
+}
+
+export function summariseIndexes(indexes: number[]): string {
+	const parts: string[] = [];
+	for (let k = 0; k < indexes.length; k++) {
+		const start = indexes[k];
+		let end = start;
+		while (k + 1 < indexes.length && indexes[k + 1] === end + 1) end = indexes[++k];
+		parts.push(start === end ? `${start}` : `${start}-${end}`);
+	}
+	return parts.join(', ');
+}
+
+/** An input error that names the node field, what is wrong and how to fix it. */
+export function fieldError(node: INode, field: string, problem: string, itemIndex: number, fix?: string) {
+	return new NodeOperationError(node, `${field} ${problem}`, { itemIndex, description: fix });
+}

@@ -1,0 +1,299 @@
+/**
+ * The only module that speaks HTTP to Carbon.
+ * - URL from the credential's Base URL; auth via n8n's httpRequestWithAuthentication (Bearer key only).
+ * - customer-id added here on customer-scoped calls, never on organisation-level ones.
+ * - Retries by a written policy (see RETRY_POLICY), honouring Retry-After; backoff uses n8n-workflow's sleep,
+ *   which stops when the execution is cancelled.
+ * - Responses are checked against the zod schema the caller passes.
+ */
+import type {
+	FunctionsBase,
+	IAllExecuteFunctions,
+	IDataObject,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	INode,
+	IN8nHttpFullResponse,
+	RequestHelperFunctions,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import {
+	carbonHttpError,
+	carbonNetworkError,
+	classifyNetworkError,
+	inputError,
+	invalidResponseError,
+} from './errors';
+
+export const CREDENTIAL_TYPE = 'carbonApi';
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * - `read`: repeating it changes nothing (lists, whoami) or converges to the same state (oauth_url, update_users):
+ *   retried on 429, refused connections, resets, timeouts and 5xx.
+ * - `startsWork`: it starts a sync at Carbon. Retried only when Carbon cannot have processed it
+ *   (429, refused connection); a 5xx, reset or timeout fails at once so a sync is never started twice.
+ */
+export type RetryClass = 'read' | 'startsWork';
+
+export const RETRY_POLICY = {
+	maxAttempts: 4,
+	baseDelayMs: 500,
+	maxDelayMs: 8_000,
+	/** A Retry-After longer than this is not waited for: the error says when to try again. */
+	maxRetryAfterMs: 60_000,
+} as const;
+
+const ALWAYS_RETRYABLE_STATUS = new Set([429]);
+const READ_RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+export type CarbonScope = 'customer' | 'organization';
+
+export interface CarbonCall<S extends z.ZodTypeAny> {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	scope: CarbonScope;
+	/** Per-item override of the credential's default customer ID (customer-scoped calls only). */
+	customerId?: string;
+	retry: RetryClass;
+	response: S;
+	itemIndex?: number;
+	timeoutMs?: number;
+}
+
+export interface CarbonCredentials {
+	apiKey: string;
+	baseUrl: string;
+	customerId: string;
+}
+
+/** What the transport needs from any n8n context (execute, load options, hooks, webhooks). */
+export type CarbonContext = Pick<FunctionsBase, 'getNode' | 'getCredentials'> & {
+	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication'>;
+	getExecutionCancelSignal?: () => AbortSignal | undefined;
+};
+
+/** Reads and checks the credential once; errors name the credential field to fix. */
+export async function readCredentials(ctx: CarbonContext): Promise<CarbonCredentials> {
+	const node = ctx.getNode();
+	let raw: IDataObject;
+	try {
+		raw = (await ctx.getCredentials(CREDENTIAL_TYPE)) as IDataObject;
+	} catch {
+		throw inputError(
+			node,
+			'No Carbon API credential is set on this node',
+			undefined,
+			'Select or create a Carbon API credential in the node\'s "Credential to connect with" field.',
+		);
+	}
+	const apiKey = typeof raw.apiKey === 'string' ? raw.apiKey.trim() : '';
+	if (!apiKey) {
+		throw inputError(node, 'The API Key of the Carbon API credential is empty', undefined, 'Paste your Carbon API key into the credential\'s API Key field.');
+	}
+	if (/\s/.test(apiKey)) {
+		throw inputError(node, 'The API Key of the Carbon API credential contains spaces', undefined, 'Paste only the key itself, without "Bearer" or spaces.');
+	}
+	const baseUrl = normaliseBaseUrl(node, raw.baseUrl);
+	const customerId = typeof raw.customerId === 'string' ? raw.customerId.trim() : String(raw.customerId ?? '').trim();
+	return { apiKey, baseUrl, customerId };
+}
+
+export function normaliseBaseUrl(node: INode, value: unknown): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	const fix = 'Set the Base URL in the Carbon API credential to https://api.carbon.ai (or your custom CNAME), including http:// or https://.';
+	if (!text) throw inputError(node, 'The Base URL of the Carbon API credential is empty', undefined, fix);
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw inputError(node, `The Base URL of the Carbon API credential is not a URL: "${text.slice(0, 100)}"`, undefined, fix);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw inputError(node, `The Base URL of the Carbon API credential must start with http:// or https:// (got "${url.protocol}")`, undefined, fix);
+	}
+	if (url.search || url.hash) {
+		throw inputError(node, 'The Base URL of the Carbon API credential must not contain a query or fragment', undefined, fix);
+	}
+	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+export function makeRedactor(secrets: string[]): (text: string) => string {
+	const variants = new Set<string>();
+	for (const secret of secrets) {
+		if (!secret || secret.length < 4) continue;
+		variants.add(secret);
+		variants.add(encodeURIComponent(secret));
+		variants.add(Buffer.from(secret).toString('base64'));
+		variants.add(Buffer.from(`Bearer ${secret}`).toString('base64'));
+	}
+	const list = [...variants].sort((a, b) => b.length - a.length);
+	return (text: string) => {
+		let out = text;
+		for (const v of list) out = out.split(v).join('[redacted]');
+		return out;
+	};
+}
+
+function parseRetryAfter(value: unknown): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+	const seconds = Number(text);
+	if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+	const date = Date.parse(String(text));
+	if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+	return undefined;
+}
+
+function backoffMs(attempt: number): number {
+	const exp = Math.min(RETRY_POLICY.maxDelayMs, RETRY_POLICY.baseDelayMs * 2 ** (attempt - 1));
+	// Full jitter spreads the retries of many parallel items.
+	return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+export class CarbonClient {
+	readonly redact: (text: string) => string;
+
+	private constructor(
+		private readonly ctx: CarbonContext,
+		readonly credentials: CarbonCredentials,
+	) {
+		this.redact = makeRedactor([credentials.apiKey]);
+	}
+
+	static async connect(ctx: CarbonContext): Promise<CarbonClient> {
+		return new CarbonClient(ctx, await readCredentials(ctx));
+	}
+
+	/** The customer a customer-scoped call acts for: the node's field, else the credential's default. */
+	resolveCustomerId(override: unknown, itemIndex?: number): string {
+		const text = override === undefined || override === null ? '' : String(override).trim();
+		const id = text || this.credentials.customerId;
+		if (!id) {
+			throw inputError(
+				this.ctx.getNode(),
+				'Customer ID is missing',
+				itemIndex,
+				'Set the Customer ID field on the node (for example from an expression) or a Default Customer ID in the Carbon API credential.',
+			);
+		}
+		if (id.length > 512 || /[\r\n]/.test(id)) {
+			throw inputError(this.ctx.getNode(), 'Customer ID must be a single line of at most 512 characters', itemIndex);
+		}
+		return id;
+	}
+
+	async request<S extends z.ZodTypeAny>(call: CarbonCall<S>): Promise<z.infer<S>> {
+		const node = this.ctx.getNode();
+		const headers: IDataObject = { accept: 'application/json' };
+		if (call.scope === 'customer') headers['customer-id'] = this.resolveCustomerId(call.customerId, call.itemIndex);
+		const timeoutMs = call.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		const options: IHttpRequestOptions = {
+			method: call.method,
+			url: `${this.credentials.baseUrl}${call.path}`,
+			headers,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+		};
+		if (call.body !== undefined) options.body = call.body;
+		const signal = this.ctx.getExecutionCancelSignal?.();
+
+		for (let attempt = 1; ; attempt++) {
+			const last = attempt >= RETRY_POLICY.maxAttempts;
+			let response: IN8nHttpFullResponse;
+			try {
+				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+					this.ctx as unknown as IAllExecuteFunctions,
+					CREDENTIAL_TYPE,
+					{ ...options, headers: { ...headers } },
+				)) as IN8nHttpFullResponse;
+			} catch (error) {
+				const failure = classifyNetworkError(error);
+				const notProcessed = failure.kind === 'refused' || failure.code === 'EAI_AGAIN';
+				const retryable =
+					failure.kind !== 'aborted' &&
+					(notProcessed || (call.retry === 'read' && (failure.kind === 'reset' || failure.kind === 'timeout')));
+				if (retryable && !last && !signal?.aborted) {
+					await this.pause(backoffMs(attempt), signal);
+					continue;
+				}
+				throw carbonNetworkError(node, failure, {
+					baseUrl: this.credentials.baseUrl,
+					method: call.method,
+					path: call.path,
+					attempts: attempt,
+					timeoutMs,
+					itemIndex: call.itemIndex,
+				});
+			}
+
+			const status = response.statusCode;
+			if (status >= 200 && status < 300) return this.parse(call, response.body);
+
+			const retryable =
+				ALWAYS_RETRYABLE_STATUS.has(status) || (call.retry === 'read' && READ_RETRYABLE_STATUS.has(status));
+			const retryAfter = parseRetryAfter(response.headers?.['retry-after']);
+			if (retryable && !last && (retryAfter === undefined || retryAfter <= RETRY_POLICY.maxRetryAfterMs)) {
+				await this.pause(retryAfter ?? backoffMs(attempt), signal);
+				continue;
+			}
+			throw carbonHttpError(node, status, parseMaybeJson(response.body), {
+				method: call.method,
+				path: call.path,
+				attempts: attempt,
+				itemIndex: call.itemIndex,
+				redact: this.redact,
+			});
+		}
+	}
+
+	private async pause(ms: number, signal: AbortSignal | undefined) {
+		try {
+			await sleep(ms, signal);
+		} catch {
+			throw carbonNetworkError(this.ctx.getNode(), { kind: 'aborted', code: 'ABORT_ERR' }, {
+				baseUrl: this.credentials.baseUrl,
+				method: '',
+				path: '',
+				attempts: 1,
+				timeoutMs: 0,
+			});
+		}
+	}
+
+	private parse<S extends z.ZodTypeAny>(call: CarbonCall<S>, body: unknown): z.infer<S> {
+		const value = parseMaybeJson(body);
+		const fail = (problem: string) =>
+			invalidResponseError(this.ctx.getNode(), {
+				method: call.method,
+				path: call.path,
+				problem: this.redact(problem),
+				itemIndex: call.itemIndex,
+			});
+		if (typeof value === 'string') throw fail('the body is not JSON');
+		const result = call.response.safeParse(value);
+		if (!result.success) {
+			const issue = (result.error as z.ZodError).issues[0];
+			const where = issue.path.length ? issue.path.join('.') : 'body';
+			throw fail(`${where}: ${issue.message}`);
+		}
+		return result.data;
+	}
+}
+
+function parseMaybeJson(body: unknown): unknown {
+	if (typeof body !== 'string') {
+		if (body instanceof Buffer) return parseMaybeJson(body.toString('utf8'));
+		return body;
+	}
+	try {
+		return JSON.parse(body);
+	} catch {
+		return body;
+	}
+}
