@@ -2,7 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as dataSource from './actions/dataSource/DataSource.resource';
+import * as file from './actions/file/File.resource';
+import * as item from './actions/item/Item.resource';
 import { router } from './actions/router';
+import * as user from './actions/user/User.resource';
+import { searchDataSources } from './methods/listSearch';
 
 export class CarbonZendesk implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,12 +29,22 @@ export class CarbonZendesk implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Data Source', value: 'dataSource' }],
+				options: [
+					{ name: 'Data Source', value: 'dataSource', description: 'A Zendesk help center connected to Carbon' },
+					{ name: 'File', value: 'file', description: 'Items imported into Carbon as files' },
+					{ name: 'Item', value: 'item', description: "Carbon's list of a help center's articles, tickets and more" },
+					{ name: 'User', value: 'user', description: 'End users (customers) of your Carbon organisation' },
+				],
 				default: 'dataSource',
 			},
 			...dataSource.description,
+			...item.description,
+			...file.description,
+			...user.description,
 		],
 	};
+
+	methods = { listSearch: { searchDataSources } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return router.call(this);

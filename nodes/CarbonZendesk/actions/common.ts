@@ -5,7 +5,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import type { CarbonClient } from '../transport';
@@ -100,7 +100,7 @@ export function errorItem(error: unknown, itemIndex: number): INodeExecutionData
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-function readConcurrency(ctx: IExecuteFunctions): number {
+export function readConcurrency(ctx: IExecuteFunctions): number {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const value = Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
 	if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY_LIMIT) {
@@ -182,4 +182,60 @@ export function summariseIndexes(indexes: number[]): string {
 /** An input error that names the node field, what is wrong and how to fix it. */
 export function fieldError(node: INode, field: string, problem: string, itemIndex: number, fix?: string) {
 	return new NodeOperationError(node, `${field} ${problem}`, { itemIndex, description: fix });
+}
+
+export const dataSourceLocator: INodeProperties = {
+	displayName: 'Data Source',
+	name: 'dataSourceId',
+	type: 'resourceLocator',
+	required: true,
+	default: { mode: 'list', value: '' },
+	description: "The customer's connected Zendesk help center in Carbon",
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchDataSources', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 4821',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A data source ID is a whole number' },
+				},
+			],
+		},
+	],
+};
+
+/** Reads a positive integer ID from a parameter that may be a number, a numeric string or a resource locator. */
+export function readPositiveId(node: INode, value: unknown, field: string, itemIndex: number): number {
+	const raw = typeof value === 'object' && value !== null && 'value' in value ? (value as { value: unknown }).value : value;
+	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+	if (!/^[0-9]+$/.test(text) || Number(text) <= 0 || !Number.isSafeInteger(Number(text))) {
+		const shown = raw === undefined || raw === '' ? 'empty' : `"${String(typeof raw === 'object' ? JSON.stringify(raw) : raw).slice(0, 60)}"`;
+		throw fieldError(node, field, `must be a positive whole number (got ${shown})`, itemIndex, `Pick a ${field} from the list or enter its numeric ID.`);
+	}
+	return Number(text);
+}
+
+export function readDataSourceId(ctx: IExecuteFunctions, itemIndex: number): number {
+	return readPositiveId(ctx.getNode(), ctx.getNodeParameter('dataSourceId', itemIndex, undefined, { extractValue: true }), 'Data Source', itemIndex);
+}
+
+/** Splits a list parameter given as an array, or as text separated by commas, semicolons or new lines. */
+export function readStringList(value: unknown): string[] {
+	const parts: unknown[] = Array.isArray(value) ? value.flat(2) : typeof value === 'string' ? value.split(/[\n,;]+/) : value === undefined || value === null ? [] : [value];
+	return parts.map((p) => (typeof p === 'string' ? p.trim() : typeof p === 'number' ? String(p) : JSON.stringify(p))).filter((p) => p !== '' && p !== undefined);
+}
+
+/** Keeps n8n's own errors as they are (message, description, HTTP code); wraps anything else. */
+export function asNodeError(node: INode, error: unknown): NodeOperationError | NodeApiError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error);
 }

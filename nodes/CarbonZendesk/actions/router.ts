@@ -2,13 +2,19 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CarbonClient } from '../transport';
-import * as dataSource from './dataSource/DataSource.resource';
 import { errorItem } from './common';
+import * as dataSource from './dataSource/DataSource.resource';
+import * as file from './file/File.resource';
+import * as item from './item/Item.resource';
+import * as user from './user/User.resource';
 
 type Operation = { execute: (this: IExecuteFunctions, client: CarbonClient) => Promise<INodeExecutionData[]> };
 
 const resources: Record<string, Record<string, Operation>> = {
 	dataSource: { getOAuthUrl: dataSource.getOAuthUrl },
+	item: { list: item.list, sync: item.sync, cancelSync: item.cancelSync },
+	file: { sync: file.sync, resync: file.resync },
+	user: { update: user.update },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,0 +1,46 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { dataSourceSchema } from '../../schemas/carbon';
+import type { CarbonClient } from '../../transport';
+import {
+	customerIdField,
+	dataSourceLocator,
+	executePerItem,
+	maxConcurrencyOption,
+	readDataSourceId,
+	readTimeoutMs,
+	timeoutOption,
+} from '../common';
+
+const properties: INodeProperties[] = [
+	customerIdField,
+	dataSourceLocator,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxConcurrencyOption, timeoutOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['item'], operation: ['cancelSync'] } }, properties);
+
+/** POST /integrations/items/sync/cancel: stops a running item sync; cancelling twice changes nothing. */
+export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+	return executePerItem(this, client, async (i) => {
+		return (await client.request({
+			method: 'POST',
+			path: '/integrations/items/sync/cancel',
+			body: { data_source_id: readDataSourceId(this, i) },
+			scope: 'customer',
+			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			retry: 'read',
+			response: dataSourceSchema,
+			itemIndex: i,
+			timeoutMs: readTimeoutMs(this, i),
+		})) as IDataObject;
+	});
+}
