@@ -1,0 +1,58 @@
+/** Shared test set-up: one emulator per test file, credentials pointing at it, request-log helpers. */
+import { CarbonEmulator, type EmulatorOptions } from './emulator';
+import type { CarbonCredentialData, RunOptions } from './harness';
+import { runCarbonNode } from './harness';
+
+export interface TestContext {
+	emulator: CarbonEmulator;
+	credentials: CarbonCredentialData;
+	run: (options: Omit<RunOptions, 'credentials'> & { credentials?: Partial<CarbonCredentialData> }) => ReturnType<typeof runCarbonNode>;
+	/** Requests to a Carbon path recorded since the last clear. */
+	requestsTo: (path: string) => CarbonEmulator['requests'];
+}
+
+export function useEmulator(options: EmulatorOptions = {}): TestContext {
+	const ctx = {} as TestContext;
+	beforeAll(async () => {
+		ctx.emulator = await CarbonEmulator.start(options);
+		ctx.credentials = { apiKey: ctx.emulator.apiKey, baseUrl: ctx.emulator.url, customerId: 'customer-default' };
+		ctx.run = (run) => runCarbonNode({ ...run, credentials: { ...ctx.credentials, ...(run.credentials ?? {}) } });
+		ctx.requestsTo = (path) => ctx.emulator.requests.filter((r) => r.path === path);
+	});
+	beforeEach(() => {
+		ctx.emulator.faults.clear();
+		ctx.emulator.clearRequests();
+	});
+	afterEach(() => {
+		// Every request the node sent must conform to Carbon's OpenAPI spec.
+		const violations = ctx.emulator.specViolations();
+		expect(violations.map((v) => `${v.method} ${v.path}: ${v.specErrors.join('; ')}`)).toEqual([]);
+	});
+	afterAll(async () => {
+		await ctx.emulator?.close();
+	});
+	return ctx;
+}
+
+/** Connects a Zendesk help center for a customer through the real node + the emulator's fake OAuth. */
+export async function connectHelpCenter(
+	ctx: TestContext,
+	customerId: string,
+	subdomain: string,
+	extra: Record<string, unknown> = {},
+): Promise<number> {
+	const result = await ctx.run({
+		parameters: {
+			resource: 'dataSource',
+			operation: 'getOAuthUrl',
+			customerId,
+			zendeskSubdomain: subdomain,
+			syncedTypes: ['ARTICLE', 'TICKET'],
+			syncAttachments: true,
+			...extra,
+		},
+	});
+	if (result.status !== 'success') throw new Error(`connect failed: ${result.error?.message}`);
+	const source = await ctx.emulator.completeOAuth(String(result.items[0].json.oauth_url));
+	return source.id;
+}
