@@ -11,9 +11,17 @@ import * as user from './user/User.resource';
 type Operation = { execute: (this: IExecuteFunctions, client: CarbonClient) => Promise<INodeExecutionData[]> };
 
 const resources: Record<string, Record<string, Operation>> = {
-	dataSource: { getOAuthUrl: dataSource.getOAuthUrl },
+	dataSource: {
+		getOAuthUrl: dataSource.getOAuthUrl,
+		list: dataSource.list,
+		get: dataSource.get,
+		addTags: dataSource.addTags,
+		removeTags: dataSource.removeTags,
+		disconnect: dataSource.disconnect,
+		waitForSync: dataSource.waitForSync,
+	},
 	item: { list: item.list, sync: item.sync, cancelSync: item.cancelSync },
-	file: { sync: file.sync, resync: file.resync },
+	file: { sync: file.sync, resync: file.resync, getMany: file.getMany, delete: file.delete, waitForSync: file.waitForSync },
 	user: { update: user.update },
 };
 

@@ -164,6 +164,10 @@ export class CarbonClient {
 		this.redact = makeRedactor([credentials.apiKey]);
 	}
 
+	get node(): INode {
+		return this.ctx.getNode();
+	}
+
 	static async connect(ctx: CarbonContext): Promise<CarbonClient> {
 		return new CarbonClient(ctx, await readCredentials(ctx));
 	}

@@ -15,6 +15,7 @@ import {
 	readTimeoutMs,
 	timeoutOption,
 } from '../common';
+import { readWaitSettings, waitForFiles, waitOptions } from '../waitForSync';
 
 /** POST /resync_file (ResyncFileQueryInput). The spec gives no chunk defaults here, so only pairs are checked. */
 export const requestSchema = z
@@ -83,6 +84,14 @@ const properties: INodeProperties[] = [
 				description: 'Whether Carbon only refreshes the file record without downloading or chunking it',
 			},
 			timeoutOption,
+			{
+				displayName: 'Wait for Sync',
+				name: 'waitForSync',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to wait until Carbon finishes (READY) before passing the result on; SYNC_ERROR and timeouts become errors',
+			},
+			...waitOptions,
 		],
 	},
 ];
@@ -106,17 +115,22 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			fieldNames,
 			i,
 		);
-		return (await client.request({
+		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
+		const file = (await client.request({
 			method: 'POST',
 			path: '/resync_file',
 			body: body as IDataObject,
 			scope: 'customer',
-			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			customerId,
 			// Starts a sync at Carbon: never repeated after Carbon may have processed it.
 			retry: 'startsWork',
 			response: userFileSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),
 		})) as IDataObject;
+		if (!wait) return file;
+		const done = await waitForFiles(this, client, { customerId, fileIds: [body.file_id], itemIndex: i }, wait);
+		return done.files[0] as IDataObject;
 	});
 }

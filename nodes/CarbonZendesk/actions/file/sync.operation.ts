@@ -35,6 +35,7 @@ import {
 	timeoutOption,
 } from '../common';
 import { fileSyncOptions, processingBody, processingOptions } from '../processing.options';
+import { readWaitSettings, waitForFiles, waitOptions, type WaitSettings } from '../waitForSync';
 
 /** POST /integrations/files/sync (SyncFilesRequest). Zendesk uses the string form of `ids`. */
 export const requestSchema = processingOptionsSchema
@@ -104,6 +105,14 @@ const properties: INodeProperties[] = [
 			},
 			maxConcurrencyOption,
 			timeoutOption,
+			{
+				displayName: 'Wait for Sync',
+				name: 'waitForSync',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to wait until Carbon finishes (READY) before passing the result on; SYNC_ERROR and timeouts become errors',
+			},
+			...waitOptions,
 			...processingOptions,
 		],
 	},
@@ -119,6 +128,7 @@ interface Group {
 	seen: Set<string>;
 	inputs: number[];
 	timeoutMs: number;
+	wait?: WaitSettings;
 }
 
 function readIds(value: unknown): Array<string | { id: string; root_id: string }> {
@@ -169,10 +179,11 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			}) as IDataObject;
 			checkBody(node, requestSchema, { ...body, ids, request_id: body.request_id ?? 'check' }, fieldNames, i);
 			const timeoutMs = readTimeoutMs(this, i);
-			const key = JSON.stringify([customerId, body, timeoutMs]);
+			const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
+			const key = JSON.stringify([customerId, body, timeoutMs, wait]);
 			let group = groups.get(key);
 			if (!group) {
-				group = { customerId, body, ids: [], objectIds: [], seen: new Set(), inputs: [], timeoutMs };
+				group = { customerId, body, ids: [], objectIds: [], seen: new Set(), inputs: [], timeoutMs, wait };
 				groups.set(key, group);
 			}
 			group.inputs.push(i);
@@ -190,6 +201,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	}
 
 	const list = [...groups.values()];
+	/** Sync requests Carbon accepted, so a later failure (another group, or waiting) can say what already started. */
+	const accepted: string[] = [];
 	const executionId = this.getExecutionId?.() ?? 'manual';
 	const results = await runPool(
 		list.length,
@@ -216,14 +229,26 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					itemIndex: group.inputs[0],
 					timeoutMs: group.timeoutMs,
 				});
-				out.push({
+				accepted.push(`${requestId} (items ${summariseIndexes(group.inputs)})`);
+				const result: IDataObject = {
 					success: response.success,
 					request_id: requestId,
 					customer_id: group.customerId,
 					data_source_id: request.data_source_id,
 					external_ids: ids as unknown as IDataObject[],
 					synced_count: ids.length,
-				});
+				};
+				if (group.wait) {
+					const done = await waitForFiles(
+						this,
+						client,
+						{ customerId: group.customerId, requestIds: [requestId], expected: ids.length, itemIndex: group.inputs[0] },
+						group.wait,
+					);
+					result.files = done.files as IDataObject[];
+					result.waited_seconds = done.waited_seconds;
+				}
+				out.push(result);
 			}
 			return out;
 		},
@@ -240,10 +265,9 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		}
 		if (!('error' in result)) continue;
 		if (!continueOnFail) {
-			const done = list.flatMap((grp, k) => (results[k].ok ? grp.inputs : []));
 			const error = result.error as NodeOperationError;
-			const note = done.length
-				? `Items whose files were already sent to Carbon: ${summariseIndexes(done.sort((a, b) => a - b))}.`
+			const note = accepted.length
+				? `Sync requests Carbon had already accepted: ${accepted.join('; ')}.`
 				: 'No sync request had been accepted by Carbon when the node stopped.';
 			error.description = client.redact([error.description, note].filter(Boolean).join('\n'));
 			throw asNodeError(node, error);

@@ -12,6 +12,7 @@ import {
 	readTimeoutMs,
 	timeoutOption,
 } from '../common';
+import { readWaitSettings, waitForDataSource, waitOptions } from '../waitForSync';
 
 const properties: INodeProperties[] = [
 	customerIdField,
@@ -22,7 +23,18 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [maxConcurrencyOption, timeoutOption],
+		options: [
+			maxConcurrencyOption,
+			timeoutOption,
+			{
+				displayName: 'Wait for Sync',
+				name: 'waitForSync',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to wait until Carbon finishes (READY) before passing the result on; SYNC_ERROR and timeouts become errors',
+			},
+			...waitOptions,
+		],
 	},
 ];
 
@@ -31,17 +43,23 @@ export const description = updateDisplayOptions({ show: { resource: ['item'], op
 /** POST /integrations/items/sync: refreshes the item list of a data source (it does not import files). */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		return (await client.request({
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const dataSourceId = readDataSourceId(this, i);
+		const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
+		const started = (await client.request({
 			method: 'POST',
 			path: '/integrations/items/sync',
-			body: { data_source_id: readDataSourceId(this, i) },
+			body: { data_source_id: dataSourceId },
 			scope: 'customer',
-			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			customerId,
 			// Starts a sync at Carbon: never repeated after Carbon may have processed it.
 			retry: 'startsWork',
 			response: dataSourceSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),
 		})) as IDataObject;
+		if (!wait) return started;
+		return (await waitForDataSource(this, client, { customerId, dataSourceId, itemIndex: i }, wait)) as IDataObject;
 	});
 }

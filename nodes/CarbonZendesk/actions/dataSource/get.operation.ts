@@ -1,0 +1,37 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { CarbonClient } from '../../transport';
+import {
+	customerIdField,
+	dataSourceLocator,
+	executePerItem,
+	maxConcurrencyOption,
+	readDataSourceId,
+	readTimeoutMs,
+	timeoutOption,
+} from '../common';
+import { fetchDataSource } from '../waitForSync';
+
+const properties: INodeProperties[] = [
+	customerIdField,
+	dataSourceLocator,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxConcurrencyOption, timeoutOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['get'] } }, properties);
+
+/** POST /user_data_sources filtered to one ID; a missing one is an error naming the ID and the customer. */
+export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+	return executePerItem(this, client, async (i) => {
+		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		return (await fetchDataSource(client, customerId, readDataSourceId(this, i), i, readTimeoutMs(this, i))) as IDataObject;
+	});
+}
