@@ -1,5 +1,5 @@
 import { testCredential } from './harness';
-import { useEmulator } from './helpers';
+import { unusedPort, useEmulator } from './helpers';
 
 const ctx = useEmulator();
 
@@ -26,7 +26,7 @@ describe('Carbon API credential test', () => {
 	});
 
 	test('an unreachable Base URL fails', async () => {
-		const result = await testCredential({ ...ctx.credentials, baseUrl: 'http://127.0.0.1:9' });
+		const result = await testCredential({ ...ctx.credentials, baseUrl: `http://127.0.0.1:${await unusedPort()}` });
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/ECONNREFUSED/);
 	});

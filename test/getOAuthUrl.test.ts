@@ -1,4 +1,4 @@
-import { connectHelpCenter, useEmulator } from './helpers';
+import { connectHelpCenter, unusedPort, useEmulator } from './helpers';
 
 const ctx = useEmulator();
 
@@ -80,7 +80,7 @@ describe('Get OAuth URL', () => {
 		const id = await connectHelpCenter(ctx, 'cust-articles', 'articles-only', { syncedTypes: ['ARTICLE'], syncAttachments: false });
 		const [request] = ctx.requestsTo('/integrations/oauth_url');
 		expect(request.body).toMatchObject({ file_sync_config: { auto_synced_source_types: ['ARTICLE'], sync_attachments: false } });
-		const source = ctx.emulator.state.dataSources.find((s: { id: number }) => s.id === id);
+		const source = ctx.emulator.state.dataSource(id);
 		expect(source).toMatchObject({ data_source_type: 'ZENDESK' });
 		expect(JSON.stringify(source)).toContain('articles-only');
 	});
@@ -144,12 +144,14 @@ describe('Get OAuth URL', () => {
 		});
 
 		test('unreachable base URL names the Base URL setting', async () => {
+			const port = await unusedPort();
 			const result = await ctx.run({
 				parameters: { ...base, zendeskSubdomain: 'acme' },
-				credentials: { baseUrl: 'http://127.0.0.1:9' },
+				credentials: { baseUrl: `http://127.0.0.1:${port}` },
 			});
 			expect(result.status).toBe('error');
-			expect(result.error?.message).toMatch(/Could not connect to Carbon at http:\/\/127\.0\.0\.1:9.*Base URL/);
+			expect(result.error?.message).toBe(`Could not connect to Carbon at http://127.0.0.1:${port} (connection refused). Check the Base URL in the Carbon API credential`);
+			expect(result.error?.description).toMatch(/ECONNREFUSED after 4 attempts/);
 		}, 20_000);
 
 		test('wrong API key: Carbon\'s 401 becomes a message about the key, without the key', async () => {

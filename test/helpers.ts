@@ -56,3 +56,16 @@ export async function connectHelpCenter(
 	const source = await ctx.emulator.completeOAuth(String(result.items[0].json.oauth_url));
 	return source.id;
 }
+
+/** A loopback port nothing listens on (bound, then released). */
+export async function unusedPort(): Promise<number> {
+	const net = await import('node:net');
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}

@@ -301,7 +301,8 @@ export async function testCredential(data: CarbonCredentialData): Promise<{ stat
 		status = response.status;
 		await response.arrayBuffer();
 	} catch (error) {
-		return { status: 'Error', message: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message };
+		const cause = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+		return { status: 'Error', message: cause?.code ?? cause?.errors?.[0]?.code ?? (error as Error).message };
 	}
 	if (status >= 200 && status < 300) return { status: 'OK', message: 'Connection tested successfully' };
 	for (const rule of (test.rules ?? []) as Array<{ type: string; properties: { value: number; message: string } }>) {

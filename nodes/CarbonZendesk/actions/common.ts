@@ -52,9 +52,12 @@ export function checkBody<S extends z.ZodTypeAny>(
 	const result = schema.safeParse(body);
 	if (result.success) return result.data;
 	const lines = result.error.issues.map((issue) => {
-		const key = issue.path.map(String).join('.');
-		const field = fieldNames[key] ?? fieldNames[String(issue.path[0])] ?? key;
-		return `${field}${key && fieldNames[key] !== key ? ` (${key})` : ''}: ${issue.message}`;
+		const path = issue.path.map(String);
+		// The longest prefix of the path that has a field name: "file_sync_config.auto_synced_source_types.0" → Content to Sync.
+		let field: string | undefined;
+		for (let n = path.length; n > 0 && !field; n--) field = fieldNames[path.slice(0, n).join('.')];
+		const key = path.join('.');
+		return field ? `${field} (${key || 'body'}): ${issue.message}` : `${key || 'body'}: ${issue.message}`;
 	});
 	throw new NodeOperationError(node, `Invalid parameter — ${lines[0]}`, {
 		itemIndex,

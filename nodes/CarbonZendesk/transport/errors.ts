@@ -119,9 +119,10 @@ export function carbonNetworkError(
 		other: `The request to ${where} failed (${failure.code})`,
 	};
 	const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+	// Not `code`: NodeApiError swaps messages of errors with a known code for its generic ones.
 	return new NodeApiError(
 		node,
-		{ code: failure.code },
+		{ network_error: failure.code },
 		{
 			message: messages[failure.kind],
 			description: `${context.method} ${context.path} failed with ${failure.code}${tries}.`,
