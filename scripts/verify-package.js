@@ -24,6 +24,7 @@ try {
 		...pkg.n8n.nodes,
 		...pkg.n8n.credentials,
 		'dist/nodes/CarbonZendesk/CarbonZendesk.node.json',
+		'dist/nodes/CarbonTrigger/CarbonTrigger.node.json',
 		'dist/nodes/CarbonZendesk/carbon.svg',
 		'dist/nodes/CarbonZendesk/carbon.dark.svg',
 	];

@@ -30,7 +30,7 @@ export class CarbonTrigger implements INodeType {
 		icon: { light: 'file:../CarbonZendesk/carbon.svg', dark: 'file:../CarbonZendesk/carbon.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["events"] || []).length ? $parameter["events"].join(", ") : "All events"}}',
+		subtitle: '={{($parameter["events"] || []).length ? $parameter["events"].length + " event types" : "All events"}}',
 		description: 'Starts the workflow when Carbon (carbon.ai) reports a sync event, such as Zendesk files being ready',
 		defaults: { name: 'Carbon Trigger' },
 		inputs: [],
