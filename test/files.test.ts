@@ -34,10 +34,10 @@ describe('Sync Files', () => {
 		expect(result.items[0].json).toMatchObject({ success: true, request_id: body.request_id, data_source_id: dataSourceId, synced_count: 6 });
 		expect(result.items[0].pairedItem).toEqual(tickets.map((_, item) => ({ item })));
 		// The files exist at Carbon with that request_id, the user's tags and the ticket tags.
-		const files = ctx.emulator.state.files.filter((f: { request_id?: string }) => f.request_id === body.request_id);
+		const files = ctx.emulator.state.files.filter((f) => f.request_id === body.request_id);
 		expect(files).toHaveLength(6);
 		expect(files[0].tags).toMatchObject({ batch: 'nightly' });
-		expect(Object.keys(files[0].tags)).toEqual(expect.arrayContaining(['ticket_status', 'ticket_priority']));
+		expect(Object.keys(files[0].tags ?? {})).toEqual(expect.arrayContaining(['ticket_status', 'ticket_priority']));
 	});
 
 	test('groups by customer and options; de-duplicates IDs; keeps the user request ID', async () => {
@@ -108,7 +108,7 @@ describe('Resync File', () => {
 	test('re-syncs a synced file with the options and returns it', async () => {
 		const [ticket] = await listTickets();
 		await ctx.run({ items: [ticket], parameters: { resource: 'file', operation: 'sync', customerId: 'cust-files', dataSourceId: rl(dataSourceId) } });
-		const file = ctx.emulator.state.files.find((f: { external_file_id: string }) => f.external_file_id === ticket.external_id);
+		const file = ctx.emulator.state.files.find((f) => f.external_file_id === ticket.external_id)!;
 		ctx.emulator.clearRequests();
 		const result = await ctx.run({
 			items: [{ fileId: file.id }],

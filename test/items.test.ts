@@ -16,7 +16,7 @@ describe('List Items', () => {
 		});
 		expect(result.status).toBe('success');
 		const requests = ctx.requestsTo('/integrations/items/list');
-		const total = ctx.emulator.state.items.filter((i: { organization_user_data_source_id: number }) => i.organization_user_data_source_id === dataSourceId).length;
+		const total = ctx.emulator.state.items.filter((i) => i.organization_user_data_source_id === dataSourceId).length;
 		expect(result.items).toHaveLength(total);
 		expect(total).toBeGreaterThan(0);
 		expect(total).toBeGreaterThan(250);
@@ -82,7 +82,7 @@ describe('List Items', () => {
 	});
 
 	test.each([
-		['a data source ID that is not a number', { dataSourceId: rl('abc') }, /Data Source must be a positive whole number/],
+		['a data source ID that is not a number (from an expression)', { dataSourceId: rl('={{ "abc" }}') }, /Data Source must be a positive whole number/],
 		['a negative item ID', { filters: { ids: '-4' } }, /Item IDs must be a positive whole number/],
 		['an unknown item type from an expression', { filters: { itemTypes: '={{ ["MACRO"] }}' } }, /Item Types/],
 		['a zero limit', { limit: 0 }, /Limit must be a positive whole number/],

@@ -92,7 +92,7 @@ describe('Wait for Sync', () => {
 		const id = await connectHelpCenter(ctx, 'cust-resync', 'resync-help');
 		const list = await ctx.run({ parameters: { resource: 'item', operation: 'list', customerId: 'cust-resync', dataSourceId: rl(id), returnAll: false, limit: 1, filters: { itemTypes: ['ARTICLE'] } } });
 		await ctx.run({ items: [list.items[0].json], parameters: { resource: 'file', operation: 'sync', customerId: 'cust-resync', dataSourceId: rl(id) } });
-		const file = ctx.emulator.state.files.find((f: { external_file_id: string }) => f.external_file_id === list.items[0].json.external_id);
+		const file = ctx.emulator.state.files.find((f) => f.external_file_id === list.items[0].json.external_id)!;
 		const resync = await ctx.run({
 			parameters: { resource: 'file', operation: 'resync', customerId: 'cust-resync', fileId: String(file.id), options: { waitForSync: true, ...fast } },
 		});
@@ -103,7 +103,7 @@ describe('Wait for Sync', () => {
 		});
 		expect(del.items[0].json).toMatchObject({ success: true });
 		expect(ctx.requestsTo('/delete_files_v2')[0].body).toMatchObject({ filters: { organization_user_data_source_id: [id], ids: [file.id] } });
-		expect(ctx.emulator.state.files.find((f: { id: number }) => f.id === file.id)).toBeUndefined();
+		expect(ctx.emulator.state.files.find((f) => f.id === file.id)).toBeUndefined();
 	});
 
 	test('cancelling the execution stops the wait promptly', async () => {

@@ -1,0 +1,70 @@
+/**
+ * npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0]
+ *
+ * Starts the Carbon emulator for out-of-process users (a real n8n, the demo), prints its URL and the demo
+ * API key, and stops cleanly on SIGINT/SIGTERM. Drive it through the control API under /_emulator/.
+ */
+import { CarbonEmulator } from './index';
+
+function parseArgs(argv: string[]): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (!a.startsWith('--')) continue;
+		const [key, inline] = a.slice(2).split('=', 2);
+		if (inline !== undefined) out[key] = inline;
+		else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) out[key] = argv[++i];
+		else out[key] = 'true';
+	}
+	return out;
+}
+
+function intArg(args: Record<string, string>, name: string, fallback: number): number {
+	if (args[name] === undefined) return fallback;
+	const n = Number(args[name]);
+	if (!Number.isInteger(n) || n < 0) {
+		console.error(`--${name} must be a non-negative integer, got ${args[name]}`);
+		process.exit(2);
+	}
+	return n;
+}
+
+async function main(): Promise<void> {
+	const args = parseArgs(process.argv.slice(2));
+	if (args.help) {
+		console.log('Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0]');
+		return;
+	}
+	const emulator = await CarbonEmulator.start({
+		port: intArg(args, 'port', 4010),
+		seed: intArg(args, 'seed', 1),
+		itemsPerSource: intArg(args, 'size', 60),
+		latencyMs: intArg(args, 'latency', 0),
+	});
+	const c = `${emulator.url}/_emulator`;
+	console.log(`Carbon emulator listening on ${emulator.url}`);
+	console.log(`API key:      ${emulator.apiKey}`);
+	console.log(`Control API:  GET ${c}/  GET ${c}/state  GET|DELETE ${c}/requests  POST|GET|DELETE ${c}/faults`);
+	console.log(`              POST ${c}/advance  POST ${c}/organisations  POST ${c}/webhooks/flush`);
+
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`\n${signal}: stopping the Carbon emulator`);
+		emulator.close().then(
+			() => process.exit(0),
+			(e) => {
+				console.error(e);
+				process.exit(1);
+			},
+		);
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});
