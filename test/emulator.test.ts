@@ -22,6 +22,10 @@ import {
 
 // ------------------------------------------------------------------ helpers
 
+/** A JSON object from a reply body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>;
+
 interface Reply {
 	status: number;
 	headers: http.IncomingHttpHeaders;
@@ -388,7 +392,7 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 		expectFaithful(emu, 'post', '/integrations/items/list', page1);
 		expect(page1.body.count).toBe(60);
 		expect(page1.body.items).toHaveLength(25);
-		const names = page1.body.items.map((i) => i.name.toLowerCase());
+		const names = page1.body.items.map((i: Row) => i.name.toLowerCase());
 		expect(names).toEqual([...names].sort());
 		const page3 = await list({ pagination: { limit: 25, offset: 50 } });
 		expect(page3.body.items).toHaveLength(10);
@@ -397,13 +401,13 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 
 		const tickets = await list({ filters: { item_types: ['TICKET'] }, order_by: 'id', order_dir: 'desc', pagination: { limit: 100 } });
 		expect(tickets.body.count).toBe(itemCounts(60).TICKET);
-		const ids = tickets.body.items.map((i) => i.id);
+		const ids = tickets.body.items.map((i: Row) => i.id);
 		expect(ids).toEqual([...ids].sort((a: number, b: number) => b - a));
 		const roots = await list({ filters: { root_files_only: true }, pagination: { limit: 100 } });
 		expect(roots.body.items.every((i: { parent_external_id: string | null }) => i.parent_external_id === null)).toBe(true);
 		expect(roots.body.count).toBe(itemCounts(60).CATEGORY + itemCounts(60).TICKET);
 
-		const category = roots.body.items.find((i) => i.item_type === 'CATEGORY');
+		const category = roots.body.items.find((i: Row) => i.item_type === 'CATEGORY');
 		const children = await list({ parent_id: category.external_id, pagination: { limit: 100 } });
 		expect(children.body.count).toBeGreaterThan(0);
 		expect(children.body.items.every((i: { parent_external_id: string; item_type: string }) => i.parent_external_id === category.external_id && i.item_type === 'SECTION')).toBe(true);
@@ -413,12 +417,12 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 		expect(expandable.slice(expandable.indexOf(false))).not.toContain(true);
 
 		const some = page1.body.items.slice(0, 3);
-		const byExternal = await list({ filters: { external_ids: some.map((i) => i.external_id) } });
+		const byExternal = await list({ filters: { external_ids: some.map((i: Row) => i.external_id) } });
 		expect(byExternal.body.count).toBe(3);
 		const byId = await list({ filters: { ids: [some[0].id] } });
-		expect(byId.body.items.map((i) => i.id)).toEqual([some[0].id]);
+		expect(byId.body.items.map((i: Row) => i.id)).toEqual([some[0].id]);
 		const byName = await list({ filters: { name: some[0].name.slice(0, 6).toUpperCase() } });
-		expect(byName.body.items.map((i) => i.id)).toContain(some[0].id);
+		expect(byName.body.items.map((i: Row) => i.id)).toContain(some[0].id);
 		const html = await list({ filters: { file_formats: ['HTML'] }, pagination: { limit: 100 } });
 		expect(html.body.count).toBe(itemCounts(60).ARTICLE);
 	});
@@ -511,8 +515,8 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 		};
 		const first = await poll();
 		expect(first.count).toBe(4);
-		expect(first.results.map((f) => f.sync_status)).toEqual(Array(4).fill('QUEUED_FOR_SYNC'));
-		const ticketFile = first.results.find((f) => f.external_file_id === tickets[0].external_id);
+		expect(first.results.map((f: Row) => f.sync_status)).toEqual(Array(4).fill('QUEUED_FOR_SYNC'));
+		const ticketFile = first.results.find((f: Row) => f.external_file_id === tickets[0].external_id);
 		expect(ticketFile.tags).toEqual({
 			batch: 'b1',
 			ticket_status: expect.stringMatching(/^(open|pending|solved|closed)$/),
@@ -522,9 +526,9 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 			ticket_requester: expect.any(String),
 			ticket_submitter: expect.any(String),
 		});
-		expect((await poll()).results.map((f) => f.sync_status)).toEqual(Array(4).fill('SYNCING'));
+		expect((await poll()).results.map((f: Row) => f.sync_status)).toEqual(Array(4).fill('SYNCING'));
 		const done = await poll();
-		const byExternal = Object.fromEntries(done.results.map((f) => [f.external_file_id, f]));
+		const byExternal = Object.fromEntries(done.results.map((f: Row) => [f.external_file_id, f]));
 		expect(tickets.map((t) => byExternal[t.external_id].sync_status)).toEqual(['READY', 'READY', 'READY']);
 		expect(byExternal[corrupt.external_id]).toMatchObject({ sync_status: 'SYNC_ERROR', sync_error_message: expect.stringMatching(/corrupt/) });
 		expect(byExternal[tickets[0].external_id].file_statistics).toMatchObject({ num_characters: expect.any(Number) });
@@ -624,6 +628,28 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 		const sync = await api('POST', '/integrations/items/sync', { data_source_id: ds.id });
 		expect(sync.status).toBe(STATUS.badRequest);
 		expect(sync.body.detail).toMatch(/revoked/);
+	});
+
+	test('READY files expose presigned URLs that serve their content; preserve_file_record keeps the record', async () => {
+		const ds = await connect(emu, 'cust-url', { zendesk_subdomain: 'urls' });
+		emu.advanceSync({ dataSourceId: ds.id, toStatus: 'READY' });
+		const api = customer(emu, 'cust-url');
+		const file = emu.state.filesOf(ds.id)[0];
+		const raw = await call(emu, 'GET', `/raw_file/${file.id}`, { customerId: 'cust-url' });
+		expectFaithful(emu, 'get', '/raw_file/{file_id}', raw);
+		const content = await call(emu, 'GET', new URL(raw.body.presigned_url).pathname, { key: null });
+		expect(content.status).toBe(200);
+		expect(content.text).toContain(file.name!);
+		const listed = await api('POST', '/user_files_v2', { filters: { ids: [file.id] }, include_parsed_text_file: true });
+		expect(listed.body.results[0].parsed_text_url).toMatch(/\/_emulator\/files\/\d+\/parsed$/);
+		await api('POST', '/delete_files_v2', { filters: { ids: [file.id] }, preserve_file_record: true });
+		expect(emu.state.files.find((f) => f.id === file.id)).toMatchObject({ file_contents_deleted: true });
+	});
+
+	test('other OAuth services connect generically (no items)', async () => {
+		const ds = await connect(emu, 'cust-gd', { service: 'GOOGLE_DRIVE' });
+		expect(ds).toMatchObject({ data_source_type: 'GOOGLE_DRIVE', sync_status: 'QUEUED_FOR_SYNCING' });
+		expect(emu.state.itemsOf(ds.id)).toHaveLength(0);
 	});
 
 	test('/integrations/connect with ZENDESK credentials connects without OAuth', async () => {

@@ -137,7 +137,6 @@ export const handlers: Record<string, Handler> = {
 		const ds = ctx.store.connect(ctx.org.id, customerOf(ctx).customerId, service, {
 			subdomain: typeof auth.subdomain === 'string' ? auth.subdomain : null,
 			options,
-			accessToken: typeof auth.access_token === 'string' ? auth.access_token : undefined,
 		});
 		return { data_source: ctx.store.dataSourceToApi(ds), sync_url: null };
 	},

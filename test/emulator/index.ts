@@ -219,8 +219,7 @@ export class CarbonEmulator {
 		const { status, text, headers } = await httpGet(oauthUrl);
 		const id = Number(headers['x-carbon-data-source-id']);
 		if (status !== 200 || !id) throw new Error(`OAuth did not complete (HTTP ${status}): ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
-		const { connect_options: _options, items_listed: _listed, zendesk_subdomain: _subdomain, ...api } = this.state.dataSource(id)!;
-		return api;
+		return this.store.dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!);
 	}
 
 	/**

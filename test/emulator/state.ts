@@ -445,7 +445,7 @@ export class Store {
 		organisationId: number,
 		customerId: string,
 		service: string,
-		args: { subdomain: string | null; options: Record<string, unknown>; accessToken?: string },
+		args: { subdomain: string | null; options: Record<string, unknown> },
 	): DataSourceRecord {
 		const o = args.options;
 		const customer = this.customer(organisationId, customerId);
@@ -849,6 +849,9 @@ export class Store {
 
 	/** advanceSync(): every pending data source and file (or one data source and its files) moves one step or to `to`. */
 	advance(opts: { dataSourceId?: number; toStatus?: 'READY' | 'SYNC_ERROR' } = {}): void {
+		if (opts.toStatus !== undefined && opts.toStatus !== 'READY' && opts.toStatus !== 'SYNC_ERROR') {
+			throw new ApiError(STATUS.badRequest, `toStatus must be READY or SYNC_ERROR, got ${JSON.stringify(opts.toStatus)}`);
+		}
 		const sources = this.dataSources.filter((d) => opts.dataSourceId === undefined || d.id === opts.dataSourceId);
 		if (opts.dataSourceId !== undefined && !sources.length) throw new ApiError(STATUS.dataSourceNotFound, `Data source ${opts.dataSourceId} not found`);
 		for (const ds of sources) {
