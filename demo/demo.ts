@@ -2,7 +2,8 @@
  * npm run demo: the main job end to end, on the embedded Carbon emulator, through n8n's real engine.
  *   1. Get OAuth URL for a customer's Zendesk help center (articles + tickets + attachments)
  *   2. The end user "opens" the link: the emulator's fake OAuth creates the data source and starts a sync
- *   3. Sync Items → List Items (Return All) → Sync Files for the open tickets → Update Users (auto-sync)
+ *   3. Sync Items (+ Wait for Sync) → List Items (Return All) → Sync Files (+ Wait) → Get Synced Files by ticket
+ *      tag → Update Users (auto-sync for 250 customers in 3 requests)
  */
 import { CarbonEmulator } from '../test/emulator';
 import { runCarbonNode, type RunOptions } from '../test/harness';
@@ -34,10 +35,11 @@ async function main() {
 		console.log(`2. End user connects   → data source #${source.id} (${source.data_source_external_id}), ${source.sync_status}`);
 
 		const dataSourceId = { __rl: true, mode: 'id', value: String(source.id) };
+		const wait = { waitForSync: true, pollIntervalSeconds: 0.2, waitTimeoutSeconds: 60 };
 		const [synced] = await step('Sync Items', {
-			parameters: { resource: 'item', operation: 'sync', dataSourceId },
+			parameters: { resource: 'item', operation: 'sync', dataSourceId, options: wait },
 		});
-		console.log(`3. Sync Items          → sync status ${synced.sync_status}`);
+		console.log(`3. Sync Items + Wait   → sync status ${synced.sync_status} after ${synced.polls} status checks`);
 
 		const items = await step('List Items', {
 			parameters: { resource: 'item', operation: 'list', dataSourceId, returnAll: true },
@@ -49,9 +51,21 @@ async function main() {
 		const tickets = items.filter((i) => i.item_type === 'TICKET').slice(0, 5);
 		const [sync] = await step('Sync Files', {
 			items: tickets,
-			parameters: { resource: 'file', operation: 'sync', dataSourceId, syncAttachments: true, options: { tags: '{"source":"demo"}' } },
+			parameters: { resource: 'file', operation: 'sync', dataSourceId, syncAttachments: true, options: { tags: '{"source":"demo"}', ...wait } },
 		});
-		console.log(`5. Sync Files          → ${sync.synced_count} tickets in one request, request_id ${sync.request_id}`);
+		const files = sync.files as Array<{ sync_status: string; tags: Record<string, string> }>;
+		console.log(`5. Sync Files + Wait   → ${sync.synced_count} tickets in one request (request_id ${sync.request_id}): ${files.filter((f) => f.sync_status === "READY").length} files READY (tickets + attachments)`);
+		const urgent = await step('Get Synced Files', {
+			parameters: {
+				resource: 'file',
+				operation: 'getMany',
+				dataSourceId,
+				returnAll: true,
+				ticketTags: { conditions: [{ key: 'ticket_status', value: 'open, pending', negate: false }] },
+				filters: { fileTypes: ['TICKET'] },
+			},
+		});
+		console.log(`   Get Synced Files    → ${urgent.length} synced tickets of this help center are open or pending (ticket_status tag)`);
 
 		const users = await step('Update Users', {
 			items: Array.from({ length: 250 }, (_, n) => ({ customerId: `customer-${n + 1}` })),
