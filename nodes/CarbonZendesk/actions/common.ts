@@ -26,7 +26,8 @@ export const maxConcurrencyOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY_LIMIT },
 	default: DEFAULT_MAX_CONCURRENCY,
-	description: 'How many requests to Carbon this node keeps in flight at once when it processes many items',
+	description:
+		'The most requests to Carbon this node keeps in flight at once. The node starts lower, grows while Carbon answers promptly and backs off when Carbon signals its rate limit (429/503), so this is only a ceiling.',
 };
 
 export const timeoutOption: INodeProperties = {

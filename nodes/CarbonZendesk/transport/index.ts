@@ -19,6 +19,8 @@ import type {
 import { sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
+import { AdaptiveLimiter } from './limiter';
+import { DEFAULT_MAX_CONCURRENCY } from './pool';
 import {
 	carbonHttpError,
 	carbonNetworkError,
@@ -156,20 +158,24 @@ function backoffMs(attempt: number): number {
 
 export class CarbonClient {
 	readonly redact: (text: string) => string;
+	readonly limiter: AdaptiveLimiter;
 
 	private constructor(
 		private readonly ctx: CarbonContext,
 		readonly credentials: CarbonCredentials,
+		maxConcurrency: number,
 	) {
 		this.redact = makeRedactor([credentials.apiKey]);
+		this.limiter = new AdaptiveLimiter(maxConcurrency);
 	}
 
 	get node(): INode {
 		return this.ctx.getNode();
 	}
 
-	static async connect(ctx: CarbonContext): Promise<CarbonClient> {
-		return new CarbonClient(ctx, await readCredentials(ctx));
+	/** `maxConcurrency` caps the requests in flight at once; the limiter adapts below it. */
+	static async connect(ctx: CarbonContext, maxConcurrency = DEFAULT_MAX_CONCURRENCY): Promise<CarbonClient> {
+		return new CarbonClient(ctx, await readCredentials(ctx), maxConcurrency);
 	}
 
 	/** The customer a customer-scoped call acts for: the node's field, else the credential's default. */
@@ -210,13 +216,18 @@ export class CarbonClient {
 		for (let attempt = 1; ; attempt++) {
 			const last = attempt >= RETRY_POLICY.maxAttempts;
 			let response: IN8nHttpFullResponse;
+			await this.limiter.acquire();
+			const sentAt = Date.now();
 			try {
 				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 					this.ctx as unknown as IAllExecuteFunctions,
 					CREDENTIAL_TYPE,
 					{ ...options, headers: { ...headers } },
 				)) as IN8nHttpFullResponse;
+				const throttled = response.statusCode === 429 || response.statusCode === 503;
+				this.limiter.release(throttled ? 'throttled' : response.statusCode < 400 ? 'ok' : 'failed', Date.now() - sentAt);
 			} catch (error) {
+				this.limiter.release('failed', Date.now() - sentAt);
 				const failure = classifyNetworkError(error);
 				const notProcessed = failure.kind === 'refused' || failure.code === 'EAI_AGAIN';
 				const retryable =

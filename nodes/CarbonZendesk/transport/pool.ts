@@ -5,8 +5,9 @@
  */
 export type PoolResult<T> = { ok: true; value: T } | { ok: false; error: unknown } | { ok: false; skipped: true };
 
-export const DEFAULT_MAX_CONCURRENCY = 5;
-export const MAX_CONCURRENCY_LIMIT = 50;
+/** The cap on requests in flight; the transport's AdaptiveLimiter starts lower and finds Carbon's limit below it. */
+export const DEFAULT_MAX_CONCURRENCY = 64;
+export const MAX_CONCURRENCY_LIMIT = 256;
 
 export async function runPool<T>(
 	count: number,
