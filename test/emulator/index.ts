@@ -14,7 +14,7 @@
 import * as http from 'node:http';
 
 import { DEFAULT_ITEMS_PER_SOURCE } from './generate';
-import { type Fault, EmulatorServer, type RecordedRequest } from './server';
+import { type Fault, EmulatorServer, type RateLimit, type RecordedRequest } from './server';
 import { type CarbonSpec, loadSpec } from './spec';
 import {
 	type AccessTokenRecord,
@@ -39,7 +39,7 @@ export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TI
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, pythonJson, sign } from './webhooks';
 export { loadSpec, normaliseSchema, specPath, DEFAULT_SPEC_PATH } from './spec';
-export type { Fault, FaultKind, RecordedRequest } from './server';
+export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
 export type { WebhookDelivery, DeliveryAttempt } from './webhooks';
@@ -55,6 +55,8 @@ export interface EmulatorOptions {
 	itemsPerSource?: number;
 	/** Delay added to every Carbon response (ms). */
 	latencyMs?: number;
+	/** In-flight cap per API key (429 + Retry-After beyond it). */
+	rateLimit?: RateLimit;
 	/** Webhook delivery tuning (timeouts, retries, payload object key, signature clock). */
 	webhooks?: {
 		timeoutMs?: number;
@@ -187,8 +189,15 @@ export class CarbonEmulator {
 		});
 		const url = await server.listen(opts.port ?? 0);
 		store.baseUrl = url;
+		server.rateLimit = opts.rateLimit;
 		emulator = new CarbonEmulator({ url, spec, store, server, dispatcher, org });
 		return emulator;
+	}
+
+	/** Sets (or with undefined removes) the in-flight cap per API key, and optionally the added latency. */
+	setRateLimit(limit: RateLimit | undefined, latencyMs?: number): void {
+		this.server.rateLimit = limit;
+		if (latencyMs !== undefined) this.server.setLatency(latencyMs);
 	}
 
 	/** Every recorded Carbon request, in arrival order (control API and the OAuth browser page excluded). */

@@ -70,7 +70,18 @@ export interface ServerDeps {
 	};
 }
 
+/** An in-flight cap per API key, answered like a real API: 429 with Retry-After, nothing processed. */
+export interface RateLimit {
+	maxInFlight: number;
+	retryAfterSeconds?: number;
+}
+
 export class EmulatorServer {
+	rateLimit: RateLimit | undefined;
+	setLatency(ms: number): void {
+		this.deps.latencyMs = ms;
+	}
+	private readonly inFlightByKey = new Map<string, number>();
 	readonly requests: RecordedRequest[] = [];
 	readonly faults: (Fault & { remaining: number; toSkip: number })[] = [];
 	private readonly server: http.Server;
@@ -153,6 +164,19 @@ export class EmulatorServer {
 			at: Date.now(),
 		};
 		this.requests.push(record);
+
+		const limit = this.rateLimit;
+		const key = String(req.headers.authorization ?? '');
+		if (limit) {
+			const inFlight = this.inFlightByKey.get(key) ?? 0;
+			if (inFlight >= limit.maxInFlight) {
+				record.status = 429;
+				send(res, 429, { detail: 'Too many requests in flight' }, { 'retry-after': String(limit.retryAfterSeconds ?? 1) });
+				return;
+			}
+			this.inFlightByKey.set(key, inFlight + 1);
+			res.once('close', () => this.inFlightByKey.set(key, (this.inFlightByKey.get(key) ?? 1) - 1));
+		}
 
 		const fault = this.takeFault(record.method, path, false);
 		if (this.deps.latencyMs > 0) await this.delay(this.deps.latencyMs);
@@ -401,6 +425,12 @@ export class EmulatorServer {
 			switch (route) {
 				case 'GET /':
 					return send(res, 200, c.info());
+				case 'POST /rate-limit': {
+					const b = tryJson(raw instanceof Buffer ? raw.toString('utf8') : '') as (RateLimit & { latencyMs?: number }) | undefined;
+					this.rateLimit = b && b.maxInFlight > 0 ? { maxInFlight: b.maxInFlight, retryAfterSeconds: b.retryAfterSeconds } : undefined;
+					if (b && typeof b.latencyMs === 'number') this.deps.latencyMs = b.latencyMs;
+					return send(res, 200, { rateLimit: this.rateLimit ?? null, latencyMs: this.deps.latencyMs });
+				}
 				case 'POST /faults':
 					this.injectFault(body as Fault);
 					return send(res, 200, { faults: this.faults });
