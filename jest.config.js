@@ -9,4 +9,6 @@ module.exports = {
 	},
 	testTimeout: 30000,
 	setupFiles: ['<rootDir>/test/setup.ts'],
+	globalSetup: '<rootDir>/test/global-setup.js',
+	globalTeardown: '<rootDir>/test/global-teardown.js',
 };

@@ -25,10 +25,16 @@ export function useEmulator(options: EmulatorOptions = {}): TestContext {
 	});
 	afterEach(() => {
 		// Every request the node sent must conform to Carbon's OpenAPI spec.
+		// (stats() also counts requests a test cleared from the log mid-way.)
 		const violations = ctx.emulator.specViolations();
 		expect(violations.map((v) => `${v.method} ${v.path}: ${v.specErrors.join('; ')}`)).toEqual([]);
+		expect(ctx.emulator.stats().violations).toBe(0);
 	});
 	afterAll(async () => {
+		if (ctx.emulator) {
+			const { requests, violations } = ctx.emulator.stats();
+			writeStats(requests, violations);
+		}
 		await ctx.emulator?.close();
 	});
 	return ctx;
@@ -55,6 +61,15 @@ export async function connectHelpCenter(
 	if (result.status !== 'success') throw new Error(`connect failed: ${result.error?.message}`);
 	const source = await ctx.emulator.completeOAuth(String(result.items[0].json.oauth_url));
 	return source.id;
+}
+
+/** Adds this file's counts to the run's summary (printed by test/spec-stats.js). */
+function writeStats(requests: number, violations: number) {
+	const dir = process.env.CARBON_SPEC_STATS_DIR;
+	if (!dir) return;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const fs = require('node:fs') as typeof import('node:fs');
+	fs.writeFileSync(`${dir}/${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`, JSON.stringify({ requests, violations }));
 }
 
 /** A loopback port nothing listens on (bound, then released). */

@@ -211,7 +211,19 @@ export class CarbonEmulator {
 	}
 
 	clearRequests(): void {
+		this.cleared.requests += this.server.requests.length;
+		this.cleared.violations += this.specViolations().length;
 		this.server.requests.length = 0;
+	}
+
+	private readonly cleared = { requests: 0, violations: 0 };
+
+	/** Requests validated since start (cleared ones included) and how many violated the spec. */
+	stats(): { requests: number; violations: number } {
+		return {
+			requests: this.cleared.requests + this.server.requests.length,
+			violations: this.cleared.violations + this.specViolations().length,
+		};
 	}
 
 	/** Another organisation (own API key, own customers and webhooks) for isolation tests. */
