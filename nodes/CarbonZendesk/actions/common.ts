@@ -243,3 +243,67 @@ export function asNodeError(node: INode, error: unknown): NodeOperationError | N
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error);
 }
+
+/** The largest page the node asks Carbon for; Return All follows Carbon's `count`. */
+export const PAGE_SIZE = 250;
+
+/** n8n's Return All / Limit pair. */
+export const returnAllFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+/** Infinity for Return All, else the Limit (a positive whole number). */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return Infinity;
+	return readPositiveId(ctx.getNode(), ctx.getNodeParameter('limit', itemIndex, 50), 'Limit', itemIndex);
+}
+
+/**
+ * Pages through a Carbon list (offset pagination) until `limit` results are kept, a page comes back empty or
+ * Carbon's `count` is reached. With a client-side `keep` filter whole pages are asked for; otherwise the last page
+ * asks for exactly what is missing, so a Limit never fetches more than it returns.
+ */
+export async function collectPages<T>(
+	limit: number,
+	fetchPage: (offset: number, pageSize: number) => Promise<{ results: T[]; count: number }>,
+	keep?: (item: T) => boolean,
+): Promise<T[]> {
+	const out: T[] = [];
+	for (let offset = 0; out.length < limit; ) {
+		const page = await fetchPage(offset, keep ? PAGE_SIZE : Math.min(PAGE_SIZE, limit - out.length));
+		for (const item of page.results) {
+			if (out.length >= limit) break;
+			if (!keep || keep(item)) out.push(item);
+		}
+		offset += page.results.length;
+		if (page.results.length === 0 || offset >= page.count) break;
+	}
+	return out;
+}
+
+/** The Options collection most operations share: Max Concurrency, Timeout and any operation-specific extras. */
+export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxConcurrencyOption, timeoutOption, ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}

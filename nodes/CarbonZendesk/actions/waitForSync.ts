@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 import { dataSourceSchema, userFileSchema, type DataSource, type UserFile } from '../schemas/carbon';
 import type { CarbonClient } from '../transport';
+import { collectPages, readTimeoutMs } from './common';
 
 export const FILE_DONE = new Set(['READY', 'READY_TO_SYNC']);
 export const FILE_FAILED = new Set(['SYNC_ERROR', 'SYNC_ABORTED']);
@@ -32,9 +33,24 @@ export const waitOptions: INodeProperties[] = [
 	},
 ];
 
+/** "Wait for Sync" as an option of the operations that start a sync (Sync Items, Sync Files, Resync File). */
+export const waitAfterSyncOptions: INodeProperties[] = [
+	{
+		displayName: 'Wait for Sync',
+		name: 'waitForSync',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until Carbon finishes (READY) before passing the result on; SYNC_ERROR and timeouts become errors',
+	},
+	...waitOptions,
+];
+
 export interface WaitSettings {
 	pollIntervalMs: number;
 	timeoutMs: number;
+	/** Per-request timeout of each poll (the node's Timeout option). */
+	requestTimeoutMs?: number;
 }
 
 export function readWaitSettings(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): WaitSettings {
@@ -46,7 +62,7 @@ export function readWaitSettings(ctx: IExecuteFunctions, options: IDataObject, i
 	if (!Number.isFinite(timeout) || timeout < 1 || timeout > 86400) {
 		throw new NodeOperationError(ctx.getNode(), 'Wait Timeout (Seconds) must be a number from 1 to 86400', { itemIndex });
 	}
-	return { pollIntervalMs: Math.round(interval * 1000), timeoutMs: Math.round(timeout * 1000) };
+	return { pollIntervalMs: Math.round(interval * 1000), timeoutMs: Math.round(timeout * 1000), requestTimeoutMs: readTimeoutMs(ctx, itemIndex) };
 }
 
 async function pause(ctx: IExecuteFunctions, ms: number, itemIndex: number) {
@@ -96,7 +112,7 @@ export async function waitForDataSource(
 ): Promise<DataSource & { waited_seconds: number; polls: number }> {
 	const started = Date.now();
 	for (let polls = 1; ; polls++) {
-		const source = await fetchDataSource(client, target.customerId, target.dataSourceId, target.itemIndex);
+		const source = await fetchDataSource(client, target.customerId, target.dataSourceId, target.itemIndex, settings.requestTimeoutMs);
 		const waited = (Date.now() - started) / 1000;
 		if (source.sync_status === 'READY') return { ...source, waited_seconds: waited, polls };
 		if (source.sync_status === 'SYNC_ERROR') {
@@ -116,7 +132,6 @@ export async function waitForDataSource(
 }
 
 const filesResponse = z.object({ results: z.array(userFileSchema), count: z.number().int() }).passthrough();
-const FILE_PAGE = 250;
 
 export interface FileTarget {
 	customerId: string;
@@ -127,23 +142,26 @@ export interface FileTarget {
 	itemIndex: number;
 }
 
-export async function fetchFiles(client: CarbonClient, filters: IDataObject, customerId: string, itemIndex: number): Promise<UserFile[]> {
-	const files: UserFile[] = [];
-	for (let offset = 0; ; ) {
-		const page = await client.request({
+export async function fetchFiles(
+	client: CarbonClient,
+	filters: IDataObject,
+	customerId: string,
+	itemIndex: number,
+	timeoutMs?: number,
+): Promise<UserFile[]> {
+	return await collectPages(Infinity, async (offset, pageSize) =>
+		client.request({
 			method: 'POST',
 			path: '/user_files_v2',
-			body: { filters, pagination: { limit: FILE_PAGE, offset }, order_by: 'id', order_dir: 'asc' },
+			body: { filters, pagination: { limit: pageSize, offset }, order_by: 'id', order_dir: 'asc' },
 			scope: 'customer',
 			customerId,
 			retry: 'read',
 			response: filesResponse,
 			itemIndex,
-		});
-		files.push(...page.results);
-		offset += page.results.length;
-		if (page.results.length === 0 || offset >= page.count) return files;
-	}
+			timeoutMs,
+		}),
+	);
 }
 
 /** Polls /user_files_v2 until every file is READY (returned) or any failed (thrown with per-file statuses). */
@@ -159,7 +177,7 @@ export async function waitForFiles(
 	const expected = Math.max(target.expected ?? 0, target.fileIds?.length ?? 0, 1);
 	const started = Date.now();
 	for (let polls = 1; ; polls++) {
-		const files = await fetchFiles(client, filters, target.customerId, target.itemIndex);
+		const files = await fetchFiles(client, filters, target.customerId, target.itemIndex, settings.requestTimeoutMs);
 		const waited = (Date.now() - started) / 1000;
 		const failed = files.filter((f) => FILE_FAILED.has(f.sync_status));
 		const pending = files.filter((f) => !FILE_DONE.has(f.sync_status) && !FILE_FAILED.has(f.sync_status));

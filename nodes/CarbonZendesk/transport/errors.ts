@@ -49,7 +49,15 @@ export function carbonHttpError(
 	node: INode,
 	status: number,
 	body: unknown,
-	context: { method: string; path: string; attempts: number; itemIndex?: number; redact: (s: string) => string },
+	context: {
+		method: string;
+		path: string;
+		attempts: number;
+		itemIndex?: number;
+		redact: (s: string) => string;
+		/** Carbon's Retry-After, when it was too long to wait for (or the attempts ran out). */
+		retryAfterMs?: number;
+	},
 ): NodeApiError {
 	const { summary, lines } = describeCarbonDetail(body);
 	const hint = STATUS_HINTS[status] ?? (status >= 500 ? 'Carbon had a server error' : 'Carbon refused the request');
@@ -60,6 +68,9 @@ export function carbonHttpError(
 		[
 			`${context.method} ${context.path} answered ${status}${tries}.`,
 			...(lines.length > 1 ? ['Carbon listed:', ...lines.map((l) => `- ${l}`)] : []),
+			...(context.retryAfterMs !== undefined
+				? [`Carbon asked to retry after ${Math.ceil(context.retryAfterMs / 1000)} s (Retry-After); run it again after that.`]
+				: []),
 		].join('\n'),
 	);
 	const safeBody = sanitiseBody(body, context.redact);

@@ -263,6 +263,7 @@ export class CarbonClient {
 				attempts: attempt,
 				itemIndex: call.itemIndex,
 				redact: this.redact,
+				retryAfterMs: retryable && retryAfter ? retryAfter : undefined,
 			});
 		}
 	}

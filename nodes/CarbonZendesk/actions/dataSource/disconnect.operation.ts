@@ -7,23 +7,15 @@ import {
 	customerIdField,
 	dataSourceLocator,
 	executePerItem,
-	maxConcurrencyOption,
+	optionsCollection,
 	readDataSourceId,
 	readTimeoutMs,
-	timeoutOption,
 } from '../common';
 
 const properties: INodeProperties[] = [
 	customerIdField,
 	dataSourceLocator,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxConcurrencyOption, timeoutOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['disconnect'] } }, properties);

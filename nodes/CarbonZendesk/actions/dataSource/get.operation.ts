@@ -6,24 +6,16 @@ import {
 	customerIdField,
 	dataSourceLocator,
 	executePerItem,
-	maxConcurrencyOption,
+	optionsCollection,
 	readDataSourceId,
 	readTimeoutMs,
-	timeoutOption,
 } from '../common';
 import { fetchDataSource } from '../waitForSync';
 
 const properties: INodeProperties[] = [
 	customerIdField,
 	dataSourceLocator,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxConcurrencyOption, timeoutOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['get'] } }, properties);

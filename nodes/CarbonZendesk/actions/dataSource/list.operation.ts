@@ -5,39 +5,24 @@ import { z } from 'zod';
 import { DATA_SOURCE_SYNC_STATUSES, dataSourceSchema } from '../../schemas/carbon';
 import type { CarbonClient } from '../../transport';
 import {
+	collectPages,
 	customerIdField,
 	executePerItem,
 	fieldError,
 	maxConcurrencyOption,
+	readLimit,
 	readPositiveId,
 	readStringList,
 	readTimeoutMs,
+	returnAllFields,
 	timeoutOption,
 } from '../common';
-
-/** Carbon serves at most this many data sources a page to the node (Return All follows `count`). */
-export const PAGE_SIZE = 250;
 
 const responseSchema = z.object({ results: z.array(dataSourceSchema), count: z.number().int().nonnegative() }).passthrough();
 
 const properties: INodeProperties[] = [
 	customerIdField,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -97,8 +82,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = returnAll ? Infinity : readPositiveId(node, this.getNodeParameter('limit', i, 50), 'Limit', i);
+		const limit = readLimit(this, i);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const statuses = readStringList(filters.syncStatuses);
 		for (const status of statuses) {
@@ -113,28 +97,22 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		if (filters.revokedAccess === 'connected') carbonFilters.revoked_access = false;
 		if (filters.revokedAccess === 'revoked') carbonFilters.revoked_access = true;
 		const timeoutMs = readTimeoutMs(this, i);
-		const out: IDataObject[] = [];
-		for (let offset = 0; out.length < limit; ) {
-			// Without a client-side filter the page can stop exactly at the limit.
-			const pageSize = statuses.length ? PAGE_SIZE : Math.min(PAGE_SIZE, limit - out.length);
-			const page = await client.request({
-				method: 'POST',
-				path: '/user_data_sources',
-				body: { filters: carbonFilters, pagination: { limit: pageSize, offset }, order_by: 'created_at', order_dir: 'asc' },
-				scope: 'customer',
-				customerId,
-				retry: 'read',
-				response: responseSchema,
-				itemIndex: i,
-				timeoutMs,
-			});
-			for (const source of page.results) {
-				if (out.length >= limit) break;
-				if (!statuses.length || statuses.includes(source.sync_status)) out.push(source as IDataObject);
-			}
-			offset += page.results.length;
-			if (page.results.length === 0 || offset >= page.count) break;
-		}
-		return out;
+		return await collectPages(
+			limit,
+			async (offset, pageSize) =>
+				(await client.request({
+					method: 'POST',
+					path: '/user_data_sources',
+					body: { filters: carbonFilters, pagination: { limit: pageSize, offset }, order_by: 'created_at', order_dir: 'asc' },
+					scope: 'customer',
+					customerId,
+					retry: 'read',
+					response: responseSchema,
+					itemIndex: i,
+					timeoutMs,
+				})) as { results: IDataObject[]; count: number },
+			// Carbon has no sync-status filter: applied here, on whole pages.
+			statuses.length ? (source) => statuses.includes(String(source.sync_status)) : undefined,
+		);
 	});
 }

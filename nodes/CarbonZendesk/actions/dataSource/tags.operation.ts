@@ -9,21 +9,13 @@ import {
 	executePerItem,
 	fieldError,
 	jsonObjectParam,
-	maxConcurrencyOption,
+	optionsCollection,
 	readDataSourceId,
 	readStringList,
 	readTimeoutMs,
-	timeoutOption,
 } from '../common';
 
-const options: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [maxConcurrencyOption, timeoutOption],
-};
+const options = optionsCollection();
 
 export const addDescription = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['addTags'] } }, [
 	customerIdField,

@@ -2,20 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { CarbonClient } from '../../transport';
-import { customerIdField, dataSourceLocator, executePerItem, maxConcurrencyOption, readDataSourceId } from '../common';
+import { customerIdField, dataSourceLocator, executePerItem, optionsCollection, readDataSourceId } from '../common';
 import { readWaitSettings, waitForDataSource, waitOptions } from '../waitForSync';
 
 const properties: INodeProperties[] = [
 	customerIdField,
 	dataSourceLocator,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxConcurrencyOption, ...waitOptions],
-	},
+	optionsCollection(waitOptions),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['waitForSync'] } }, properties);

@@ -6,6 +6,7 @@ import { FILE_SYNC_STATUSES, userFileSchema } from '../../schemas/carbon';
 import type { CarbonClient } from '../../transport';
 import {
 	checkBody,
+	collectPages,
 	customerIdField,
 	dataSourceLocator,
 	executePerItem,
@@ -14,13 +15,14 @@ import {
 	jsonObjectParam,
 	maxConcurrencyOption,
 	readDataSourceId,
+	readLimit,
 	readPositiveId,
 	readStringList,
 	readTimeoutMs,
+	returnAllFields,
 	timeoutOption,
 } from '../common';
 
-export const PAGE_SIZE = 250;
 /** The ticket properties Carbon stores as tags on synced Zendesk tickets. */
 export const TICKET_TAG_KEYS = ['ticket_assignee', 'ticket_priority', 'ticket_requester', 'ticket_status', 'ticket_submitter', 'ticket_type'] as const;
 
@@ -69,22 +71,7 @@ const responseSchema = z.object({ results: z.array(userFileSchema), count: z.num
 const properties: INodeProperties[] = [
 	customerIdField,
 	dataSourceLocator,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllFields,
 	{
 		displayName: 'Ticket Tags',
 		name: 'ticketTags',
@@ -259,8 +246,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = returnAll ? Infinity : readPositiveId(node, this.getNodeParameter('limit', i, 50), 'Limit', i);
+		const limit = readLimit(this, i);
 		const f = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const list = (v: unknown) => {
@@ -286,29 +272,26 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			i,
 		);
 		const timeoutMs = readTimeoutMs(this, i);
-		const out: IDataObject[] = [];
-		for (let offset = 0; out.length < limit; ) {
-			const page = await client.request({
-				method: 'POST',
-				path: '/user_files_v2',
-				body: {
-					filters: filters as IDataObject,
-					pagination: { limit: Math.min(PAGE_SIZE, limit - out.length), offset },
-					order_by: (options.orderBy as string) ?? 'updated_at',
-					order_dir: (options.orderDir as string) ?? 'asc',
-					...(options.includeParsedText ? { include_parsed_text_file: true } : {}),
-				},
-				scope: 'customer',
-				customerId,
-				retry: 'read',
-				response: responseSchema,
-				itemIndex: i,
-				timeoutMs,
-			});
-			for (const file of page.results) if (out.length < limit) out.push(file as IDataObject);
-			offset += page.results.length;
-			if (page.results.length === 0 || offset >= page.count) break;
-		}
-		return out;
+		return await collectPages(
+			limit,
+			async (offset, pageSize) =>
+				(await client.request({
+					method: 'POST',
+					path: '/user_files_v2',
+					body: {
+						filters: filters as IDataObject,
+						pagination: { limit: pageSize, offset },
+						order_by: (options.orderBy as string) ?? 'updated_at',
+						order_dir: (options.orderDir as string) ?? 'asc',
+						...(options.includeParsedText ? { include_parsed_text_file: true } : {}),
+					},
+					scope: 'customer',
+					customerId,
+					retry: 'read',
+					response: responseSchema,
+					itemIndex: i,
+					timeoutMs,
+				})) as { results: IDataObject[]; count: number },
+		);
 	});
 }

@@ -15,7 +15,7 @@ import {
 	readTimeoutMs,
 	timeoutOption,
 } from '../common';
-import { readWaitSettings, waitForFiles, waitOptions } from '../waitForSync';
+import { readWaitSettings, waitAfterSyncOptions, waitForFiles } from '../waitForSync';
 
 /** POST /resync_file (ResyncFileQueryInput). The spec gives no chunk defaults here, so only pairs are checked. */
 export const requestSchema = z
@@ -84,14 +84,7 @@ const properties: INodeProperties[] = [
 				description: 'Whether Carbon only refreshes the file record without downloading or chunking it',
 			},
 			timeoutOption,
-			{
-				displayName: 'Wait for Sync',
-				name: 'waitForSync',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to wait until Carbon finishes (READY) before passing the result on; SYNC_ERROR and timeouts become errors',
-			},
-			...waitOptions,
+			...waitAfterSyncOptions,
 		],
 	},
 ];

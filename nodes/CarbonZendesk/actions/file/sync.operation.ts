@@ -35,7 +35,7 @@ import {
 	timeoutOption,
 } from '../common';
 import { fileSyncOptions, processingBody, processingOptions } from '../processing.options';
-import { readWaitSettings, waitForFiles, waitOptions, type WaitSettings } from '../waitForSync';
+import { readWaitSettings, waitAfterSyncOptions, waitForFiles, type WaitSettings } from '../waitForSync';
 
 /** POST /integrations/files/sync (SyncFilesRequest). Zendesk uses the string form of `ids`. */
 export const requestSchema = processingOptionsSchema
@@ -105,14 +105,7 @@ const properties: INodeProperties[] = [
 			},
 			maxConcurrencyOption,
 			timeoutOption,
-			{
-				displayName: 'Wait for Sync',
-				name: 'waitForSync',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to wait until Carbon finishes (READY) before passing the result on; SYNC_ERROR and timeouts become errors',
-			},
-			...waitOptions,
+			...waitAfterSyncOptions,
 			...processingOptions,
 		],
 	},

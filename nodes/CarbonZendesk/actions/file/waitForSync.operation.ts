@@ -9,6 +9,7 @@ import {
 	maxConcurrencyOption,
 	readPositiveId,
 	readStringList,
+	timeoutOption,
 } from '../common';
 import { readWaitSettings, waitForFiles, waitOptions } from '../waitForSync';
 
@@ -45,6 +46,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Keep waiting until at least this many files exist (Carbon creates them after Sync Files answers). Defaults to the synced_count of the input item.',
 			},
+			timeoutOption,
 			...waitOptions,
 		],
 	},

@@ -6,6 +6,7 @@ import { externalSourceItemSchema, ZENDESK_ITEM_TYPES } from '../../schemas/carb
 import type { CarbonClient } from '../../transport';
 import {
 	checkBody,
+	collectPages,
 	compact,
 	customerIdField,
 	dataSourceLocator,
@@ -13,14 +14,13 @@ import {
 	type FieldNames,
 	maxConcurrencyOption,
 	readDataSourceId,
+	readLimit,
 	readPositiveId,
 	readStringList,
 	readTimeoutMs,
+	returnAllFields,
 	timeoutOption,
 } from '../common';
-
-/** The largest page Return All asks for; Carbon may serve fewer, the loop follows `count`. */
-export const PAGE_SIZE = 250;
 
 /** POST /integrations/items/list (ListDataSourceItemsRequest). */
 export const requestSchema = z
@@ -61,22 +61,7 @@ const fieldNames: FieldNames = {
 const properties: INodeProperties[] = [
 	customerIdField,
 	dataSourceLocator,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -179,8 +164,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const node = this.getNode();
 		const dataSourceId = readDataSourceId(this, i);
 		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = returnAll ? Infinity : readPositiveId(node, this.getNodeParameter('limit', i, 50), 'Limit', i);
+		const limit = readLimit(this, i);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const ids = readStringList(filters.ids).map((id) => readPositiveId(node, id, 'Item IDs', i));
@@ -201,10 +185,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			order_dir: options.orderDir,
 		});
 		const timeoutMs = readTimeoutMs(this, i);
-		const collected: IDataObject[] = [];
-		let offset = 0;
-		for (;;) {
-			const pageSize = Math.min(PAGE_SIZE, limit - collected.length);
+		return await collectPages(limit, async (offset, pageSize) => {
 			const request = checkBody(node, requestSchema, { ...base, pagination: { limit: pageSize, offset } }, fieldNames, i);
 			const page = await client.request({
 				method: 'POST',
@@ -217,13 +198,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				itemIndex: i,
 				timeoutMs,
 			});
-			for (const item of page.items) {
-				if (collected.length >= limit) break;
-				collected.push(item as IDataObject);
-			}
-			offset += page.items.length;
-			if (page.items.length === 0 || collected.length >= limit || offset >= page.count) break;
-		}
-		return collected;
+			return { results: page.items as IDataObject[], count: page.count };
+		});
 	});
 }

@@ -7,35 +7,16 @@ import {
 	customerIdField,
 	dataSourceLocator,
 	executePerItem,
-	maxConcurrencyOption,
+	optionsCollection,
 	readDataSourceId,
 	readTimeoutMs,
-	timeoutOption,
 } from '../common';
-import { readWaitSettings, waitForDataSource, waitOptions } from '../waitForSync';
+import { readWaitSettings, waitAfterSyncOptions, waitForDataSource } from '../waitForSync';
 
 const properties: INodeProperties[] = [
 	customerIdField,
 	dataSourceLocator,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			maxConcurrencyOption,
-			timeoutOption,
-			{
-				displayName: 'Wait for Sync',
-				name: 'waitForSync',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to wait until Carbon finishes (READY) before passing the result on; SYNC_ERROR and timeouts become errors',
-			},
-			...waitOptions,
-		],
-	},
+	optionsCollection(waitAfterSyncOptions),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['item'], operation: ['sync'] } }, properties);

@@ -260,6 +260,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			if (!outcome.ok) {
 				const e = outcome.error as { message?: string; description?: string; httpCode?: string };
 				json.error = e.message ?? String(outcome.error);
+				if (e.description) json.description = e.description;
 				if (e.httpCode) json.httpCode = e.httpCode;
 			}
 			output.push({ json, pairedItem });
@@ -267,7 +268,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	}
 
 	if (failed.length && !continueOnFail) {
-		const first = failed[0].error as { message?: string; httpCode?: string };
+		const first = failed[0].error as { message?: string; description?: string | null; httpCode?: string };
 		const failedIds = failed.map((f) => f.id);
 		throw new NodeApiError(
 			node,
@@ -278,6 +279,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				),
 				description: client.redact(
 					[
+						...(first.description ? [first.description] : []),
 						`Already applied (${applied.length}): ${applied.join(', ') || 'none'}`,
 						`Not applied (${failedIds.length}): ${failedIds.join(', ')}`,
 						'Update Users is safe to run again: re-sending the applied IDs changes nothing.',
