@@ -39,6 +39,17 @@ export const timeoutOption: INodeProperties = {
 	description: 'How long to wait for Carbon to answer one request before giving up',
 };
 
+export const orderDirectionOption: INodeProperties = {
+	displayName: 'Order Direction',
+	name: 'orderDir',
+	type: 'options',
+	options: [
+		{ name: 'Ascending', value: 'asc' },
+		{ name: 'Descending', value: 'desc' },
+	],
+	default: 'asc',
+};
+
 /** Maps a request body key to the node field a user sees, so errors name what to fix. */
 export type FieldNames = Record<string, string>;
 
