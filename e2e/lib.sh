@@ -19,6 +19,9 @@ check_prereqs() {
   local v; v="$("$N24_BIN/node" -v)"
   case "$v" in v24.*) ;; *) die "expected Node 24 at $N24_BIN/node, got $v" ;; esac
   [ -x "$REPO_DIR/node_modules/.bin/ts-node" ] || die "ts-node missing — run 'npm ci' in $REPO_DIR"
+  # The emulator validates against Carbon's OpenAPI spec: $CARBON_OPENAPI or <repo>/../shared/carbon/openapi.json.
+  local spec="${CARBON_OPENAPI:-$(dirname "$REPO_DIR")/shared/carbon/openapi.json}"
+  [ -f "$spec" ] || die "Carbon OpenAPI spec not found at $spec — set CARBON_OPENAPI=/path/to/openapi.json (the emulator needs it)"
   if [ ! -f "$SENTINEL" ]; then
     mkdir -p "$(dirname "$N8N_E2E_CACHE")"
     local free_kb; free_kb="$(df -Pk "$(dirname "$N8N_E2E_CACHE")" | awk 'NR==2{print $4}')"
@@ -33,8 +36,15 @@ check_prereqs() {
 # Installs n8n once into the cache (outside the repo). The sentinel is written only after every step
 # succeeded, so an interrupted install is wiped and redone on the next run.
 ensure_n8n() {
+  # One installer at a time per cache (two concurrent runs would rm -rf each other's half install).
+  mkdir -p "$(dirname "$N8N_E2E_CACHE")"
+  if command -v flock >/dev/null; then
+    exec 9>"$(dirname "$N8N_E2E_CACHE")/.install.lock"
+    flock -w 900 9 || die "another run holds $(dirname "$N8N_E2E_CACHE")/.install.lock for > 15 min"
+  fi
   if [ -f "$SENTINEL" ] && [ -x "$N8N_E2E_CACHE/node_modules/.bin/n8n" ]; then
     log "n8n $N8N_VERSION cache: $N8N_E2E_CACHE (warm)"
+    flock -u 9 2>/dev/null || true
     return
   fi
   log "n8n $N8N_VERSION cache: installing into $N8N_E2E_CACHE (cold; ~3-4 min, ~3 GB)"
@@ -63,6 +73,7 @@ ensure_n8n() {
   ) || die "n8n install failed (logs in $N8N_E2E_CACHE/*.log)"
   date -u +%FT%TZ > "$SENTINEL"
   log "n8n $N8N_VERSION installed"
+  flock -u 9 2>/dev/null || true
 }
 
 # A free TCP port on 127.0.0.1 (asks the kernel; tiny race accepted, the caller checks the bind).
