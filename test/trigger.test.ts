@@ -171,13 +171,21 @@ describe('signature (unit)', () => {
 
 	test('de-duplication memory is bounded and expires with the window', () => {
 		const data: IDataObject = {};
-		expect(seenBefore(data, 'd1', 1000, 300)).toBe(false);
-		expect(seenBefore(data, 'd1', 1100, 300)).toBe(true);
-		expect(seenBefore(data, 'd1', 1301, 300)).toBe(false); // expired, remembered again
-		for (let i = 0; i < MAX_REMEMBERED + 50; i++) seenBefore(data, `x${i}`, 2000, 300);
+		expect(seenBefore(data, 'wf:a', 'd1', 1000, 300)).toBe(false);
+		expect(seenBefore(data, 'wf:a', 'd1', 1100, 300)).toBe(true);
+		expect(seenBefore(data, 'wf:a', 'd1', 1301, 300)).toBe(false); // expired, remembered again
+		for (let i = 0; i < MAX_REMEMBERED + 50; i++) seenBefore(data, 'wf:a', `x${i}`, 2000, 300);
 		expect((data[STATIC_KEY] as unknown[]).length).toBe(MAX_REMEMBERED);
-		expect(seenBefore(data, 'x0', 2000, 300)).toBe(false); // pushed out by 500 newer deliveries
-		expect(seenBefore(data, `x${MAX_REMEMBERED + 49}`, 2000, 300)).toBe(true);
+		expect(seenBefore(data, 'wf:a', 'x0', 2000, 300)).toBe(false); // pushed out by 500 newer deliveries
+		expect(seenBefore(data, 'wf:a', `x${MAX_REMEMBERED + 49}`, 2000, 300)).toBe(true);
+	});
+
+	test('de-duplication survives static data that n8n did not save (process memory), per trigger node', () => {
+		// Real n8n 2.41 may drop the static-data write of a delivery that started an execution: each call sees {}.
+		expect(seenBefore({}, 'wf:b', 'same-body', 5000, 300)).toBe(false);
+		expect(seenBefore({}, 'wf:b', 'same-body', 5001, 300)).toBe(true);
+		// Another trigger node (another workflow) has its own memory.
+		expect(seenBefore({}, 'wf:c', 'same-body', 5001, 300)).toBe(false);
 	});
 });
 
@@ -208,8 +216,14 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		}
 	});
 
+	let workflows = 0;
 	async function harness(options: Partial<TriggerHarnessOptions> = {}): Promise<TriggerHarness> {
-		const h = await TriggerHarness.start({ credentials: { apiKey: emulator.apiKey, baseUrl: emulator.url }, ...options });
+		// A workflow of its own per harness: the trigger's de-duplication memory is per workflow and process.
+		const h = await TriggerHarness.start({
+			credentials: { apiKey: emulator.apiKey, baseUrl: emulator.url },
+			workflowId: `wf-trigger-${++workflows}`,
+			...options,
+		});
 		harnesses.push(h);
 		return h;
 	}

@@ -167,7 +167,8 @@ export class CarbonTrigger implements INodeType {
 		if (skip) return { webhookResponse: { received: true, ignored: skip } };
 
 		// 5. Best-effort de-duplication (limits in dedupe.ts), last so only deliveries that run are remembered.
-		if (seenBefore(staticData, bodyDigest(rawBody), nowSeconds, tolerance)) {
+		const memoryKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
+		if (seenBefore(staticData, memoryKey, bodyDigest(rawBody), nowSeconds, tolerance)) {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 		}
 
