@@ -1,8 +1,9 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -48,14 +49,14 @@ export class CarbonApi implements ICredentialType {
 
 	// Only the API key: n8n writes a credential's headers over the request's own, so a customer-id
 	// here would override every per-item Customer ID and leak onto organisation-level calls.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	// A function rather than a declarative `=Bearer {{$credentials.apiKey}}`: n8n would evaluate that expression on
+	// every request, which costs more CPU than the request itself when thousands of items run.
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, authorization: `Bearer ${String(credentials.apiKey ?? '').trim()}` },
+		};
+	}
 
 	// POST /webhooks is organisation-level and read-only, so the test works with or without a customer ID.
 	test: ICredentialTestRequest = {

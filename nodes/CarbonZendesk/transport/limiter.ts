@@ -4,11 +4,12 @@
  *   the user's Max Concurrency.
  * - A 429/503 means Carbon's own limit was reached: the limit drops to the number of requests still in flight
  *   (what Carbon is actually serving) and stops growing for the rest of the execution, so the cap is discovered once.
- * - Answers much slower than the fastest seen (LATENCY_FACTOR ×) stop growth: Carbon is queueing.
+ * - Answers far slower than the fastest seen (LATENCY_FACTOR ×; our own event-loop delay under a burst of answers
+ *   counts in the measure, so the factor is generous) stop growth: Carbon is queueing.
  * Only requests wait here; the refused request itself sleeps for its Retry-After in the transport and queues again.
  */
-export const START_CONCURRENCY = 8;
-const LATENCY_FACTOR = 3;
+export const START_CONCURRENCY = 16;
+const LATENCY_FACTOR = 10;
 /** Below this, answer times are noise (event loop, GC), not a sign of Carbon queueing. */
 const LATENCY_FLOOR_MS = 50;
 

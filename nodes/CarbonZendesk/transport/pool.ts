@@ -6,7 +6,7 @@
 export type PoolResult<T> = { ok: true; value: T } | { ok: false; error: unknown } | { ok: false; skipped: true };
 
 /** The cap on requests in flight; the transport's AdaptiveLimiter starts lower and finds Carbon's limit below it. */
-export const DEFAULT_MAX_CONCURRENCY = 64;
+export const DEFAULT_MAX_CONCURRENCY = 128;
 export const MAX_CONCURRENCY_LIMIT = 256;
 
 export async function runPool<T>(
