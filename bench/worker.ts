@@ -1,0 +1,310 @@
+/**
+ * Bench worker: a child process that runs two-node workflows (Start → Carbon Zendesk, or Start → n8n's HTTP
+ * Request node) through n8n-core's WorkflowExecute and reports time, CPU, zod time and peak RSS to the parent
+ * over IPC. The Carbon emulator lives in the parent, so client and server do not share one event loop.
+ */
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+// zod time: wrap the top-level entry points before the node (dist/) loads zod. Nested schemas call _parse
+// directly, so only top-level parses are timed; the depth guard covers a parse inside a refine.
+import { z } from 'zod';
+
+let zodMs = 0;
+let zodCalls = 0;
+let zodDepth = 0;
+{
+	const proto = z.ZodType.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+	for (const name of ['parse', 'safeParse']) {
+		const original = proto[name];
+		proto[name] = function (this: unknown, ...args: unknown[]) {
+			if (zodDepth > 0) return original.apply(this, args);
+			zodDepth++;
+			zodCalls++;
+			const t = performance.now();
+			try {
+				return original.apply(this, args);
+			} finally {
+				zodMs += performance.now() - t;
+				zodDepth--;
+			}
+		};
+	}
+}
+
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INode,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { Expression, NodeHelpers, Workflow } from 'n8n-workflow';
+
+// Expression evaluations (each builds n8n's expression context: data proxy, luxon $now/$today…).
+let expressionCalls = 0;
+{
+	const proto = Expression.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+	const original = proto.resolveSimpleParameterValue;
+	proto.resolveSimpleParameterValue = function (this: unknown, ...args: unknown[]) {
+		expressionCalls++;
+		return original.apply(this, args);
+	};
+}
+
+import { DeclarativeCredentialsHelper, NODE_TYPE } from '../test/harness';
+
+/** Emits the items given in its `items` parameter (the harness's Start node, which it does not export). */
+class ItemsSource implements INodeType {
+	description = {
+		displayName: 'Items Source',
+		name: 'itemsSource',
+		group: ['input'],
+		version: 1,
+		description: 'Bench start node',
+		defaults: { name: 'Start' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[{}]' }],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as unknown;
+		const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [list.map((json) => ({ json }))];
+	}
+}
+
+/**
+ * Loads the package the way n8n does (PackageDirectoryLoader over package.json's n8n block) from the bench's
+ * private copy of dist/ (BENCH_PACKAGE_DIR, made by run.ts right after the build), so another `npm run build`
+ * in the same checkout (which deletes dist/ first) cannot pull the files away mid-run.
+ */
+let loaded: Promise<{ nodeTypes: INodeTypes; credentialTypes: Record<string, ICredentialType> }> | undefined;
+function loadPackage() {
+	loaded ??= (async () => {
+		const loader = new PackageDirectoryLoader(process.env.BENCH_PACKAGE_DIR ?? path.resolve(__dirname, '..'));
+		await loader.loadAll();
+		const types: Record<string, INodeType | IVersionedNodeType> = { 'test.itemsSource': new ItemsSource() };
+		for (const [name, data] of Object.entries(loader.nodeTypes)) types[`${loader.packageName}.${name}`] = data.type;
+		const credentialTypes: Record<string, ICredentialType> = {};
+		for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes[name] = data.type;
+		if (!types[NODE_TYPE]) throw new Error(`${NODE_TYPE} was not loaded: run npm run build`);
+		const nodeTypes = {
+			getByName: (type: string) => types[type],
+			getByNameAndVersion: (type: string, version?: number) => NodeHelpers.getVersionedNodeType(types[type], version),
+			getKnownTypes: () => ({}),
+		} as unknown as INodeTypes;
+		return { nodeTypes, credentialTypes };
+	})();
+	return loaded;
+}
+
+export const HTTP_NODE_TYPE = 'n8n-nodes-base.httpRequest';
+
+export interface RunSpec {
+	/** 'carbon' = our node, 'http' = n8n's HTTP Request node. */
+	kind: 'carbon' | 'http';
+	parameters: IDataObject;
+	typeVersion?: number;
+	items: IDataObject[];
+	/** Credential data by credential type name. */
+	credentials: Record<string, IDataObject>;
+	continueOnFail?: boolean;
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
+	/** Send back the first N output items' json (default 0). */
+	returnItems?: number;
+}
+
+export interface RunReport {
+	status: string;
+	/** Wall time of the whole workflow execution (Start + target node), ms. */
+	wallMs: number;
+	/** The target node's executionTime from runData (summed over tries), ms. */
+	nodeMs: number;
+	/** CPU (user + system) of this process during the run, ms. */
+	cpuMs: number;
+	zodMs: number;
+	zodCalls: number;
+	/** n8n expression evaluations during the run (Start's included: none). */
+	expressionCalls: number;
+	outputItems: number;
+	errorItems: number;
+	error?: string;
+	/** Peak RSS of this process so far (bytes) and RSS before the run. */
+	maxRssBytes: number;
+	rssBeforeBytes: number;
+	items?: IDataObject[];
+}
+
+let httpNodeType: INodeType | IVersionedNodeType | undefined;
+
+let httpDefaultVersion: number | undefined;
+
+/**
+ * Loads the HTTP Request node from the cached n8n install. Inside n8n there is one n8n-workflow and one n8n-core
+ * for the engine and every node; this process's engine is the repo's copy (same versions), so the node's own
+ * require('n8n-workflow' | 'n8n-core') is pointed at it (instanceof NodeApiError etc. then agree).
+ */
+function loadHttpNode(file: string): void {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const Module = require('node:module') as { _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string };
+	const original = Module._resolveFilename;
+	const shared = new Set(['n8n-workflow', 'n8n-core']);
+	Module._resolveFilename = function (request: string, parent: unknown, ...rest: unknown[]) {
+		if (shared.has(request)) return original.call(this, request, module, ...rest);
+		return original.call(this, request, parent, ...rest);
+	};
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const mod = require(file) as Record<string, new () => INodeType | IVersionedNodeType>;
+	httpNodeType = new mod.HttpRequest();
+	httpDefaultVersion = (httpNodeType.description as { defaultVersion?: number }).defaultVersion;
+}
+
+async function nodeTypes(): Promise<INodeTypes> {
+	const { nodeTypes: ours } = await loadPackage();
+	return {
+		getByName: (type) => (type === HTTP_NODE_TYPE && httpNodeType ? httpNodeType : ours.getByName(type)),
+		getByNameAndVersion: (type, version) =>
+			type === HTTP_NODE_TYPE && httpNodeType
+				? NodeHelpers.getVersionedNodeType(httpNodeType, version)
+				: ours.getByNameAndVersion(type, version),
+		getKnownTypes: () => ({}),
+	} as INodeTypes;
+}
+
+async function run(spec: RunSpec): Promise<RunReport> {
+	const { credentialTypes } = await loadPackage();
+	const types = await nodeTypes();
+	const targetName = spec.kind === 'carbon' ? 'Carbon Zendesk' : 'HTTP Request';
+	const start: INode = {
+		id: 'start',
+		name: 'Start',
+		type: 'test.itemsSource',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(spec.items) },
+	};
+	const credentialRefs: INode['credentials'] = {};
+	for (const type of Object.keys(spec.credentials)) credentialRefs[type] = { id: type, name: type };
+	const target: INode = {
+		id: 'target',
+		name: targetName,
+		type: spec.kind === 'carbon' ? NODE_TYPE : HTTP_NODE_TYPE,
+		typeVersion: spec.typeVersion ?? (spec.kind === 'http' ? (httpDefaultVersion ?? 4.2) : 1),
+		position: [200, 0],
+		parameters: spec.parameters as INode['parameters'],
+		credentials: credentialRefs,
+		continueOnFail: spec.continueOnFail,
+		onError: spec.continueOnFail ? 'continueRegularOutput' : undefined,
+		retryOnFail: spec.retryOnFail,
+		maxTries: spec.maxTries,
+		waitBetweenTries: spec.waitBetweenTries,
+	};
+	const workflow = new Workflow({
+		id: 'wf-bench',
+		name: 'bench',
+		nodes: [start, target],
+		connections: { Start: { main: [[{ node: targetName, type: 'main', index: 0 }]] } },
+		nodeTypes: types,
+		active: false,
+		settings: {},
+	});
+	const credentialsHelper = new DeclarativeCredentialsHelper(
+		credentialTypes,
+		spec.credentials as unknown as Record<string, ICredentialDataDecryptedObject>,
+	);
+	let resolveRun!: (run: IRun) => void;
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-bench', { id: 'wf-bench' } as never);
+	hooks.addHandler('workflowExecuteAfter', (r) => resolveRun(r));
+	const base = 'http://127.0.0.1:5678';
+	const additionalData = {
+		hooks,
+		credentialsHelper,
+		executionId: 'exec-bench',
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: base,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		userId: 'user-1',
+		executeWorkflow: async () => {
+			throw new Error('not supported in the bench');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		getRuntimeCredential: async () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('not supported in the bench');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const rssBeforeBytes = process.memoryUsage().rss;
+	zodMs = 0;
+	zodCalls = 0;
+	expressionCalls = 0;
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	const execution = new WorkflowExecute(additionalData, 'manual');
+	const result = await execution.run({ workflow, startNode: start });
+	await finished.catch(() => undefined);
+	const wallMs = performance.now() - t0;
+	const cpu = process.cpuUsage(cpu0);
+	const tasks = result.data.resultData.runData[targetName] ?? [];
+	const last = tasks[tasks.length - 1];
+	const items = last?.data?.main?.[0] ?? [];
+	let errorItems = 0;
+	for (const item of items) if (item.json && (item.json as IDataObject).error !== undefined) errorItems++;
+	const error = (last?.error ?? result.data.resultData.error) as { message?: string } | undefined;
+	return {
+		status: result.status,
+		wallMs,
+		nodeMs: tasks.reduce((sum, t) => sum + (t.executionTime ?? 0), 0),
+		cpuMs: (cpu.user + cpu.system) / 1000,
+		zodMs,
+		zodCalls,
+		expressionCalls,
+		outputItems: items.length,
+		errorItems,
+		error: error?.message,
+		maxRssBytes: process.resourceUsage().maxRSS * 1024,
+		rssBeforeBytes,
+		items: spec.returnItems ? items.slice(0, spec.returnItems).map((i) => i.json) : undefined,
+	};
+}
+
+type Message = { id: number; type: 'init'; httpNodeFile?: string } | { id: number; type: 'run'; spec: RunSpec };
+
+process.on('message', (message: Message) => {
+	void (async () => {
+		try {
+			if (message.type === 'init') {
+				if (message.httpNodeFile) loadHttpNode(path.resolve(message.httpNodeFile));
+				await loadPackage();
+				process.send!({ id: message.id, ok: true, value: { rssBytes: process.memoryUsage().rss, httpVersion: httpDefaultVersion } });
+			} else {
+				process.send!({ id: message.id, ok: true, value: await run(message.spec) });
+			}
+		} catch (error) {
+			process.send!({ id: message.id, ok: false, error: error instanceof Error ? error.stack : String(error) });
+		}
+	})();
+});
+process.on('disconnect', () => process.exit(0));
