@@ -53,6 +53,32 @@ export const orderDirectionOption: INodeProperties = {
 /** Maps a request body key to the node field a user sees, so errors name what to fix. */
 export type FieldNames = Record<string, string>;
 
+/** Field names of request keys several operations share; an operation's own FieldNames take precedence. */
+const SHARED_FIELD_NAMES: FieldNames = {
+	data_source_id: 'Data Source',
+	chunk_size: 'Chunk Size',
+	chunk_overlap: 'Chunk Overlap',
+	embedding_model: 'Embedding Model',
+	max_items_per_chunk: 'Max Items per Chunk',
+	request_id: 'Request ID',
+	skip_embedding_generation: 'Skip Embedding Generation',
+	generate_sparse_vectors: 'Generate Sparse Vectors',
+	prepend_filename_to_chunks: 'Prepend Filename to Chunks',
+	set_page_as_boundary: 'Set Page as Boundary',
+	use_ocr: 'Use OCR',
+	parse_pdf_tables_with_ocr: 'Parse PDF Tables with OCR',
+	incremental_sync: 'Incremental Sync',
+	sync_files_on_connection: 'Sync on Connection',
+	connecting_new_account: 'Connect a New Account',
+	sync_source_items: 'Populate Item List',
+	force_embedding_generation: 'Force Embedding Generation',
+	skip_file_processing: 'Skip File Processing',
+	'file_sync_config.sync_attachments': 'Sync Ticket Attachments',
+	'file_sync_config.generate_chunks_only': 'Generate Chunks Only',
+	'file_sync_config.store_file_only': 'Store File Only',
+	'file_sync_config.skip_file_processing': 'Skip File Processing',
+};
+
 /** Validates a request body built from node parameters; a failure names the node field and the fix. */
 export function checkBody<S extends z.ZodTypeAny>(
 	node: INode,
@@ -67,7 +93,10 @@ export function checkBody<S extends z.ZodTypeAny>(
 		const path = issue.path.map(String);
 		// The longest prefix of the path that has a field name: "file_sync_config.auto_synced_source_types.0" → Content to Sync.
 		let field: string | undefined;
-		for (let n = path.length; n > 0 && !field; n--) field = fieldNames[path.slice(0, n).join('.')];
+		for (let n = path.length; n > 0 && !field; n--) {
+			const prefix = path.slice(0, n).join('.');
+			field = fieldNames[prefix] ?? SHARED_FIELD_NAMES[prefix];
+		}
 		const key = path.join('.');
 		return field ? `${field} (${key || 'body'}): ${issue.message}` : `${key || 'body'}: ${issue.message}`;
 	});
@@ -192,6 +221,12 @@ export function summariseIndexes(indexes: number[]): string {
 		parts.push(start === end ? `${start}` : `${start}-${end}`);
 	}
 	return parts.join(', ');
+}
+
+/** A parameter value for an error message: text as it is, anything else as JSON, both shortened. */
+export function showValue(value: unknown): string {
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+	return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /** An input error that names the node field, what is wrong and how to fix it. */

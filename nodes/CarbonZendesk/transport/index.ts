@@ -129,8 +129,10 @@ export function makeRedactor(secrets: string[]): (text: string) => string {
 		if (!secret || secret.length < 4) continue;
 		variants.add(secret);
 		variants.add(encodeURIComponent(secret));
-		variants.add(Buffer.from(secret).toString('base64'));
-		variants.add(Buffer.from(`Bearer ${secret}`).toString('base64'));
+		for (const encoding of ['base64', 'base64url'] as const) {
+			variants.add(Buffer.from(secret).toString(encoding));
+			variants.add(Buffer.from(`Bearer ${secret}`).toString(encoding));
+		}
 	}
 	const list = [...variants].sort((a, b) => b.length - a.length);
 	return (text: string) => {
@@ -180,6 +182,14 @@ export class CarbonClient {
 
 	/** The customer a customer-scoped call acts for: the node's field, else the credential's default. */
 	resolveCustomerId(override: unknown, itemIndex?: number): string {
+		if (override !== undefined && override !== null && typeof override !== 'string' && typeof override !== 'number') {
+			throw inputError(
+				this.ctx.getNode(),
+				`Customer ID must be text (got ${Array.isArray(override) ? 'an array' : typeof override})`,
+				itemIndex,
+				'Map a single customer ID, e.g. {{ $json.customerId }}, not a list or an object.',
+			);
+		}
 		const text = override === undefined || override === null ? '' : String(override).trim();
 		const id = text || this.credentials.customerId;
 		if (!id) {
@@ -192,6 +202,14 @@ export class CarbonClient {
 		}
 		if (id.length > 512 || /[\r\n]/.test(id)) {
 			throw inputError(this.ctx.getNode(), 'Customer ID must be a single line of at most 512 characters', itemIndex);
+		}
+		// It travels as the customer-id header: control characters and characters beyond Latin-1 cannot.
+		if (/[^\t\x20-\x7e\x80-\xff]/.test(id)) {
+			throw inputError(
+				this.ctx.getNode(),
+				'Customer ID contains characters an HTTP header cannot carry (control characters or characters beyond Latin-1)',
+				itemIndex,
+			);
 		}
 		return id;
 	}

@@ -13,6 +13,7 @@ import {
 	readPositiveId,
 	readStringList,
 	readTimeoutMs,
+	showValue,
 	timeoutOption,
 } from '../common';
 
@@ -97,7 +98,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			if (ids.length > 100) throw fieldError(node, 'Request IDs', `has ${ids.length} entries; Carbon accepts at most 100`, i, 'Split them over several items.');
 			filters.request_ids = ids;
 		} else if (what !== 'all') {
-			throw fieldError(node, 'Delete', `has an unknown value "${what}"`, i, 'Use ids, requestIds or all.');
+			throw fieldError(node, 'Delete', `has an unknown value "${showValue(what)}"`, i, 'Use ids, requestIds or all.');
 		}
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);

@@ -20,11 +20,14 @@ import {
 	readPositiveId,
 	readStringList,
 	readTimeoutMs,
+	showValue,
 	returnAllFields,
 	timeoutOption,
 } from '../common';
 
 /** The ticket properties Carbon stores as tags on synced Zendesk tickets. */
+/** Carbon's order_by values for /user_files_v2 (the Order By option). */
+const ORDER_BY = ['created_at', 'file_size', 'id', 'last_sync', 'name', 'updated_at'];
 export const TICKET_TAG_KEYS = ['ticket_assignee', 'ticket_priority', 'ticket_requester', 'ticket_status', 'ticket_submitter', 'ticket_type'] as const;
 
 type TagBlock = { key: string; value?: unknown; negate?: boolean } | { AND: TagBlock[] } | { OR: TagBlock[] };
@@ -229,7 +232,7 @@ function ticketTagFilter(ctx: IExecuteFunctions, i: number): IDataObject | undef
 		return { key: String(c.key), value: values.length === 1 ? values[0] : values, negate: Boolean(c.negate) };
 	});
 	const match = ctx.getNodeParameter('tagMatch', i, 'AND') as string;
-	if (match !== 'AND' && match !== 'OR') throw fieldError(ctx.getNode(), 'Match', `must be AND or OR (got "${match}")`, i);
+	if (match !== 'AND' && match !== 'OR') throw fieldError(ctx.getNode(), 'Match', `must be AND or OR (got "${showValue(match)}")`, i);
 	return { [match]: blocks };
 }
 
@@ -263,6 +266,14 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			fieldNames,
 			i,
 		);
+		const orderBy = (options.orderBy as unknown) ?? 'updated_at';
+		const orderDir = (options.orderDir as unknown) ?? 'asc';
+		if (typeof orderBy !== 'string' || !ORDER_BY.includes(orderBy)) {
+			throw fieldError(node, 'Order By', `has an unknown value "${showValue(orderBy)}"`, i, `Use one of: ${ORDER_BY.join(', ')}.`);
+		}
+		if (orderDir !== 'asc' && orderDir !== 'desc') {
+			throw fieldError(node, 'Order Direction', `has an unknown value "${showValue(orderDir)}"`, i, 'Use asc or desc.');
+		}
 		const timeoutMs = readTimeoutMs(this, i);
 		return await collectPages(
 			limit,
@@ -273,8 +284,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					body: {
 						filters: filters as IDataObject,
 						pagination: { limit: pageSize, offset },
-						order_by: (options.orderBy as string) ?? 'updated_at',
-						order_dir: (options.orderDir as string) ?? 'asc',
+						order_by: orderBy,
+						order_dir: orderDir,
 						...(options.includeParsedText ? { include_parsed_text_file: true } : {}),
 					},
 					scope: 'customer',

@@ -55,6 +55,7 @@ const fieldNames: FieldNames = {
 	'filters.ids': 'Item IDs',
 	'filters.name': 'Name Contains',
 	'filters.item_types': 'Item Types',
+	'filters.root_files_only': 'Root Items Only',
 	order_by: 'Order By',
 	order_dir: 'Order Direction',
 };

@@ -19,6 +19,7 @@ import {
 	fieldError,
 	readStringList,
 	readTimeoutMs,
+	showValue,
 	timeoutOption,
 } from '../common';
 
@@ -158,7 +159,7 @@ function readSettings(ctx: IExecuteFunctions, i: number): Settings {
 		if (!picked.length) throw fieldError(node, 'Sources', 'is empty', i, 'Pick at least one source, or choose "Disable for All Sources".');
 		sources = picked as Settings['auto_sync_enabled_sources'];
 	} else if (autoSync !== 'unchanged') {
-		throw fieldError(node, 'Auto-Sync', `has an unknown value "${autoSync}"`, i, 'Use one of: selected, all, none, unchanged.');
+		throw fieldError(node, 'Auto-Sync', `has an unknown value "${showValue(autoSync)}"`, i, 'Use one of: selected, all, none, unchanged.');
 	}
 	const interval = Number(ctx.getNodeParameter('autoSyncInterval', i, 0));
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;

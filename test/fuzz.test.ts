@@ -1,0 +1,268 @@
+/**
+ * Property-based fuzzing (fast-check) of every operation through the real engine: generated parameter sets —
+ * wrong types from expressions, huge lists, unicode, empty strings, negative/NaN/huge numbers, nested garbage in
+ * JSON fields, unknown enum values — must never produce an unhandled exception or a stack-trace/raw-JS message;
+ * either the emulator's OpenAPI validator accepts every request the node sends (zero spec violations), or the node
+ * fails with a clear error that names a field (or a Carbon answer that names its status).
+ *
+ * FUZZ_RUNS (default 60) is the number of runs per operation; FUZZ_SEED fixes the seed. `npm run test:fuzz`
+ * runs more (see package.json). Every run is capped at 2.5 s (a cancelled long Wait for Sync counts as handled).
+ */
+import fc from 'fast-check';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { loadPackage } from './harness';
+import { type Env, OPERATIONS, type OpSpec, prepareEnv, rl } from './reliability/ops';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+jest.setTimeout(Math.max(120_000, RUNS * 16 * 1_000));
+
+// ------------------------------------------------------------------ generators
+
+const unicode = fc.oneof(
+	fc.string({ unit: 'grapheme', maxLength: 30 }),
+	fc.string({ unit: 'binary', maxLength: 12 }),
+	fc.constantFrom('é', 'Ω≈ç√', '🙂👩‍👩‍👧', '\u0000', '\r\nX-Injected: 1', 'a\u202Eb', '\uFEFF', 'ｆｕｌｌ', '𝕏'.repeat(50)),
+);
+const badNumbers = fc.constantFrom(-1, -0, 0, 0.5, 1.5, -1e9, 1e308, Number.MAX_SAFE_INTEGER + 2, NaN, Infinity, -Infinity);
+const hugeList = fc.integer({ min: 500, max: 2500 }).map((n) => Array.from({ length: n }, (_, i) => `h-${i}`).join(','));
+const nested = fc.letrec((tie) => ({
+	node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.jsonValue({ maxDepth: 2 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('node'), { maxKeys: 4 }), fc.array(tie('node'), { maxLength: 4 })),
+})).node;
+/** Expressions that evaluate (to the wrong type); broken expressions are n8n's own error, not the node's. */
+const expression = fc.oneof(
+	// JSON.parse of a string literal without braces: a "}}" inside would end n8n's expression early.
+	fc.jsonValue({ maxDepth: 3 }).map((v) => `={{ JSON.parse(${JSON.stringify(JSON.stringify(v)).replace(/\{/g, '\\u007b').replace(/\}/g, '\\u007d')}) }}`),
+	fc.constantFrom('={{ NaN }}', '={{ undefined }}', '={{ null }}', '={{ 1/0 }}', '={{ -5 }}', '={{ [1,[2,[3]]] }}', '={{ ({ a: { b: [1] } }) }}', '={{ "x".repeat(20000) }}', '={{ $json.x }}', '={{ $json }}', '={{ true }}', '={{ [] }}', '={{ {} }}'),
+);
+const garbage: fc.Arbitrary<unknown> = fc.oneof(
+	fc.constantFrom('', '   ', null, undefined, true, false, [], {}),
+	unicode,
+	badNumbers,
+	fc.integer(),
+	fc.double(),
+	fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null)), { maxLength: 6 }),
+	nested,
+	hugeList,
+	expression,
+	fc.constantFrom('BOGUS', 'ZENDESKK', 'unknown-enum', 'sideways', 'XOR', 'everything', 'sometimes'),
+);
+
+/** Mostly a valid value, sometimes garbage (so that many runs get as far as sending a request). */
+const maybe = (...valid: unknown[]) => fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: garbage });
+/** Items from the previous node: what `$json.x` expressions see. */
+const inputItems = fc.oneof(
+	{ weight: 3, arbitrary: fc.constant([{}]) },
+	fc.array(fc.record({ x: garbage as fc.Arbitrary<unknown> }, { requiredKeys: [] }), { minLength: 1, maxLength: 3 }),
+);
+
+function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknown>>; options: Record<string, fc.Arbitrary<unknown>> } {
+	// A resource locator is stored as {__rl, mode, value}: garbage goes into its value (or an expression).
+	const ds = fc.oneof(
+		fc.constantFrom(rl(op.key === 'dataSource.disconnect' ? env.revokeDsId : env.dsId), rl(987654), { __rl: true, mode: 'list', value: String(env.dsId) }, rl(' 1 ')),
+		garbage.map((value) => ({ __rl: true, mode: 'id', value })),
+		expression,
+	);
+	const common = { customerId: maybe(env.customerId, '', 'other-customer') };
+	const timing = { timeoutSeconds: maybe(1, 5, 600), maxConcurrency: maybe(1, 5, 50) };
+	const wait = { pollIntervalSeconds: maybe(0.1, 0.5, 3600), waitTimeoutSeconds: maybe(1) };
+	const processing = {
+		chunkSize: maybe(100, 1500, 30),
+		chunkOverlap: maybe(0, 20),
+		embeddingModel: maybe('OPENAI', 'COHERE_MULTILINGUAL_V3'),
+		maxItemsPerChunk: maybe(1, 10),
+		requestId: maybe('req-1', ''),
+		skipEmbeddingGeneration: maybe(true, false),
+		generateSparseVectors: maybe(true, false),
+		prependFilenameToChunks: maybe(true, false),
+		setPageAsBoundary: maybe(true, false),
+		useOcr: maybe(true, false),
+		parsePdfTablesWithOcr: maybe(true, false),
+		generateChunksOnly: maybe(true, false),
+		storeFileOnly: maybe(true, false),
+		skipFileProcessing: maybe(true, false),
+	};
+	const page = { returnAll: maybe(true, false), limit: maybe(1, 5, 251, 10_000) };
+	switch (op.key) {
+		case 'dataSource.getOAuthUrl':
+			return {
+				top: { ...common, zendeskSubdomain: maybe('acme', 'acme.zendesk.com', 'https://acme.zendesk.com/hc/en-us'), syncedTypes: maybe(['ARTICLE'], ['TICKET'], ['ARTICLE', 'TICKET']), syncAttachments: maybe(true, false) },
+				options: { ...timing, ...processing, connectingNewAccount: maybe(true), dataSourceTags: maybe('{"a":1}', '{}', { deep: { er: [1] } }), incrementalSync: maybe(true), syncSourceItems: maybe(false), dataSourceId: maybe(env.dsId, 0, 1), syncFilesOnConnection: maybe(false) },
+			};
+		case 'dataSource.list':
+			return { top: { ...common, ...page, filters: fc.record({ ids: maybe(String(env.dsId), '1,2', 'x'), anySource: maybe(true), revokedAccess: maybe('any', 'connected', 'revoked'), syncStatuses: maybe(['READY'], ['SYNC_ERROR', 'READY'], ['NOPE']) }, { requiredKeys: [] }) }, options: timing };
+		case 'dataSource.get':
+		case 'dataSource.disconnect':
+		case 'item.cancelSync':
+			return { top: { ...common, dataSourceId: ds }, options: timing };
+		case 'dataSource.addTags':
+			return { top: { ...common, dataSourceId: ds, tags: maybe('{"plan":"x"}', '{"a":{"b":[1,{"c":null}]}}', '{}', '"str"', '[]') }, options: timing };
+		case 'dataSource.removeTags':
+			return { top: { ...common, dataSourceId: ds, removeAll: maybe(true, false), tagKeys: maybe('plan', 'a,b', '') }, options: timing };
+		case 'dataSource.waitForSync':
+			return { top: { ...common, dataSourceId: ds }, options: { ...timing, ...wait } };
+		case 'item.list':
+			return {
+				top: { ...common, dataSourceId: ds, ...page, filters: fc.record({ externalIds: maybe(env.articleIds[0], 'a,b'), ids: maybe('1', '1,2'), itemTypes: maybe(['ARTICLE'], ['TICKET', 'SECTION'], ['NOPE']), name: maybe('a', ''), parentId: maybe(env.articleIds[0], ''), rootFilesOnly: maybe(true) }, { requiredKeys: [] }) },
+				options: { ...timing, orderBy: maybe('name', 'id', 'directories_first'), orderDir: maybe('asc', 'desc') },
+			};
+		case 'item.sync':
+			return { top: { ...common, dataSourceId: ds }, options: { ...timing, ...wait, waitForSync: maybe(true, false) } };
+		case 'file.sync':
+			return {
+				top: { ...common, dataSourceId: ds, externalIds: maybe(env.articleIds[0], env.articleIds.join(','), [{ id: env.articleIds[0], root_id: env.articleIds[0] }], '={{ $json.x }}'), syncAttachments: maybe(true, false) },
+				options: { ...timing, ...wait, ...processing, tags: maybe('{"t":"1"}', '{"n":{"e":{"s":[1]}}}', 'nope'), incrementalSync: maybe(true), waitForSync: maybe(false, true) },
+			};
+		case 'file.resync':
+			return { top: { ...common, fileId: maybe(String(env.fileIds[0]), env.fileIds[0], '0', '1e3') }, options: { ...timing, ...wait, chunkSize: maybe(100, 1500), chunkOverlap: maybe(0, 20), forceEmbeddingGeneration: maybe(true), skipFileProcessing: maybe(true), waitForSync: maybe(false, true) } };
+		case 'file.getMany':
+			return {
+				top: {
+					...common,
+					dataSourceId: ds,
+					...page,
+					ticketTags: maybe({ conditions: [{ key: 'ticket_status', value: 'open', negate: false }] }, { conditions: [{ key: 'ticket_priority', value: 'urgent,high', negate: true }] }, { conditions: [{ key: 'BOGUS', value: '' }] }),
+					tagMatch: maybe('AND', 'OR'),
+					filters: fc.record({ fileTypes: maybe(['ARTICLE'], ['TICKET']), externalIds: maybe(env.articleIds[0]), ids: maybe(String(env.fileIds[0])), name: maybe('a'), requestIds: maybe(env.requestId), syncStatuses: maybe(['READY'], ['NOPE']), tagsV2: maybe('{"AND":[{"key":"ticket_status","value":"open"}]}', '{"OR":[{"AND":[{"OR":[{"AND":[{"key":"k","value":1}]}]}]}]}', '{"key":"x"}') }, { requiredKeys: [] }),
+				},
+				options: { ...timing, includeParsedText: maybe(true), orderBy: maybe('name', 'created_at'), orderDir: maybe('asc', 'desc') },
+			};
+		case 'file.delete':
+			return { top: { ...common, dataSourceId: ds, deleteWhat: maybe('ids', 'requestIds'), fileIds: maybe('999999', '1,2'), requestIds: maybe('no-such-request') }, options: { ...timing, preserveFileRecord: maybe(true), sendWebhook: maybe(true) } };
+		case 'file.waitForSync':
+			return { top: { ...common, requestId: maybe(env.requestId, ''), fileIds: maybe(String(env.fileIds[0]), env.fileIds.join(','), '') }, options: { ...timing, ...wait, expected: maybe(1, 2) } };
+		case 'user.update': {
+			const limit = maybe(-1, 0, 100);
+			return {
+				top: { customerIds: maybe('u1', 'u1,u2,u1', '={{ $json.x }}'), autoSync: maybe('selected', 'all', 'none', 'unchanged'), sources: maybe(['ZENDESK'], ['ZENDESK', 'GOOGLE_DRIVE'], []), autoSyncInterval: maybe(0, 3, 24, -1) },
+				options: { timeoutSeconds: timing.timeoutSeconds, maxCharacters: limit, maxCharactersPerFile: limit, maxCharactersPerUpload: limit, maxFiles: limit, maxFilesPerUpload: limit },
+			};
+		}
+		default:
+			throw new Error(`no fuzz fields for ${op.key}`);
+	}
+}
+
+function caseArbitrary(op: OpSpec, env: Env) {
+	const { top, options } = fields(op, env);
+	return fc.record({
+		top: fc.record(top, { requiredKeys: [] }),
+		options: fc.record(options, { requiredKeys: [] }),
+		items: inputItems,
+		continueOnFail: fc.boolean(),
+	});
+}
+
+// ------------------------------------------------------------------ oracle
+
+/** Display names of every field of the node (collections included): what a clear error names. */
+let fieldNames: string[] = [];
+const EXTRA_NAMES = ['Customer ID', 'Data Source', 'API Key', 'Base URL', 'Timeout', 'Max Concurrency', 'Poll Interval', 'Wait Timeout'];
+/** Outcomes that are not input errors (waiting ended, Carbon answered, cancelled by the 4 s cap). */
+const OUTCOMES = [/did not finish syncing within/, /failed to sync/, /ended in SYNC_ERROR/, /was cancelled/, /\[HTTP \d{3}\]/, /was not found for customer/];
+const RAW_JS = /\n\s+at \S+ \(|\n\s+at .+:\d+:\d+|Cannot read propert|is not a function|is not iterable|undefined is not|Maximum call stack|\[object Object\]|Unexpected token|\b(TypeError|RangeError|ReferenceError|SyntaxError)\b|ERR_INVALID_CHAR|ERR_HTTP_INVALID_HEADER_VALUE|Invalid character in header/;
+
+function collectNames(properties: INodeProperties[], out: Set<string>) {
+	for (const p of properties) {
+		if (p.displayName) out.add(p.displayName.replace(/ \(.*\)$/, ''));
+		for (const o of (p.options ?? []) as Array<INodeProperties & { values?: INodeProperties[] }>) {
+			if (o && typeof o === 'object' && 'displayName' in o) collectNames([o], out);
+			if (o && Array.isArray(o.values)) collectNames(o.values, out);
+		}
+	}
+}
+
+function judge(message: string, httpCode: unknown): string | undefined {
+	if (!message) return 'empty error message';
+	if (RAW_JS.test(message)) return `raw JS error / stack trace: ${message.slice(0, 300)}`;
+	if (httpCode || OUTCOMES.some((re) => re.test(message))) return undefined;
+	const lower = message.toLowerCase();
+	if (!fieldNames.some((name) => lower.includes(name.toLowerCase()))) return `names no field: ${message.slice(0, 300)}`;
+	return undefined;
+}
+
+// ------------------------------------------------------------------ runs
+
+const stats: string[] = [];
+let totalRuns = 0;
+let totalFailures = 0;
+
+beforeAll(async () => {
+	const { nodeClass } = await loadPackage();
+	const names = new Set<string>(EXTRA_NAMES);
+	collectNames(nodeClass.description.properties, names);
+	fieldNames = [...names].filter((n) => n.length >= 4 && !['Options', 'Filters', 'Resource', 'Operation'].includes(n));
+});
+
+afterAll(() => {
+	// eslint-disable-next-line no-console
+	console.log(`Fuzz: ${totalRuns} runs (${RUNS} per operation × ${OPERATIONS.length}), ${totalFailures} failures, seed ${SEED ?? 'random'}\n${stats.join('\n')}`);
+});
+
+describe.each(OPERATIONS.map((op) => [op.key, op] as const))('fuzz %s', (_key, op) => {
+	test(`${RUNS} generated parameter sets`, async () => {
+		const env = await prepareEnv({ customerId: `cust-fuzz-${op.key.replace('.', '-')}` });
+		const started = Date.now();
+		let runs = 0;
+		let sent = 0;
+		let failedClearly = 0;
+		let cancelled = 0;
+		let rejectedByN8n = 0;
+		let engineFlakes = 0;
+		try {
+			const property = fc.asyncProperty(caseArbitrary(op, env), async ({ top, options, items, continueOnFail }) => {
+				runs++;
+				env.reset();
+				const base = op.params(env);
+				const parameters: IDataObject = { ...base, ...(top as IDataObject), options: { ...((base.options as IDataObject) ?? {}), ...(options as IDataObject) } };
+				if (op.key === 'user.update') delete parameters.customerId;
+				let result;
+				try {
+					result = await env.run({ parameters, items: items as IDataObject[], continueOnFail, cancelAfterMs: 2500 });
+				} catch (error) {
+					// n8n itself refuses to start a workflow whose node misses a required parameter.
+					if ((error as Error).name === 'WorkflowHasIssuesError') {
+						rejectedByN8n++;
+						return;
+					}
+					// n8n's own pre-flight check of the parameters, before the node runs: its safe-regex can time out under
+					// load, and it throws on a resource locator value like [{"toString": ""}] (n8n-workflow, not this node).
+					if (/checkReadyForExecution/.test(String((error as Error).stack))) {
+						engineFlakes++;
+						return;
+					}
+					throw new Error(`unhandled exception: ${(error as Error).stack}`);
+				}
+				const violations = env.emu.specViolations().map((v) => `${v.method} ${v.path}: ${v.specErrors.join('; ')}`);
+				if (violations.length) throw new Error(`spec violations: ${violations.slice(0, 3).join(' | ')}`);
+				if (env.emu.requests.length) sent++;
+				if (result.status === 'canceled' || (result.status as string) === 'cancelled') {
+					cancelled++;
+					return;
+				}
+				const problems: string[] = [];
+				if (result.status === 'error') {
+					failedClearly++;
+					const problem = judge(String(result.error?.message ?? ''), result.error?.httpCode);
+					if (problem) problems.push(problem);
+				}
+				for (const item of result.items) {
+					if (typeof item.json.error === 'string') {
+						const problem = judge(item.json.error, item.json.httpCode);
+						if (problem) problems.push(`error item: ${problem}`);
+					}
+				}
+				if (problems.length) throw new Error(problems.join('\n'));
+			});
+			await fc.assert(property, { numRuns: RUNS, seed: SEED, endOnFailure: false, interruptAfterTimeLimit: RUNS * 1_000 });
+		} catch (error) {
+			totalFailures++;
+			throw error;
+		} finally {
+			totalRuns += runs;
+			stats.push(`  ${op.key.padEnd(24)} ${runs} runs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sent} sent requests (all spec-valid), ${failedClearly} clear node errors, ${rejectedByN8n} refused by n8n (required parameter empty), ${engineFlakes} n8n pre-flight errors, ${cancelled} capped at 2.5 s`);
+			await env.emu.close();
+		}
+	});
+});

@@ -1,0 +1,159 @@
+/**
+ * Shared by the reliability tests (faults, secrets, fuzz): every operation of the Carbon Zendesk node with the
+ * Carbon path it calls, its retry class (as README / RETRY_POLICY document it) and parameters that succeed
+ * against a prepared emulator (one request each), so tests can inject a fault and know what to expect.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { CarbonEmulator, type EmulatorOptions, type Fault } from '../emulator';
+import { type CarbonCredentialData, type RunOptions, type RunResult, runCarbonNode } from '../harness';
+
+export const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
+
+export interface Env {
+	emu: CarbonEmulator;
+	credentials: CarbonCredentialData;
+	customerId: string;
+	/** A connected Zendesk data source, kept READY before every case by `reset`. */
+	dsId: number;
+	/** A second data source that Disconnect may revoke over and over. */
+	revokeDsId: number;
+	/** External IDs of articles (not "corrupt" ones, so they end READY). */
+	articleIds: string[];
+	/** Carbon file IDs of synced, READY articles. */
+	fileIds: number[];
+	/** The request_id those files were synced with. */
+	requestId: string;
+	run(options: Omit<RunOptions, 'credentials'> & { credentials?: Partial<CarbonCredentialData> }): Promise<RunResult>;
+	/** READY again, no faults, empty request log. */
+	reset(): void;
+}
+
+export async function prepareEnv(options: EmulatorOptions & { customerId?: string } = {}): Promise<Env> {
+	const emu = await CarbonEmulator.start({ itemsPerSource: 20, ...options });
+	const customerId = options.customerId ?? 'cust-rel';
+	const credentials: CarbonCredentialData = { apiKey: emu.apiKey, baseUrl: emu.url, customerId: 'customer-default' };
+	const run: Env['run'] = (o) => runCarbonNode({ ...o, credentials: { ...credentials, ...(o.credentials ?? {}) } });
+	const connect = async (subdomain: string, extra: IDataObject = {}) => {
+		const r = await run({
+			parameters: { resource: 'dataSource', operation: 'getOAuthUrl', customerId, zendeskSubdomain: subdomain, syncedTypes: ['ARTICLE', 'TICKET'], ...extra },
+		});
+		if (r.status !== 'success') throw new Error(`connect failed: ${r.error?.message}`);
+		return (await emu.completeOAuth(String(r.items[0].json.oauth_url))).id;
+	};
+	const dsId = await connect('reliable-help');
+	const revokeDsId = await connect('revoke-help', { options: { connectingNewAccount: true } });
+	emu.advanceSync({ dataSourceId: dsId, toStatus: 'READY' });
+	const articleIds = emu.state
+		.itemsOf(dsId)
+		.filter((i) => i.item_type === 'ARTICLE' && !String(i.name).toLowerCase().includes('corrupt'))
+		.map((i) => String(i.external_id))
+		.slice(0, 3);
+	const requestId = 'rel-seed-files';
+	const sync = await run({
+		parameters: { resource: 'file', operation: 'sync', customerId, dataSourceId: rl(dsId), externalIds: articleIds.join(','), options: { requestId } },
+	});
+	if (sync.status !== 'success') throw new Error(`seed sync failed: ${sync.error?.message}`);
+	emu.advanceSync({ dataSourceId: dsId, toStatus: 'READY' });
+	const fileIds = emu.state.filesOf(dsId).map((f) => f.id);
+	const env: Env = {
+		emu,
+		credentials,
+		customerId,
+		dsId,
+		revokeDsId,
+		articleIds,
+		fileIds,
+		requestId,
+		run,
+		reset() {
+			emu.faults.clear();
+			emu.advanceSync({ dataSourceId: dsId, toStatus: 'READY' });
+			emu.clearRequests();
+		},
+	};
+	return env;
+}
+
+export type RetryClass = 'read' | 'startsWork';
+
+export interface OpSpec {
+	/** resource.operation */
+	key: string;
+	resource: string;
+	operation: string;
+	/** The Carbon path the operation calls (the one faults are injected on). */
+	path: string;
+	retry: RetryClass;
+	/** Organisation-level call (no customer-id header). */
+	organisation?: boolean;
+	/** Parameters that succeed with one request per input item. */
+	params(env: Env): IDataObject;
+	/**
+	 * Three input items and the parameters for them, such that each input causes its own request, in input order
+	 * when maxConcurrency is 1 (Sync Files and Update Users group inputs, so the inputs differ in an option).
+	 */
+	three(env: Env): { items: IDataObject[]; params: IDataObject };
+}
+
+const FAST_WAIT = { pollIntervalSeconds: 0.1, waitTimeoutSeconds: 30 };
+
+function perItem(key: string, path: string, retry: RetryClass, params: (env: Env) => IDataObject): OpSpec {
+	const [resource, operation] = key.split('.');
+	return {
+		key,
+		resource,
+		operation,
+		path,
+		retry,
+		params: (env) => ({ resource, operation, customerId: env.customerId, ...params(env) }),
+		three: (env) => ({ items: [{ n: 0 }, { n: 1 }, { n: 2 }], params: { resource, operation, customerId: env.customerId, ...params(env) } }),
+	};
+}
+
+/** Every operation of carbonZendesk (the router's table). */
+export const OPERATIONS: OpSpec[] = [
+	perItem('dataSource.getOAuthUrl', '/integrations/oauth_url', 'read', () => ({ zendeskSubdomain: 'fault-co', syncedTypes: ['ARTICLE'] })),
+	perItem('dataSource.list', '/user_data_sources', 'read', () => ({ returnAll: false, limit: 1 })),
+	perItem('dataSource.get', '/user_data_sources', 'read', (env) => ({ dataSourceId: rl(env.dsId) })),
+	perItem('dataSource.addTags', '/data_sources/tags/add', 'read', (env) => ({ dataSourceId: rl(env.dsId), tags: '{"plan":"enterprise"}' })),
+	perItem('dataSource.removeTags', '/data_sources/tags/remove', 'read', (env) => ({ dataSourceId: rl(env.dsId), tagKeys: 'plan' })),
+	perItem('dataSource.disconnect', '/revoke_access_token', 'read', (env) => ({ dataSourceId: rl(env.revokeDsId) })),
+	perItem('dataSource.waitForSync', '/user_data_sources', 'read', (env) => ({ dataSourceId: rl(env.dsId), options: { ...FAST_WAIT } })),
+	perItem('item.list', '/integrations/items/list', 'read', (env) => ({ dataSourceId: rl(env.dsId), returnAll: false, limit: 1 })),
+	perItem('item.sync', '/integrations/items/sync', 'startsWork', (env) => ({ dataSourceId: rl(env.dsId) })),
+	perItem('item.cancelSync', '/integrations/items/sync/cancel', 'read', (env) => ({ dataSourceId: rl(env.dsId) })),
+	{
+		...perItem('file.sync', '/integrations/files/sync', 'startsWork', (env) => ({ dataSourceId: rl(env.dsId), externalIds: env.articleIds[0] })),
+		three: (env) => ({
+			// Different chunk sizes → three groups → three requests.
+			items: [{ c: 500 }, { c: 600 }, { c: 700 }],
+			params: { resource: 'file', operation: 'sync', customerId: env.customerId, dataSourceId: rl(env.dsId), externalIds: env.articleIds[0], options: { chunkSize: '={{ $json.c }}' } },
+		}),
+	},
+	perItem('file.resync', '/resync_file', 'startsWork', (env) => ({ fileId: String(env.fileIds[0]) })),
+	perItem('file.getMany', '/user_files_v2', 'read', (env) => ({ dataSourceId: rl(env.dsId), returnAll: false, limit: 1 })),
+	perItem('file.delete', '/delete_files_v2', 'read', (env) => ({ dataSourceId: rl(env.dsId), deleteWhat: 'requestIds', requestIds: 'no-such-request' })),
+	perItem('file.waitForSync', '/user_files_v2', 'read', (env) => ({ requestId: '', fileIds: String(env.fileIds[0]), options: { ...FAST_WAIT } })),
+	{
+		key: 'user.update',
+		resource: 'user',
+		operation: 'update',
+		path: '/update_users',
+		retry: 'read',
+		organisation: true,
+		params: () => ({ resource: 'user', operation: 'update', customerIds: 'fault-user-1', autoSync: 'selected', sources: ['ZENDESK'] }),
+		three: () => ({
+			// Different intervals → three groups → three requests, one customer ID each.
+			items: [{ id: 'fault-u0', i: 3 }, { id: 'fault-u1', i: 6 }, { id: 'fault-u2', i: 12 }],
+			params: { resource: 'user', operation: 'update', customerIds: '={{ $json.id }}', autoSync: 'selected', sources: ['ZENDESK'], autoSyncInterval: '={{ $json.i }}' },
+		}),
+	},
+];
+
+/** Adds options (timeout, concurrency) to an operation's parameters. */
+export function withOptions(params: IDataObject, options: IDataObject): IDataObject {
+	return { ...params, options: { ...((params.options as IDataObject | undefined) ?? {}), ...options } };
+}
+
+export type { Fault };
