@@ -8,7 +8,7 @@
  *   counts in the measure, so the factor is generous) stop growth: Carbon is queueing.
  * Only requests wait here; the refused request itself sleeps for its Retry-After in the transport and queues again.
  */
-export const START_CONCURRENCY = 16;
+export const START_CONCURRENCY = 32;
 const LATENCY_FACTOR = 10;
 /** Below this, answer times are noise (event loop, GC), not a sign of Carbon queueing. */
 const LATENCY_FLOOR_MS = 50;

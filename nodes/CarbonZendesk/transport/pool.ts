@@ -6,8 +6,8 @@
 export type PoolResult<T> = { ok: true; value: T } | { ok: false; error: unknown } | { ok: false; skipped: true };
 
 /** The cap on requests in flight; the transport's AdaptiveLimiter starts lower and finds Carbon's limit below it. */
-export const DEFAULT_MAX_CONCURRENCY = 128;
-export const MAX_CONCURRENCY_LIMIT = 256;
+export const DEFAULT_MAX_CONCURRENCY = 512;
+export const MAX_CONCURRENCY_LIMIT = 1024;
 
 export async function runPool<T>(
 	count: number,
