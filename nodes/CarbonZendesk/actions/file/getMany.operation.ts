@@ -25,9 +25,9 @@ import {
 	timeoutOption,
 } from '../common';
 
-/** The ticket properties Carbon stores as tags on synced Zendesk tickets. */
 /** Carbon's order_by values for /user_files_v2 (the Order By option). */
 const ORDER_BY = ['created_at', 'file_size', 'id', 'last_sync', 'name', 'updated_at'];
+/** The ticket properties Carbon stores as tags on synced Zendesk tickets. */
 export const TICKET_TAG_KEYS = ['ticket_assignee', 'ticket_priority', 'ticket_requester', 'ticket_status', 'ticket_submitter', 'ticket_type'] as const;
 
 type TagBlock = { key: string; value?: unknown; negate?: boolean } | { AND: TagBlock[] } | { OR: TagBlock[] };
