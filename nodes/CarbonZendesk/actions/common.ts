@@ -353,3 +353,15 @@ export function optionsCollection(extra: INodeProperties[] = []): INodePropertie
 		options: [maxConcurrencyOption, timeoutOption, ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
+
+/** Orders the outputs of a grouped operation (Sync Files, Update Users) by the first input each one is paired to. */
+export function inInputOrder(items: INodeExecutionData[]): INodeExecutionData[] {
+	const first = (item: INodeExecutionData) => {
+		const paired = item.pairedItem;
+		if (Array.isArray(paired)) return paired[0]?.item ?? 0;
+		if (typeof paired === 'object' && paired !== null) return paired.item;
+		return 0;
+	};
+	// Array.prototype.sort is stable: items of one input keep their order.
+	return items.sort((a, b) => first(a) - first(b));
+}

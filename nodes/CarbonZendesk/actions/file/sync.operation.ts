@@ -24,6 +24,7 @@ import {
 	customerIdField,
 	dataSourceLocator,
 	errorItem,
+	inInputOrder,
 	type FieldNames,
 	fieldError,
 	jsonObjectParam,
@@ -268,15 +269,9 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		for (const item of list[g].inputs) output.push(errorItem(result.error, item));
 	}
 	// Keep output in input order (error items of bad input sit where their input was).
-	return output.sort((a, b) => firstItem(a) - firstItem(b));
+	return inInputOrder(output);
 }
 
-function firstItem(item: INodeExecutionData): number {
-	const paired = item.pairedItem;
-	if (Array.isArray(paired)) return paired[0]?.item ?? 0;
-	if (typeof paired === 'object' && paired !== null) return paired.item;
-	return 0;
-}
 
 function generateRequestId(executionId: string): string {
 	const random = Math.random().toString(36).slice(2, 10);

@@ -15,6 +15,7 @@ import {
 	checkBody,
 	compact,
 	errorItem,
+	inInputOrder,
 	type FieldNames,
 	fieldError,
 	readStringList,
@@ -290,12 +291,6 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			},
 		);
 	}
-	return output.sort((a, b) => firstPaired(a) - firstPaired(b));
+	return inInputOrder(output);
 }
 
-function firstPaired(item: INodeExecutionData): number {
-	const paired = item.pairedItem;
-	if (Array.isArray(paired)) return paired[0]?.item ?? 0;
-	if (typeof paired === 'object' && paired !== null) return paired.item;
-	return 0;
-}
