@@ -37,8 +37,6 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
 	INode,
 	INodeType,
 	INodeTypes,
@@ -59,28 +57,7 @@ let expressionCalls = 0;
 	};
 }
 
-import { DeclarativeCredentialsHelper, NODE_TYPE } from '../test/harness';
-
-/** Emits the items given in its `items` parameter (the harness's Start node, which it does not export). */
-class ItemsSource implements INodeType {
-	description = {
-		displayName: 'Items Source',
-		name: 'itemsSource',
-		group: ['input'],
-		version: 1,
-		description: 'Bench start node',
-		defaults: { name: 'Start' },
-		inputs: ['main'],
-		outputs: ['main'],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[{}]' }],
-	} as unknown as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const raw = this.getNodeParameter('items', 0) as unknown;
-		const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
-		return [list.map((json) => ({ json }))];
-	}
-}
+import { DeclarativeCredentialsHelper, ItemsSource, NODE_TYPE } from '../test/harness';
 
 /**
  * Loads the package the way n8n does (PackageDirectoryLoader over package.json's n8n block) from the bench's

@@ -29,7 +29,7 @@ export const NODE_TYPE = 'n8n-nodes-carbon-zendesk.carbonZendesk';
 export const CREDENTIAL_TYPE = 'carbonApi';
 
 /** Emits the items given in its `items` parameter: stands in for a trigger or any previous step. */
-class ItemsSource implements INodeType {
+export class ItemsSource implements INodeType {
 	description = {
 		displayName: 'Items Source',
 		name: 'itemsSource',

@@ -56,7 +56,6 @@ export const fileSyncConfigSchema = z
 		skip_file_processing: z.boolean().optional(),
 	})
 	.strict();
-export type FileSyncConfig = z.infer<typeof fileSyncConfigSchema>;
 
 /** Chunking/embedding options shared by oauth_url and files/sync (same names, types and defaults in the spec). */
 export const processingOptionsSchema = z.object({
@@ -72,7 +71,6 @@ export const processingOptionsSchema = z.object({
 	parse_pdf_tables_with_ocr: z.boolean().optional(),
 	request_id: z.string().min(1).optional(),
 });
-export type ProcessingOptions = z.infer<typeof processingOptionsSchema>;
 
 /** chunk_overlap must be smaller than chunk_size (1500 when unset, Carbon's default). */
 export function refineChunking<T extends { chunk_size?: number | null; chunk_overlap?: number | null }>(
@@ -113,7 +111,6 @@ export const externalSourceItemSchema = z
 		item_type: z.string().nullable().optional(),
 	})
 	.passthrough();
-export type ExternalSourceItem = z.infer<typeof externalSourceItemSchema>;
 
 export const userFileSchema = z
 	.object({

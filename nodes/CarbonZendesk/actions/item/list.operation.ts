@@ -43,7 +43,6 @@ export const requestSchema = z
 		order_dir: z.enum(['asc', 'desc']).optional(),
 	})
 	.strict();
-export type ListItemsRequest = z.infer<typeof requestSchema>;
 
 export const responseSchema = z
 	.object({ items: z.array(externalSourceItemSchema), count: z.number().int().nonnegative() })
