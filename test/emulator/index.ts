@@ -38,7 +38,7 @@ export { MAX_WEBHOOKS_PER_ORGANISATION, AUTO_SYNC_INTERVALS, DEFAULT_CHUNK_SIZE,
 export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TICKET_STATUSES, TICKET_PRIORITIES, TICKET_TYPES } from './generate';
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, pythonJson, sign } from './webhooks';
-export { loadSpec, normaliseSchema, specPath, DEFAULT_SPEC_PATH } from './spec';
+export { loadSpec, normaliseSchema, readContract, CONTRACT_PATH } from './spec';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
