@@ -65,7 +65,7 @@ function sorted(value: JsonObject): [string, Json][] {
 /** `{ <media type>: { schema } }` without examples/encoding prose. */
 function content(value: Json | undefined): JsonObject | undefined {
 	if (!isObject(value)) return undefined;
-	return Object.fromEntries(sorted(value).map(([type, media]) => [type, isObject(media) && 'schema' in media ? { schema: structuralSchema(media.schema) } : {}]));
+	return Object.fromEntries(sorted(value).map(([type, media]) => [type, (isObject(media) && 'schema' in media ? { schema: structuralSchema(media.schema) } : {}) as JsonObject]));
 }
 
 function parameter(p: Json): Json {
