@@ -5,6 +5,7 @@
  *   3. Sync Items (+ Wait for Sync) → List Items (Return All) → Sync Files (+ Wait) → Get Synced Files by ticket
  *      tag → Update Users (auto-sync for 250 customers in 3 requests)
  */
+import { zendeskSubdomainOf } from '../nodes/CarbonZendesk/actions/dataSource/helpCenters';
 import { CarbonEmulator } from '../test/emulator';
 import { runCarbonNode, type RunOptions } from '../test/harness';
 
@@ -32,7 +33,7 @@ async function main() {
 		console.log(`1. Get OAuth URL       → ${link.oauth_url}`);
 
 		const source = await emulator.completeOAuth(String(link.oauth_url));
-		console.log(`2. End user connects   → data source #${source.id} (${source.data_source_external_id}), ${source.sync_status}`);
+		console.log(`2. End user connects   → data source #${source.id} (${zendeskSubdomainOf(source)}.zendesk.com), ${source.sync_status}`);
 
 		const dataSourceId = { __rl: true, mode: 'id', value: String(source.id) };
 		const wait = { waitForSync: true, pollIntervalSeconds: 0.2, waitTimeoutSeconds: 60 };

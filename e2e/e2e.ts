@@ -279,7 +279,11 @@ async function main(): Promise<void> {
 			const oauth = reqs.filter((r) => r.path === '/integrations/oauth_url');
 			eq(oauth.length, 1, 'exactly one POST /integrations/oauth_url');
 			eq([oauth[0].body.service, oauth[0].body.zendesk_subdomain, oauth[0].headers['customer-id']], ['ZENDESK', 'acme-support', CUSTOMER], 'oauth_url body + customer-id header');
-			const polls = reqs.filter((r) => r.path === '/user_data_sources');
+			// Get OAuth URL looks up the customer's Zendesk data sources once: none for this subdomain → a new account.
+			const lookups = reqs.filter((r) => r.path === '/user_data_sources' && r.body.filters?.source === 'ZENDESK');
+			eq(lookups.length, 1, 'one /user_data_sources lookup before the oauth_url');
+			eq(oauth[0].body.connecting_new_account, true, 'oauth_url connects a new account (no data source for this subdomain yet)');
+			const polls = reqs.filter((r) => r.path === '/user_data_sources' && !lookups.includes(r));
 			check(polls.length === ready.polls, 'one POST /user_data_sources per Wait for Sync poll', { polls: polls.length, reported: ready.polls });
 			const lists = reqs.filter((r) => r.path === '/integrations/items/list');
 			eq(lists.length, 1, 'one POST /integrations/items/list');

@@ -19,9 +19,6 @@ check_prereqs() {
   local v; v="$("$N24_BIN/node" -v)"
   case "$v" in v24.*) ;; *) die "expected Node 24 at $N24_BIN/node, got $v" ;; esac
   [ -x "$REPO_DIR/node_modules/.bin/ts-node" ] || die "ts-node missing — run 'npm ci' in $REPO_DIR"
-  # The emulator validates against Carbon's OpenAPI spec: $CARBON_OPENAPI or <repo>/../shared/carbon/openapi.json.
-  local spec="${CARBON_OPENAPI:-$(dirname "$REPO_DIR")/shared/carbon/openapi.json}"
-  [ -f "$spec" ] || die "Carbon OpenAPI spec not found at $spec — set CARBON_OPENAPI=/path/to/openapi.json (the emulator needs it)"
   if [ ! -f "$SENTINEL" ]; then
     mkdir -p "$(dirname "$N8N_E2E_CACHE")"
     local free_kb; free_kb="$(df -Pk "$(dirname "$N8N_E2E_CACHE")" | awk 'NR==2{print $4}')"

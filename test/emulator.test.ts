@@ -330,7 +330,8 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 		const ds = await emu.completeOAuth(res.body.oauth_url);
 		expect(ds).toMatchObject({
 			data_source_type: 'ZENDESK',
-			data_source_external_id: 'acme.zendesk.com',
+			// Carbon Connect's format: `…|<email>|<subdomain>` (getDataSourceDomain reads the third part).
+			data_source_external_id: expect.stringMatching(/^\d+\|admin@acme\.example\.com\|acme$/),
 			sync_status: 'QUEUED_FOR_SYNCING',
 			last_sync_action: 'ADD',
 			tags: { team: 'support' },
@@ -348,14 +349,18 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 		await expect(emu.completeOAuth(res.body.oauth_url)).rejects.toThrow(/already used/);
 	});
 
-	test('re-connecting the same subdomain reuses the data source; connecting_new_account or another subdomain creates one', async () => {
+	test('without connecting_new_account the customer\'s Zendesk data source is reused, whatever the subdomain; connecting_new_account creates one; data_source_id picks one', async () => {
 		const first = emu.state.dataSources.find((d) => d.zendesk_subdomain === 'acme')!;
 		const again = await connect(emu, 'cust-a', { zendesk_subdomain: 'acme', sync_files_on_connection: false, data_source_tags: { tier: 'gold' } });
 		expect(again).toMatchObject({ id: first.id, last_sync_action: 'UPDATE', tags: { team: 'support', tier: 'gold' } });
-		const fresh = await connect(emu, 'cust-a', { zendesk_subdomain: 'acme', connecting_new_account: true, sync_files_on_connection: false });
+		// A second help center without the flag gets the first one's link (spec: "an existing data source based on type").
+		const other = await connect(emu, 'cust-a', { zendesk_subdomain: 'second-hc', sync_files_on_connection: false });
+		expect(other).toMatchObject({ id: first.id, data_source_external_id: first.data_source_external_id });
+		const fresh = await connect(emu, 'cust-a', { zendesk_subdomain: 'second-hc', connecting_new_account: true, sync_files_on_connection: false });
 		expect(fresh.id).not.toBe(first.id);
-		const byId = await connect(emu, 'cust-a', { data_source_id: fresh.id, sync_files_on_connection: false });
-		expect(byId.id).toBe(fresh.id);
+		expect(fresh.data_source_external_id).toMatch(/\|second-hc$/);
+		const byId = await connect(emu, 'cust-a', { zendesk_subdomain: 'second-hc', data_source_id: fresh.id, sync_files_on_connection: false });
+		expect(byId).toMatchObject({ id: fresh.id, last_sync_action: 'UPDATE' });
 	});
 
 	test('ZENDESK without a subdomain fails the OAuth page with 400 and creates nothing; error=access_denied cancels', async () => {
@@ -376,6 +381,7 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 		expect(emu.state.filesOf(tickets.id)).toHaveLength(counts.TICKET);
 		const all = await connect(emu, 'cust-t', {
 			zendesk_subdomain: 'tix2',
+			connecting_new_account: true,
 			file_sync_config: { auto_synced_source_types: ['TICKET', 'ARTICLE'], sync_attachments: true },
 		});
 		const files = emu.state.filesOf(all.id);
@@ -461,7 +467,7 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 
 	test('data source status advances one step per /user_data_sources poll; sync-error subdomains end in SYNC_ERROR', async () => {
 		const ok = await connect(emu, 'cust-poll', { zendesk_subdomain: 'poll-ok', sync_files_on_connection: false });
-		const bad = await connect(emu, 'cust-poll', { zendesk_subdomain: 'acme-sync-error', sync_files_on_connection: false });
+		const bad = await connect(emu, 'cust-poll', { zendesk_subdomain: 'acme-sync-error', connecting_new_account: true, sync_files_on_connection: false });
 		const poll = async () => {
 			const res = await customer(emu, 'cust-poll')('POST', '/user_data_sources', { filters: { source: 'ZENDESK' }, order_by: 'created_at' });
 			expectFaithful(emu, 'post', '/user_data_sources', res);
@@ -658,7 +664,7 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 			sync_options: { sync_files_on_connection: false },
 		});
 		expectFaithful(emu, 'post', '/integrations/connect', res);
-		expect(res.body).toMatchObject({ data_source: { data_source_type: 'ZENDESK', data_source_external_id: 'direct.zendesk.com' }, sync_url: null });
+		expect(res.body).toMatchObject({ data_source: { data_source_type: 'ZENDESK', data_source_external_id: expect.stringMatching(/\|direct$/) }, sync_url: null });
 	});
 });
 
@@ -784,7 +790,7 @@ describe('webhooks', () => {
 			const add = JSON.parse(JSON.parse(hook.received[0].raw).payload);
 			expect(add).toEqual({
 				webhook_type: 'ADD',
-				object: { object_type: 'DATA_SOURCE', object_id: String(ds.id), additional_information: { data_source_type: 'ZENDESK', data_source_external_id: 'hooked.zendesk.com' } },
+				object: { object_type: 'DATA_SOURCE', object_id: String(ds.id), additional_information: { data_source_type: 'ZENDESK', data_source_external_id: expect.stringMatching(/\|hooked$/) } },
 				customer_id: 'hooked',
 				timestamp: expect.stringMatching(/^\d+$/),
 			});

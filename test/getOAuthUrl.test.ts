@@ -188,3 +188,115 @@ describe('Get OAuth URL', () => {
 		expect(result.items.every((i) => /Base URL/.test(String(i.json.error)))).toBe(true);
 	});
 });
+
+describe('Get OAuth URL: a second help center, re-authorizing the first', () => {
+	const zendeskSourcesOf = (customerId: string) =>
+		ctx.emulator.state.dataSources.filter((d) => d.organization_supplied_user_id === customerId && d.data_source_type === 'ZENDESK');
+	const oauthUrl = (subdomain: string, extra: Record<string, unknown> = {}) =>
+		ctx.run({ parameters: { ...base, customerId: 'cust-two', zendeskSubdomain: subdomain, ...extra } });
+
+	test('a customer with a help center connecting a second subdomain gets a new data source, not the first one\'s link', async () => {
+		const first = await connectHelpCenter(ctx, 'cust-two', 'first-hc');
+		// The first connection: no data source yet → a new account.
+		expect(ctx.requestsTo('/user_data_sources')).toHaveLength(1);
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({ zendesk_subdomain: 'first-hc', connecting_new_account: true });
+		ctx.emulator.clearRequests();
+
+		const result = await oauthUrl('second-hc');
+		expect(result.status).toBe('success');
+		const [request] = ctx.requestsTo('/integrations/oauth_url');
+		expect(request.body).toMatchObject({ zendesk_subdomain: 'second-hc', connecting_new_account: true });
+		expect(request.body).not.toHaveProperty('data_source_id');
+		expect(result.items[0].json).toMatchObject({ zendesk_subdomain: 'second-hc', reauthorizes_data_source_id: null });
+		const second = await ctx.emulator.completeOAuth(String(result.items[0].json.oauth_url));
+		expect(second.id).not.toBe(first);
+		expect(second.data_source_external_id).toMatch(/\|second-hc$/);
+		expect(zendeskSourcesOf('cust-two').map((d) => d.id).sort()).toEqual([first, second.id].sort());
+
+		// Why the node decides: asked without either field, Carbon hands out the existing data source's link.
+		const res = await fetch(`${ctx.emulator.url}/integrations/oauth_url`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${ctx.emulator.apiKey}`, 'customer-id': 'cust-two', 'content-type': 'application/json' },
+			body: JSON.stringify({ service: 'ZENDESK', zendesk_subdomain: 'third-hc' }),
+		});
+		const reused = await ctx.emulator.completeOAuth(((await res.json()) as { oauth_url: string }).oauth_url);
+		expect([first, second.id]).toContain(reused.id);
+		expect(zendeskSourcesOf('cust-two')).toHaveLength(2);
+	});
+
+	test('re-connecting the same subdomain re-authorizes its data source', async () => {
+		const first = zendeskSourcesOf('cust-two').find((d) => d.data_source_external_id?.endsWith('|first-hc'))!;
+		const result = await oauthUrl('https://First-HC.zendesk.com/hc/en-us');
+		expect(result.status).toBe('success');
+		const [request] = ctx.requestsTo('/integrations/oauth_url');
+		expect(request.body).toMatchObject({ zendesk_subdomain: 'first-hc', data_source_id: first.id });
+		expect(request.body).not.toHaveProperty('connecting_new_account');
+		expect(result.items[0].json.reauthorizes_data_source_id).toBe(first.id);
+		const again = await ctx.emulator.completeOAuth(String(result.items[0].json.oauth_url));
+		expect(again).toMatchObject({ id: first.id, last_sync_action: 'UPDATE', data_source_external_id: first.data_source_external_id });
+		expect(zendeskSourcesOf('cust-two')).toHaveLength(2);
+	});
+
+	test('the explicit options win: Connect a New Account and Re-Authorize Data Source ID send no lookup', async () => {
+		const [a, b] = zendeskSourcesOf('cust-two');
+		const fresh = await oauthUrl('first-hc', { options: { connectingNewAccount: true } });
+		expect(fresh.status).toBe('success');
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({ connecting_new_account: true });
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).not.toHaveProperty('data_source_id');
+		const created = await ctx.emulator.completeOAuth(String(fresh.items[0].json.oauth_url));
+		expect([a.id, b.id]).not.toContain(created.id);
+
+		ctx.emulator.clearRequests();
+		const chosen = await oauthUrl('first-hc', { options: { dataSourceId: b.id } });
+		expect(chosen.status).toBe('success');
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({ data_source_id: b.id });
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).not.toHaveProperty('connecting_new_account');
+		expect(chosen.items[0].json.reauthorizes_data_source_id).toBe(b.id);
+
+		const both = await oauthUrl('first-hc', { options: { connectingNewAccount: true, dataSourceId: b.id } });
+		expect(both.status).toBe('error');
+		expect(both.error?.message).toBe('Connect a New Account and Re-Authorize Data Source ID contradict each other');
+		expect(ctx.requestsTo('/user_data_sources')).toHaveLength(0);
+		expect(ctx.requestsTo('/integrations/oauth_url')).toHaveLength(1);
+	});
+
+	test('one lookup per customer, however many items and subdomains; items that chose explicitly need none', async () => {
+		await connectHelpCenter(ctx, 'cust-g1', 'g1-known');
+		ctx.emulator.clearRequests();
+		const items = [
+			{ customer: 'cust-g1', sub: 'g1-known' },
+			{ customer: 'cust-g1', sub: 'g1-new' },
+			{ customer: 'cust-g1', sub: 'g1-known' },
+			{ customer: 'cust-g2', sub: 'g2-a' },
+			{ customer: 'cust-g2', sub: 'g2-b' },
+			{ customer: 'cust-g3', sub: 'g3', fresh: true },
+		];
+		const result = await ctx.run({
+			items,
+			parameters: { ...base, customerId: '={{ $json.customer }}', zendeskSubdomain: '={{ $json.sub }}', options: { connectingNewAccount: '={{ $json.fresh === true }}' } },
+		});
+		expect(result.status).toBe('success');
+		const lookups = ctx.requestsTo('/user_data_sources');
+		expect(lookups.map((r) => r.headers['customer-id']).sort()).toEqual(['cust-g1', 'cust-g2']);
+		expect(lookups[0].body).toMatchObject({ filters: { source: 'ZENDESK' } });
+		expect(ctx.requestsTo('/integrations/oauth_url')).toHaveLength(6);
+		const known = zendeskSourcesOf('cust-g1')[0].id;
+		expect(result.items.map((i) => i.json.reauthorizes_data_source_id)).toEqual([known, null, known, null, null, null]);
+		expect(result.items.map((i) => (i.json.request as Record<string, unknown>).connecting_new_account ?? false)).toEqual([false, true, false, true, true, true]);
+		expect(result.items.map((i) => i.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+	});
+
+	test('a failed lookup fails that customer\'s items (error items with Continue On Fail) and sends no link request for them', async () => {
+		ctx.emulator.faults.inject({ path: '/user_data_sources', status: 403, body: { detail: 'Forbidden' } });
+		const result = await ctx.run({
+			items: [{ sub: 'x-one' }, { sub: 'x-two' }],
+			parameters: { ...base, customerId: 'cust-x', zendeskSubdomain: '={{ $json.sub }}' },
+			continueOnFail: true,
+		});
+		expect(result.status).toBe('success');
+		expect(ctx.requestsTo('/user_data_sources')).toHaveLength(1);
+		expect(ctx.requestsTo('/integrations/oauth_url')).toHaveLength(0);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(result.items.every((i) => typeof i.json.error === 'string' && i.json.oauth_url === undefined)).toBe(true);
+	});
+});

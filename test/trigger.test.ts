@@ -5,8 +5,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 
 import { type IDataObject, NodeApiError } from 'n8n-workflow';
 
@@ -19,11 +17,11 @@ import {
 	parseSignatureHeader,
 	verifySignature,
 } from '../nodes/CarbonTrigger/signature';
-import { CarbonEmulator, MAX_WEBHOOKS_PER_ORGANISATION, pythonJson, sign } from './emulator';
+import { CarbonEmulator, MAX_WEBHOOKS_PER_ORGANISATION, pythonJson, readContract, sign } from './emulator';
 import { loadPackage } from './harness';
 import { TRIGGER_TYPE, TriggerHarness, type TriggerHarnessOptions } from './harness/webhook';
 
-const SPEC = JSON.parse(readFileSync(path.resolve(__dirname, '../../shared/carbon/openapi.json'), 'utf8'));
+const SPEC = readContract() as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } };
 
 const nowS = () => Math.floor(Date.now() / 1000);
 

@@ -759,7 +759,8 @@ async function main(): Promise<void> {
 		// A second help center (OAuth, no files on connection) and TRIGGER_FILES files synced and made READY.
 		const execMark = await maxExecutionId();
 		const deliveriesBefore = state1.webhookDeliveries.length;
-		const { oauth_url } = await carbon('/integrations/oauth_url', { service: 'ZENDESK', zendesk_subdomain: 'acme-queue-trigger', sync_files_on_connection: false });
+		// connecting_new_account as Carbon Connect sends it: without it Carbon hands out the first help center's link.
+		const { oauth_url } = await carbon('/integrations/oauth_url', { service: 'ZENDESK', zendesk_subdomain: 'acme-queue-trigger', connecting_new_account: true, sync_files_on_connection: false });
 		const opened = await http('GET', oauth_url);
 		const ds2 = Number(opened.headers.get('x-carbon-data-source-id'));
 		check(ds2 > 0, 'second help center connected', opened.text.slice(0, 200));

@@ -137,6 +137,7 @@ export const handlers: Record<string, Handler> = {
 		const ds = ctx.store.connect(ctx.org.id, customerOf(ctx).customerId, service, {
 			subdomain: typeof auth.subdomain === 'string' ? auth.subdomain : null,
 			options,
+			reuse: 'account',
 		});
 		return { data_source: ctx.store.dataSourceToApi(ds), sync_url: null };
 	},

@@ -34,11 +34,11 @@ import { WebhookDispatcher, type WebhookDelivery } from './webhooks';
 
 export { STATUS, ApiError } from './errors';
 export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query';
-export { MAX_WEBHOOKS_PER_ORGANISATION, AUTO_SYNC_INTERVALS, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, POLLS_PER_STEP_SLOW, ticketTags } from './state';
+export { MAX_WEBHOOKS_PER_ORGANISATION, AUTO_SYNC_INTERVALS, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, POLLS_PER_STEP_SLOW, ticketTags, zendeskExternalId } from './state';
 export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TICKET_STATUSES, TICKET_PRIORITIES, TICKET_TYPES } from './generate';
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, pythonJson, sign } from './webhooks';
-export { loadSpec, normaliseSchema, specPath, DEFAULT_SPEC_PATH } from './spec';
+export { loadSpec, normaliseSchema, readContract, CONTRACT_PATH } from './spec';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';

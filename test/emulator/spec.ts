@@ -1,9 +1,11 @@
 /**
- * Loads Carbon's OpenAPI 3.0.3 spec, normalises its schemas once so Ajv can run in strict mode, and answers
- * "which operation is this request", "is the body valid" and "is this response faithful" questions.
+ * Loads Carbon's contract — the structural part of Carbon's OpenAPI 3.0.3 spec, committed as
+ * `contract/carbon-contract.json` (written by scripts/contract.ts) — normalises its schemas once so Ajv can run in
+ * strict mode, and answers "which operation is this request", "is the body valid" and "is this response faithful"
+ * questions.
  *
- * Validators are compiled lazily per operation and cached; the loaded spec is shared by every emulator in the
- * process (the file is 548 KB, the suite starts many emulators).
+ * Validators are compiled lazily per operation and cached; the loaded contract is shared by every emulator in
+ * the process (the suite starts many emulators).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,12 +13,8 @@ import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
-export const DEFAULT_SPEC_PATH = path.resolve(__dirname, '../../../shared/carbon/openapi.json');
-
-/** Where the emulator reads the spec from: `CARBON_OPENAPI` overrides the shared copy. */
-export function specPath(): string {
-	return process.env.CARBON_OPENAPI || DEFAULT_SPEC_PATH;
-}
+/** The committed contract the emulator validates against (nothing at run time reads Carbon's full spec). */
+export const CONTRACT_PATH = path.resolve(__dirname, 'contract/carbon-contract.json');
 
 type Schema = { [k: string]: unknown } | boolean;
 
@@ -477,11 +475,15 @@ function describe(e: ErrorObject, all: ErrorObject[]): { msg: string; type: stri
 
 let cached: { file: string; spec: CarbonSpec } | undefined;
 
-/** The spec for this process (re-read only if CARBON_OPENAPI points elsewhere). */
-export function loadSpec(file = specPath()): CarbonSpec {
+/** The contract as committed (OpenAPI-shaped: paths, webhooks, components.schemas). */
+export function readContract(file = CONTRACT_PATH): Record<string, unknown> {
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+/** The contract for this process, loaded once. */
+export function loadSpec(file = CONTRACT_PATH): CarbonSpec {
 	if (cached?.file === file) return cached.spec;
-	const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-	const spec = new CarbonSpec(raw);
+	const spec = new CarbonSpec(readContract(file));
 	cached = { file, spec };
 	return spec;
 }

@@ -440,12 +440,18 @@ export class Store {
 	/**
 	 * Creates or re-connects a data source and runs the on-connection sync. Shared by the OAuth flow and
 	 * /integrations/connect. `options` uses oauth_url / SyncOptions field names.
+	 *
+	 * Which data source: `data_source_id` → that one; `connecting_new_account: true` → a new one; otherwise the
+	 * OAuth flow reuses the customer's existing data source of that type, whatever its subdomain (spec,
+	 * OAuthURLRequest.connecting_new_account: "we will attempt to create a sync URL for an existing data source
+	 * based on type and ID"), and /integrations/connect (`reuse: 'account'`) the one of the same account.
+	 * A reused data source keeps its own subdomain: the link is for it.
 	 */
 	connect(
 		organisationId: number,
 		customerId: string,
 		service: string,
-		args: { subdomain: string | null; options: Record<string, unknown> },
+		args: { subdomain: string | null; options: Record<string, unknown>; reuse?: 'type' | 'account' },
 	): DataSourceRecord {
 		const o = args.options;
 		const customer = this.customer(organisationId, customerId);
@@ -456,10 +462,14 @@ export class Store {
 			if (ds.type !== service) throw new ApiError(STATUS.badRequest, `Data source ${ds.id} is a ${ds.type} data source, not ${service}`);
 		} else if (o.connecting_new_account !== true) {
 			ds = this.dataSources.find(
-				(d) => d.organisationId === organisationId && d.customerId === customerId && d.type === service && (service !== 'ZENDESK' || d.subdomain === subdomain),
+				(d) =>
+					d.organisationId === organisationId &&
+					d.customerId === customerId &&
+					d.type === service &&
+					(args.reuse !== 'account' || service !== 'ZENDESK' || d.subdomain === subdomain),
 			);
 		}
-		const zendeskSubdomain = subdomain ?? ds?.subdomain ?? null;
+		const zendeskSubdomain = ds?.subdomain ?? subdomain;
 		if (service === 'ZENDESK' && !zendeskSubdomain) {
 			throw new ApiError(STATUS.badRequest, 'zendesk_subdomain is required to connect Zendesk');
 		}
@@ -474,7 +484,7 @@ export class Store {
 				customerDbId: customer.id,
 				customerId,
 				type: service,
-				externalId: service === 'ZENDESK' ? `${zendeskSubdomain}.zendesk.com` : `${service.toLowerCase()}-account-${id}`,
+				externalId: service === 'ZENDESK' ? zendeskExternalId(id, zendeskSubdomain!) : `${service.toLowerCase()}-account-${id}`,
 				subdomain: zendeskSubdomain,
 				syncStatus: 'QUEUED_FOR_SYNCING',
 				lastSyncAction: 'ADD',
@@ -1064,6 +1074,15 @@ export class Store {
 			updated_at: w.updatedAt,
 		};
 	}
+}
+
+/**
+ * A Zendesk data source's `data_source_external_id` as Carbon Connect reads it: `<user id>|<email>|<subdomain>`
+ * (its getDataSourceDomain takes the third part as the subdomain, its account list shows the second as the email).
+ * The user id and email are made up.
+ */
+export function zendeskExternalId(dataSourceId: number, subdomain: string): string {
+	return `${360000000000 + dataSourceId}|admin@${subdomain}.example.com|${subdomain}`;
 }
 
 /** Polls per lifecycle step for a data source whose subdomain contains `slow` (others: 1). */

@@ -2,6 +2,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { zendeskSubdomainOf } from '../actions/dataSource/helpCenters';
 import { dataSourceSchema } from '../schemas/carbon';
 import { CarbonClient } from '../transport';
 
@@ -47,7 +48,8 @@ export async function searchDataSources(
 	const needle = (filter ?? '').trim().toLowerCase();
 	const results = response.results
 		.map((source) => {
-			const label = source.data_source_external_id || `Data source ${source.id}`;
+			const subdomain = zendeskSubdomainOf(source);
+			const label = subdomain ? `${subdomain}.zendesk.com` : source.data_source_external_id || `Data source ${source.id}`;
 			return { name: `${label} (#${source.id}, ${source.sync_status})`, value: String(source.id) };
 		})
 		.filter((r) => !needle || r.name.toLowerCase().includes(needle));

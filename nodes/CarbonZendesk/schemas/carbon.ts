@@ -1,6 +1,7 @@
 /**
  * Carbon's contract as zod schemas: the single source of truth for request and response shapes
- * (types come from z.infer). Values mirror ../shared/carbon/openapi.json.
+ * (types come from z.infer). Values mirror Carbon's OpenAPI spec (its structural part is committed as
+ * test/emulator/contract/carbon-contract.json).
  * Responses are parsed leniently (.passthrough(): unknown fields survive) but must carry what the node reads.
  */
 import { z } from 'zod';

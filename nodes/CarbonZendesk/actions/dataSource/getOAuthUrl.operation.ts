@@ -17,6 +17,7 @@ import {
 	timeoutOption,
 } from '../common';
 import { fileSyncOptions, processingBody, processingOptions } from '../processing.options';
+import { helpCenterFor, zendeskSourcesLookup } from './helpCenters';
 
 /** POST /integrations/oauth_url for service ZENDESK. */
 export const requestSchema = processingOptionsSchema
@@ -60,7 +61,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. acme (for acme.zendesk.com)',
-		description: 'The help center to connect: the &lt;subdomain&gt; of &lt;subdomain&gt;.zendesk.com. A full URL such as https://acme.zendesk.com is accepted too.',
+		description:
+			'The help center to connect: the &lt;subdomain&gt; of &lt;subdomain&gt;.zendesk.com. A full URL such as https://acme.zendesk.com is accepted too. If the customer already connected this help center, the link re-authorizes that data source; otherwise it connects a new account.',
 	},
 	{
 		displayName: 'Content to Sync',
@@ -93,7 +95,7 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether Carbon creates a new data source even if this customer already connected this help center',
+					'Whether Carbon always creates a new data source. Off: the node looks up the customer\'s Zendesk data sources and re-authorizes the one for this subdomain, or connects a new account if there is none — one /user_data_sources request (Carbon rate-limit tier 2) per customer in the input, however many items.',
 			},
 			{
 				displayName: 'Data Source Tags (JSON)',
@@ -124,7 +126,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 0,
 				description:
-					'Re-authorize this existing data source instead of creating or picking one (when the customer has several)',
+					'Re-authorize this existing data source (no lookup). Without it the node finds the customer\'s data source for this subdomain itself.',
 			},
 			{
 				displayName: 'Sync on Connection',
@@ -151,7 +153,14 @@ export function normaliseSubdomain(value: unknown): string {
 	return text.toLowerCase();
 }
 
+/**
+ * POST /integrations/oauth_url. Without `connecting_new_account` Carbon may hand out a link for the customer's
+ * existing Zendesk data source, even one of another help center (spec, OAuthURLRequest), so the node decides:
+ * re-authorise the data source of this subdomain (`data_source_id`) or connect a new account — unless the user
+ * chose either explicitly.
+ */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+	const zendeskSources = zendeskSourcesLookup(client);
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const subdomain = normaliseSubdomain(this.getNodeParameter('zendeskSubdomain', i));
@@ -172,7 +181,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				...fileSyncOptions(options),
 			}),
 			sync_files_on_connection: options.syncFilesOnConnection as boolean | undefined,
-			connecting_new_account: options.connectingNewAccount as boolean | undefined,
+			connecting_new_account: options.connectingNewAccount === true ? true : undefined,
 			data_source_id: options.dataSourceId ? Number(options.dataSourceId) : undefined,
 			incremental_sync: options.incrementalSync as boolean | undefined,
 			data_source_tags: jsonObjectParam(node, options.dataSourceTags, 'Data Source Tags', i),
@@ -183,7 +192,16 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		if (syncAttachments && !types.includes('TICKET')) {
 			throw fieldError(node, 'Sync Ticket Attachments', 'needs Tickets in Content to Sync', i, 'Add Tickets to Content to Sync, or turn Sync Ticket Attachments off.');
 		}
+		if (body.connecting_new_account && body.data_source_id !== undefined) {
+			throw fieldError(node, 'Connect a New Account', 'and Re-Authorize Data Source ID contradict each other', i, 'Use one of them: a new data source, or the existing one to re-authorize.');
+		}
 		const request = checkBody(node, requestSchema, body, fieldNames, i) as OAuthUrlRequest;
+		const timeoutMs = readTimeoutMs(this, i);
+		if (!request.connecting_new_account && request.data_source_id === undefined) {
+			const existing = helpCenterFor(await zendeskSources(customerId, i, timeoutMs), subdomain);
+			if (existing) request.data_source_id = existing.id;
+			else request.connecting_new_account = true;
+		}
 		const response = await client.request({
 			method: 'POST',
 			path: '/integrations/oauth_url',
@@ -193,13 +211,15 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			retry: 'read',
 			response: responseSchema,
 			itemIndex: i,
-			timeoutMs: readTimeoutMs(this, i),
+			timeoutMs,
 		});
 		return {
 			oauth_url: response.oauth_url,
 			customer_id: customerId,
 			service: 'ZENDESK',
 			zendesk_subdomain: subdomain,
+			// The data source this link re-authorizes; null: it connects a new account.
+			reauthorizes_data_source_id: request.data_source_id ?? null,
 			synced_types: request.file_sync_config?.auto_synced_source_types ?? ['ARTICLE'],
 			sync_attachments: request.file_sync_config?.sync_attachments ?? false,
 			request,
