@@ -277,11 +277,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const result = results[g];
 		const pairedItem: IPairedItemData[] = list[g].inputs.map((item) => ({ item }));
 		if (result.ok) {
-			for (const json of result.value) {
-				// A failed file under Continue On Fail: the outcomes stay on the item, which also carries the error.
-				const error = json.error ? new NodeOperationError(node, String(json.error), { description: String(json.description ?? '') }) : undefined;
-				output.push(error ? { json, pairedItem, error } : { json, pairedItem });
-			}
+			// A failed file under Continue On Fail: the item keeps the outcomes and carries `error` / `description`.
+			for (const json of result.value) output.push({ json, pairedItem });
 			continue;
 		}
 		if (!('error' in result)) continue;

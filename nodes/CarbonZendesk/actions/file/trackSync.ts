@@ -39,6 +39,7 @@ export type Outcome = 'synced' | 'unchanged' | 'not_found' | 'failed';
 export interface FileOutcome extends IDataObject {
 	file_id: number;
 	external_file_id: string | null;
+	name: string | null;
 	outcome: Outcome;
 	sync_status: string;
 	sync_error_message: string | null;
@@ -50,6 +51,7 @@ export interface IdOutcome extends IDataObject {
 	external_id: string;
 	outcome: Outcome;
 	file_id: number | null;
+	name: string | null;
 	sync_status: string | null;
 	sync_error_message: string | null;
 	/** Files attributed to this ID through parent fields: articles of a section, attachments of a ticket. */
@@ -218,6 +220,7 @@ export class SyncTracker {
 			return {
 				file_id: f.id,
 				external_file_id: f.external_file_id ?? null,
+				name: f.name ?? null,
 				outcome: outcomeOf(p),
 				sync_status: f.sync_status,
 				sync_error_message: f.sync_error_message ?? null,
@@ -246,6 +249,7 @@ export class SyncTracker {
 				external_id: id,
 				outcome,
 				file_id: mine?.file_id ?? null,
+				name: mine?.name ?? null,
 				sync_status: mine?.sync_status ?? null,
 				sync_error_message: mine?.sync_error_message ?? null,
 				children,
@@ -280,9 +284,10 @@ export function summarise(outcomes: IdOutcome[]): string {
 			continue;
 		}
 		for (const o of these) {
-			const bad = [o.file_id !== null ? { id: o.file_id, sync_status: o.sync_status, sync_error_message: o.sync_error_message } : undefined, ...o.children.filter((c) => c.outcome === 'failed').map((c) => ({ id: c.file_id, sync_status: c.sync_status, sync_error_message: c.sync_error_message }))]
-				.filter((f) => f && FILE_FAILED.has(String(f.sync_status)))
-				.map((f) => describeFile({ id: f!.id, sync_status: String(f!.sync_status), sync_error_message: f!.sync_error_message } as UserFile));
+			const own: FileOutcome[] = o.file_id !== null ? [{ ...o, file_id: o.file_id } as unknown as FileOutcome] : [];
+			const bad = [...own, ...o.children]
+				.filter((f) => FILE_FAILED.has(String(f.sync_status)))
+				.map((f) => describeFile({ id: f.file_id, name: f.name, sync_status: String(f.sync_status), sync_error_message: f.sync_error_message } as UserFile));
 			lines.push(`failed: ${o.external_id}: ${bad.join('; ')}`);
 		}
 	}
