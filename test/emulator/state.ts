@@ -905,6 +905,7 @@ export class Store {
 		if (!ds.filesBatchOpen) return;
 		if (this.files.some((f) => f.dataSourceId === ds.id && PENDING_FILE_STATUSES.includes(f.syncStatus))) return;
 		ds.filesBatchOpen = false;
+		ds.filesSyncedAt = this.clock.now();
 		this.emitFor(ds, 'ALL_FILES_PROCESSED', 'DATA_SOURCE', String(ds.id), { data_source_type: ds.type });
 	}
 
