@@ -6,11 +6,12 @@
  *      tag → Update Users (auto-sync for 250 customers in 3 requests)
  */
 import { zendeskSubdomainOf } from '../nodes/CarbonZendesk/actions/dataSource/helpCenters';
-import { CarbonEmulator } from '../test/emulator';
+import { CARBON_SYNC, CarbonEmulator } from '../test/emulator';
 import { runCarbonNode, type RunOptions } from '../test/harness';
 
 async function main() {
-	const emulator = await CarbonEmulator.start({ seed: 7 });
+	// Carbon's asynchronous sync: the previous status is still reported for a while after a sync request.
+	const emulator = await CarbonEmulator.start({ seed: 7, sync: CARBON_SYNC });
 	const credentials = { apiKey: emulator.apiKey, baseUrl: emulator.url, customerId: 'acme-corp' };
 	const step = async (label: string, options: Omit<RunOptions, 'credentials'>) => {
 		const result = await runCarbonNode({ ...options, credentials });
@@ -55,7 +56,7 @@ async function main() {
 			parameters: { resource: 'file', operation: 'sync', dataSourceId, syncAttachments: true, options: { tags: '{"source":"demo"}', ...wait } },
 		});
 		const files = sync.files as Array<{ sync_status: string; tags: Record<string, string> }>;
-		console.log(`5. Sync Files + Wait   → ${sync.synced_count} tickets in one request (request_id ${sync.request_id}): ${files.filter((f) => f.sync_status === "READY").length} files READY (tickets + attachments)`);
+		console.log(`5. Sync Files + Wait   → ${sync.synced_count} tickets in one request (request_id ${sync.request_id}): ${sync.synced} synced, ${sync.unchanged} unchanged, ${sync.not_found} not found, ${sync.failed} failed; ${files.filter((f) => f.sync_status === "READY").length} files READY (tickets + attachments) after ${sync.polls} checks`);
 		const urgent = await step('Get Synced Files', {
 			parameters: {
 				resource: 'file',

@@ -1,10 +1,13 @@
 /**
- * npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0]
+ * npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--sync carbon|instant]
+ *                       [--sync-lag 2] [--error-retries 3] [--resync-conflicts true|false]
  *
+ * Out of process the emulator behaves like Carbon's asynchronous sync by default (CARBON_SYNC: a 2-poll lag,
+ * SYNC_ERROR re-queued up to 3 times, 409 on resyncing an unsettled file); `--sync instant` turns that off.
  * Starts the Carbon emulator for out-of-process users (a real n8n, the demo), prints its URL and the demo
  * API key, and stops cleanly on SIGINT/SIGTERM. Drive it through the control API under /_emulator/.
  */
-import { CarbonEmulator } from './index';
+import { CARBON_SYNC, CarbonEmulator, INSTANT_SYNC } from './index';
 
 function parseArgs(argv: string[]): Record<string, string> {
 	const out: Record<string, string> = {};
@@ -32,20 +35,37 @@ function intArg(args: Record<string, string>, name: string, fallback: number): n
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		console.log('Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0]');
+		console.log('Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--sync carbon|instant] [--sync-lag 2] [--error-retries 3] [--resync-conflicts true|false]');
 		return;
 	}
+	if (args.sync !== undefined && args.sync !== 'carbon' && args.sync !== 'instant') {
+		console.error(`--sync must be carbon or instant, got ${args.sync}`);
+		process.exit(2);
+	}
+	const base = args.sync === 'instant' ? INSTANT_SYNC : CARBON_SYNC;
+	if (args['resync-conflicts'] !== undefined && !['true', 'false'].includes(args['resync-conflicts'])) {
+		console.error(`--resync-conflicts must be true or false, got ${args['resync-conflicts']}`);
+		process.exit(2);
+	}
+	const sync = {
+		lagPolls: intArg(args, 'sync-lag', base.lagPolls),
+		errorRetries: intArg(args, 'error-retries', base.errorRetries),
+		errorRequeuePolls: base.errorRequeuePolls,
+		resyncConflicts: args['resync-conflicts'] === undefined ? base.resyncConflicts : args['resync-conflicts'] === 'true',
+	};
 	const emulator = await CarbonEmulator.start({
 		port: intArg(args, 'port', 4010),
 		seed: intArg(args, 'seed', 1),
 		itemsPerSource: intArg(args, 'size', 60),
 		latencyMs: intArg(args, 'latency', 0),
+		sync,
 	});
 	const c = `${emulator.url}/_emulator`;
 	console.log(`Carbon emulator listening on ${emulator.url}`);
 	console.log(`API key:      ${emulator.apiKey}`);
 	console.log(`Control API:  GET ${c}/  GET ${c}/state  GET|DELETE ${c}/requests  POST|GET|DELETE ${c}/faults`);
-	console.log(`              POST ${c}/advance  POST ${c}/organisations  POST ${c}/webhooks/flush`);
+	console.log(`              POST ${c}/advance  POST ${c}/sync  POST ${c}/organisations  POST ${c}/webhooks/flush`);
+	console.log(`Sync:         lag ${sync.lagPolls} polls, SYNC_ERROR re-queued ${sync.errorRetries}×, resync 409 ${sync.resyncConflicts ? 'on' : 'off'}`);
 
 	let stopping = false;
 	const stop = (signal: string) => {

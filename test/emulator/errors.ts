@@ -19,8 +19,8 @@ export const STATUS = {
 	fileNotFound: 404,
 	/** `/delete_webhook/{id}` unknown or not the organisation's. */
 	webhookNotFound: 404,
-	/** `/integrations/files/sync` named external ids the data source does not have (nothing is synced). */
-	unknownExternalIds: 400,
+	/** `/resync_file` on a file that is not settled (documented: Carbon Connect, SyncedFilesList.tsx:494). */
+	resyncConflict: 409,
 	/** A fourth `/add_webhook` (Carbon allows 3 URLs per organisation). */
 	webhookLimit: 400,
 	/** Other semantic errors: revoked data source, malformed tags_v2, prose-only rules (auto_sync_interval). */

@@ -195,7 +195,7 @@ export const handlers: Record<string, Handler> = {
 	'POST /user_files_v2': (ctx) => {
 		const { store, body } = ctx;
 		const filters = (body.filters as Record<string, unknown> | undefined) ?? {};
-		const matches = store.files.filter(fileFilter(ctx, filters));
+		const matches = store.listed(store.files.filter(fileFilter(ctx, filters)));
 		const keys: Record<string, (f: FileRecord) => string | number | null> = {
 			created_at: (f) => f.createdAt,
 			updated_at: (f) => f.updatedAt,
@@ -205,9 +205,8 @@ export const handlers: Record<string, Handler> = {
 			id: (f) => f.id,
 		};
 		const page = paginate(orderBy(matches, keys[String(body.order_by ?? 'updated_at')] ?? keys.updated_at, dir(body.order_dir)), body.pagination as PaginationInput);
-		const results = page.map((f) => store.fileToApi(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }));
-		// Polling moves the returned files one lifecycle step (after answering with their current state).
-		for (const f of page) store.pollFile(f);
+		// Polling moves the returned files one lifecycle step (after answering with what Carbon shows: lifecycle.ts).
+		const results = page.map((f) => store.pollFile(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }));
 		return { results, count: matches.length };
 	},
 
@@ -238,9 +237,8 @@ export const handlers: Record<string, Handler> = {
 		);
 		const key = body.order_by === 'created_at' ? (d: DataSourceRecord) => d.createdAt : (d: DataSourceRecord) => d.updatedAt;
 		const page = paginate(orderBy(matches, key, dir(body.order_dir)), body.pagination as PaginationInput);
-		const results = page.map((d) => store.dataSourceToApi(d));
-		// Polling moves the returned data sources one lifecycle step (after answering with their current state).
-		for (const d of page) store.pollDataSource(d);
+		// Polling moves the returned data sources one lifecycle step (after answering with what Carbon shows).
+		const results = page.map((d) => store.pollDataSource(d));
 		return { results, count: matches.length };
 	},
 

@@ -31,6 +31,7 @@ import {
 	type WebhookRecord,
 } from './state';
 import { WebhookDispatcher, type WebhookDelivery } from './webhooks';
+import { type SyncBehaviour, syncBehaviour } from './lifecycle';
 
 export { STATUS, ApiError } from './errors';
 export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query';
@@ -39,6 +40,7 @@ export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TI
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, pythonJson, sign } from './webhooks';
 export { loadSpec, normaliseSchema, readContract, CONTRACT_PATH } from './spec';
+export { CARBON_SYNC, INSTANT_SYNC, RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, type SyncBehaviour } from './lifecycle';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
@@ -57,6 +59,8 @@ export interface EmulatorOptions {
 	latencyMs?: number;
 	/** In-flight cap per API key (429 + Retry-After beyond it). */
 	rateLimit?: RateLimit;
+	/** Carbon's asynchronous sync (lag, SYNC_ERROR re-queue, resync 409; lifecycle.ts). Default INSTANT_SYNC. */
+	sync?: Partial<SyncBehaviour>;
 	/** Webhook delivery tuning (timeouts, retries, payload object key, signature clock). */
 	webhooks?: {
 		timeoutMs?: number;
@@ -167,6 +171,7 @@ export class CarbonEmulator {
 		const store: Store = new Store({
 			seed: opts.seed ?? 1,
 			itemsPerSource: opts.itemsPerSource ?? DEFAULT_ITEMS_PER_SOURCE,
+			sync: opts.sync,
 			emit: (event) => dispatcher.dispatch(store.webhooks.filter((w) => w.organisationId === event.organisationId), event),
 		});
 		const org = store.createOrganisation();
@@ -185,6 +190,7 @@ export class CarbonEmulator {
 				createOrganisation: () => emulator!.createOrganisation(),
 				info: () => ({ url: emulator!.url, apiKey: emulator!.apiKey, organisationId: org.id, spec: spec.info }),
 				setWebhookObjectKey: (key) => dispatcher.setObjectKey(key),
+				setSync: (body) => emulator!.setSyncBehaviour(body as Partial<SyncBehaviour>),
 			},
 		});
 		const url = await server.listen(opts.port ?? 0);
@@ -198,6 +204,12 @@ export class CarbonEmulator {
 	setRateLimit(limit: RateLimit | undefined, latencyMs?: number): void {
 		this.server.rateLimit = limit;
 		if (latencyMs !== undefined) this.server.setLatency(latencyMs);
+	}
+
+	/** Switches Carbon's asynchronous-sync behaviour (merged over the current one); returns the result. */
+	setSyncBehaviour(sync: Partial<SyncBehaviour>): SyncBehaviour {
+		this.store.sync = syncBehaviour(sync, this.store.sync);
+		return { ...this.store.sync };
 	}
 
 	/** Every recorded Carbon request, in arrival order (control API and the OAuth browser page excluded). */

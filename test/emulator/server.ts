@@ -67,6 +67,8 @@ export interface ServerDeps {
 		createOrganisation(): unknown;
 		info(): unknown;
 		setWebhookObjectKey(key: 'object' | 'obj'): void;
+		/** Merges a partial sync behaviour (lifecycle.ts); throws on a bad value. */
+		setSync(body: Record<string, unknown>): unknown;
 	};
 }
 
@@ -446,6 +448,12 @@ export class EmulatorServer {
 					return send(res, 200, { requests: [] });
 				case 'POST /advance':
 					return send(res, 200, c.advance(body));
+				case 'POST /sync':
+					try {
+						return send(res, 200, { sync: c.setSync(body) });
+					} catch (e) {
+						return send(res, 400, { detail: (e as Error).message });
+					}
 				case 'GET /state':
 					return send(res, 200, c.state());
 				case 'POST /organisations':

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 
 import { ApiError, STATUS } from './errors';
 import { type GeneratedItem, type TicketProperties, generateHelpCenter } from './generate';
+import { RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, type StaleDataSource, type StaleFile, type SyncBehaviour, INSTANT_SYNC, beginLag, observe, syncBehaviour } from './lifecycle';
 
 export type DataSourceSyncStatus = 'QUEUED_FOR_SYNCING' | 'SYNCING' | 'READY' | 'SYNC_ERROR';
 export type DataSourceLastSyncAction = 'ADD' | 'UPDATE' | 'CANCEL' | 'REVOKE';
@@ -82,6 +83,8 @@ export interface DataSourceRecord {
 	filesBatchOpen: boolean;
 	/** Polls seen by /user_data_sources (a `slow` subdomain needs several per step). */
 	polls: number;
+	/** What polls still show during the lag after a sync request (lifecycle.ts). */
+	stale: StaleDataSource | null;
 	createdAt: string;
 	updatedAt: string;
 	sourceItemsSyncedAt: string | null;
@@ -119,6 +122,12 @@ export interface FileRecord {
 	failNext: boolean;
 	/** Polls seen by /user_files_v2 (files of a `slow` subdomain need several per step). */
 	polls: number;
+	/** Lag (lifecycle.ts): the snapshot polls still show, and polls before a new file is listed at all. */
+	stale: StaleFile | null;
+	hiddenPolls: number;
+	/** SYNC_ERROR re-queues left, and polls until the next one (null: none scheduled). */
+	retriesLeft: number;
+	requeueIn: number | null;
 	tags: Record<string, unknown>;
 	requestId: string | null;
 	chunkSize: number | null;
@@ -272,6 +281,8 @@ export interface StoreOptions {
 	itemsPerSource: number;
 	/** Receives sync events (wired to webhook delivery). */
 	emit: (event: SyncEvent) => void;
+	/** Lag, SYNC_ERROR re-queue, resync conflicts (lifecycle.ts); default INSTANT_SYNC. */
+	sync?: Partial<SyncBehaviour>;
 }
 
 export class Store {
@@ -288,7 +299,12 @@ export class Store {
 	baseUrl = 'http://127.0.0.1';
 	private readonly seq = { org: 0, customer: 0, ds: 0, item: 0, file: 0, webhook: 0, token: 0, oauth: 0 };
 
-	constructor(private readonly opts: StoreOptions) {}
+	/** Asynchronous-sync behaviour; replace it to switch (control API, tests). */
+	sync: SyncBehaviour;
+
+	constructor(private readonly opts: StoreOptions) {
+		this.sync = syncBehaviour(opts.sync, INSTANT_SYNC);
+	}
 
 	// ---------------------------------------------------------------- organisations, customers, auth
 
@@ -497,6 +513,7 @@ export class Store {
 				itemsListed: false,
 				filesBatchOpen: false,
 				polls: 0,
+				stale: null,
 				createdAt: now,
 				updatedAt: now,
 				sourceItemsSyncedAt: null,
@@ -571,6 +588,7 @@ export class Store {
 	/** /integrations/items/sync: re-reads the source's catalogue. */
 	syncSourceItems(ds: DataSourceRecord): DataSourceRecord {
 		this.requireAccess(ds);
+		beginLag(ds, this.sync, () => this.dataSourceToApi(ds));
 		const now = this.clock.tick();
 		this.ensureItems(ds);
 		ds.itemsListed = true;
@@ -631,18 +649,14 @@ export class Store {
 	}
 
 	/**
-	 * /integrations/files/sync. Unknown external ids fail the whole request (nothing synced). A CATEGORY/SECTION
-	 * id syncs its articles; a TICKET syncs its attachments too only with file_sync_config.sync_attachments; an
-	 * explicitly listed TICKET_ATTACHMENT is always synced.
+	 * /integrations/files/sync. Unknown external ids are accepted and yield nothing (§7: "most likely accepted").
+	 * A CATEGORY/SECTION id syncs its articles; a TICKET syncs its attachments too only with
+	 * file_sync_config.sync_attachments; an explicitly listed TICKET_ATTACHMENT is always synced.
 	 */
 	syncFiles(ds: DataSourceRecord, externalIds: string[], opts: SyncOptions): FileRecord[] {
 		this.requireAccess(ds);
 		const items = this.itemsOf(ds);
 		const byExternalId = new Map(items.map((i) => [i.source.externalId, i]));
-		const unknown = externalIds.filter((id) => !byExternalId.has(id));
-		if (unknown.length) {
-			throw new ApiError(STATUS.unknownExternalIds, `Unknown external id(s) for data source ${ds.id}: ${unknown.join(', ')}`);
-		}
 		const attachments = (opts.fileSyncConfig as { sync_attachments?: boolean } | null | undefined)?.sync_attachments === true;
 		const selected = new Set<ItemRecord>();
 		const descendants = (parent: string): ItemRecord[] => items.filter((i) => i.source.parentExternalId === parent);
@@ -653,9 +667,13 @@ export class Store {
 				if (attachments) descendants(item.source.externalId).forEach((a) => selected.add(a));
 			} else descendants(item.source.externalId).forEach(addTree);
 		};
-		for (const id of externalIds) addTree(byExternalId.get(id)!);
+		for (const id of externalIds) {
+			const item = byExternalId.get(id);
+			if (item) addTree(item);
+		}
 		// Catalogue order, so a ticket gets its file id before its attachments.
 		const ordered = items.filter((i) => selected.has(i));
+		beginLag(ds, this.sync, () => this.dataSourceToApi(ds));
 		ds.lastSyncAction = 'UPDATE';
 		ds.syncStatus = 'QUEUED_FOR_SYNCING';
 		ds.updatedAt = this.clock.tick();
@@ -686,6 +704,7 @@ export class Store {
 				skipped.push(file);
 				continue;
 			}
+			if (file) beginLag(file, this.sync, () => this.fileToApi(file!));
 			const tags = { ...(file?.tags ?? {}), ...(opts.tags ?? {}), ...ticketTags(src.ticket) };
 			const parent = src.parentExternalId ? this.items.find((i) => i.dataSourceId === ds.id && i.source.externalId === src.parentExternalId) : undefined;
 			const fields = {
@@ -707,6 +726,8 @@ export class Store {
 				// Attachments hang under their ticket's file when it is synced.
 				parentId: src.itemType === 'TICKET_ATTACHMENT' ? (parent?.fileId ?? null) : null,
 				fileContentsDeleted: false,
+				retriesLeft: this.sync.errorRetries,
+				requeueIn: null,
 				updatedAt: now,
 			};
 			if (file) {
@@ -728,6 +749,8 @@ export class Store {
 					content: src.content,
 					lastSync: null,
 					polls: 0,
+					stale: null,
+					hiddenPolls: this.sync.lagPolls,
 					sourceCreatedAt: src.sourceCreatedAt,
 					createdAt: now,
 					...fields,
@@ -759,6 +782,12 @@ export class Store {
 	resync(file: FileRecord, body: { chunk_size?: number | null; chunk_overlap?: number | null; skip_file_processing?: boolean | null }): FileRecord {
 		const ds = this.dataSources.find((d) => d.id === file.dataSourceId)!;
 		this.requireAccess(ds);
+		if (this.sync.resyncConflicts && (!SETTLED_FILE_STATUSES.includes(file.syncStatus) || file.stale || file.hiddenPolls > 0)) {
+			throw new ApiError(STATUS.resyncConflict, RESYNC_CONFLICT_DETAIL);
+		}
+		beginLag(file, this.sync, () => this.fileToApi(file));
+		file.retriesLeft = this.sync.errorRetries;
+		file.requeueIn = null;
 		if (typeof body.chunk_size === 'number') file.chunkSize = body.chunk_size;
 		if (typeof body.chunk_overlap === 'number') file.chunkOverlap = body.chunk_overlap;
 		file.syncStatus = body.skip_file_processing === true ? 'READY_TO_SYNC' : 'QUEUED_FOR_SYNC';
@@ -785,17 +814,47 @@ export class Store {
 
 	// ---------------------------------------------------------------- lifecycle
 
-	/** A poll of /user_data_sources that returned this data source: one step (every POLLS_PER_STEP_SLOW polls for `slow`). */
-	pollDataSource(ds: DataSourceRecord): void {
-		if (!PENDING_DS_STATUSES.includes(ds.syncStatus)) return;
-		if (++ds.polls % pollsPerStep(ds.subdomain) === 0) this.advanceDataSource(ds);
+	/**
+	 * A poll of /user_data_sources that returns this data source: answers what Carbon shows (the pre-sync snapshot
+	 * during the lag), then moves one step (every POLLS_PER_STEP_SLOW polls for `slow`).
+	 */
+	pollDataSource(ds: DataSourceRecord): DataSource {
+		const seen = observe(ds, () => this.dataSourceToApi(ds));
+		if (!seen.stale && PENDING_DS_STATUSES.includes(ds.syncStatus) && ++ds.polls % pollsPerStep(ds.subdomain) === 0) this.advanceDataSource(ds);
+		return seen.shape;
 	}
 
-	/** A poll of /user_files_v2 that returned this file. */
-	pollFile(f: FileRecord): void {
-		if (!PENDING_FILE_STATUSES.includes(f.syncStatus)) return;
+	/** A poll of /user_files_v2 that returns this file: like pollDataSource; a SYNC_ERROR counts down to its re-queue. */
+	pollFile(f: FileRecord, urls: { raw?: boolean; parsed?: boolean } = {}): UserFile {
+		const seen = observe(f, () => this.fileToApi(f, urls));
+		if (seen.stale) return seen.shape;
+		if (f.syncStatus === 'SYNC_ERROR' && f.requeueIn !== null) {
+			if (--f.requeueIn <= 0) this.requeue(f);
+		} else if (PENDING_FILE_STATUSES.includes(f.syncStatus)) {
+			const ds = this.dataSources.find((d) => d.id === f.dataSourceId);
+			if (++f.polls % pollsPerStep(ds?.subdomain ?? null) === 0) this.advanceFile(f);
+		}
+		return seen.shape;
+	}
+
+	/**
+	 * The files a /user_files_v2 request matched, minus the ones files/sync created that Carbon does not list yet
+	 * (the lag): each such request counts their wait down.
+	 */
+	listed(matches: FileRecord[]): FileRecord[] {
+		return matches.filter((f) => f.hiddenPolls <= 0 || (f.hiddenPolls--, false));
+	}
+
+	/** Carbon re-queues a failed file for reprocessing (spec: "up to three times"). */
+	private requeue(f: FileRecord): void {
+		f.retriesLeft--;
+		f.requeueIn = null;
+		f.syncStatus = 'QUEUED_FOR_SYNC';
+		f.syncErrorMessage = null;
+		f.failNext = f.name.toLowerCase().includes('corrupt');
+		f.updatedAt = this.clock.tick();
 		const ds = this.dataSources.find((d) => d.id === f.dataSourceId);
-		if (++f.polls % pollsPerStep(ds?.subdomain ?? null) === 0) this.advanceFile(f);
+		if (ds) ds.filesBatchOpen = true;
 	}
 
 	/**
@@ -813,8 +872,9 @@ export class Store {
 		const now = this.clock.tick();
 		ds.syncStatus = next;
 		ds.updatedAt = now;
+		// A finished sync, good or bad, moves last_synced_at (what Carbon Connect watches).
+		ds.lastSyncedAt = now;
 		if (next === 'READY') {
-			ds.lastSyncedAt = now;
 			ds.filesSyncedAt = now;
 			this.emitFor(ds, 'DATA_SOURCE_READY', 'DATA_SOURCE', String(ds.id), { data_source_type: ds.type });
 		}
@@ -838,6 +898,7 @@ export class Store {
 		if (to === 'SYNC_ERROR' || f.failNext) {
 			f.syncStatus = 'SYNC_ERROR';
 			f.syncErrorMessage = f.failNext ? `Could not parse ${f.name}: file content is corrupt` : 'Sync failed (forced by the emulator)';
+			f.requeueIn = f.retriesLeft > 0 ? this.sync.errorRequeuePolls : null;
 			this.emitFor(ds, 'FILE_ERROR', 'FILE', String(f.id), info);
 		} else {
 			f.syncStatus = 'READY';
@@ -854,6 +915,7 @@ export class Store {
 		if (!ds.filesBatchOpen) return;
 		if (this.files.some((f) => f.dataSourceId === ds.id && PENDING_FILE_STATUSES.includes(f.syncStatus))) return;
 		ds.filesBatchOpen = false;
+		ds.filesSyncedAt = this.clock.now();
 		this.emitFor(ds, 'ALL_FILES_PROCESSED', 'DATA_SOURCE', String(ds.id), { data_source_type: ds.type });
 	}
 
@@ -865,8 +927,14 @@ export class Store {
 		const sources = this.dataSources.filter((d) => opts.dataSourceId === undefined || d.id === opts.dataSourceId);
 		if (opts.dataSourceId !== undefined && !sources.length) throw new ApiError(STATUS.dataSourceNotFound, `Data source ${opts.dataSourceId} not found`);
 		for (const ds of sources) {
+			// Driving the lifecycle by hand is time passing: the lag is over.
+			ds.stale = null;
 			if (opts.toStatus || PENDING_DS_STATUSES.includes(ds.syncStatus)) this.advanceDataSource(ds, opts.toStatus);
-			for (const f of this.files.filter((x) => x.dataSourceId === ds.id)) this.advanceFile(f, opts.toStatus);
+			for (const f of this.files.filter((x) => x.dataSourceId === ds.id)) {
+				f.stale = null;
+				f.hiddenPolls = 0;
+				this.advanceFile(f, opts.toStatus);
+			}
 		}
 	}
 

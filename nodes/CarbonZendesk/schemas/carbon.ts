@@ -99,6 +99,7 @@ export const dataSourceSchema = z
 		sync_status: z.string(),
 		data_source_external_id: z.string().nullable().optional(),
 		last_synced_at: z.string().nullable().optional(),
+		files_synced_at: z.string().nullable().optional(),
 		tags: z.record(z.unknown()).nullable().optional(),
 	})
 	.passthrough();
@@ -120,6 +121,9 @@ export const userFileSchema = z
 		name: z.string().nullable().optional(),
 		external_file_id: z.string().nullable().optional(),
 		tags: z.record(z.unknown()).nullable().optional(),
+		last_sync: z.string().nullable().optional(),
+		parent_id: z.number().int().nullable().optional(),
+		sync_error_message: z.string().nullable().optional(),
 	})
 	.passthrough();
 export type UserFile = z.infer<typeof userFileSchema>;

@@ -58,7 +58,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Wait for Sync',
 				value: 'waitForSync',
-				description: 'Wait until a help center finishes syncing (READY), failing on SYNC_ERROR or timeout',
+				description: 'Wait until a help center is in a final state (READY), failing on SYNC_ERROR or timeout; to wait for a sync you start, use the Wait for Sync option of Sync Items',
 				action: 'Wait for a data source to sync',
 			},
 		],

@@ -43,7 +43,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Wait for Sync',
 				value: 'waitForSync',
-				description: 'Wait until the files of a Sync Files run (or given files) are READY',
+				description: 'Wait until the files of a Sync Files run (or given files) are in a final state; for outcomes per external ID use the Wait for Sync option of Sync Files',
 				action: 'Wait for files to sync',
 			},
 		],

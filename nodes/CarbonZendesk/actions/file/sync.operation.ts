@@ -36,7 +36,8 @@ import {
 	timeoutOption,
 } from '../common';
 import { fileSyncOptions, processingBody, processingOptions } from '../processing.options';
-import { readWaitSettings, waitAfterSyncOptions, waitForFiles, type WaitSettings } from '../waitForSync';
+import { readWaitSettings, waitAfterSyncOptions, type WaitSettings } from '../waitForSync';
+import { SyncTracker, countOutcomes, settleOption, summarise } from './trackSync';
 
 /** POST /integrations/files/sync (SyncFilesRequest). Zendesk uses the string form of `ids`. */
 export const requestSchema = processingOptionsSchema
@@ -107,6 +108,7 @@ const properties: INodeProperties[] = [
 			maxConcurrencyOption,
 			timeoutOption,
 			...waitAfterSyncOptions,
+			settleOption,
 			...processingOptions,
 		],
 	},
@@ -122,7 +124,7 @@ interface Group {
 	seen: Set<string>;
 	inputs: number[];
 	timeoutMs: number;
-	wait?: WaitSettings;
+	wait?: WaitSettings & { settleSeconds: number };
 }
 
 function readIds(value: unknown): Array<string | { id: string; root_id: string }> {
@@ -173,7 +175,11 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			}) as IDataObject;
 			checkBody(node, requestSchema, { ...body, ids, request_id: body.request_id ?? 'check' }, fieldNames, i);
 			const timeoutMs = readTimeoutMs(this, i);
-			const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
+			const settleSeconds = Number(options.settleSeconds ?? 30);
+			if (options.waitForSync && (!Number.isFinite(settleSeconds) || settleSeconds < 0 || settleSeconds > 3600)) {
+				throw fieldError(node, 'Settle Time (Seconds)', 'must be a number from 0 to 3600', i);
+			}
+			const wait = options.waitForSync ? { ...readWaitSettings(this, options, i), settleSeconds } : undefined;
 			const key = JSON.stringify([customerId, body, timeoutMs, wait]);
 			let group = groups.get(key);
 			if (!group) {
@@ -211,6 +217,15 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			for (const ids of batches) {
 				const requestId = (group.body.request_id as string | undefined) ?? generateRequestId(executionId);
 				const request = { ...group.body, ids, request_id: requestId } as SyncFilesRequest;
+				// With Wait for Sync, what Carbon has for these IDs is read just before the request.
+				const tracker = group.wait
+					? await SyncTracker.prepare(
+							{ client, customerId: group.customerId, dataSourceId: request.data_source_id, itemIndex: group.inputs[0], timeoutMs: group.wait.requestTimeoutMs },
+							ids.map((id) => (typeof id === 'string' ? id : id.id)),
+							group.wait,
+							group.wait.settleSeconds,
+						)
+					: undefined;
 				const response = await client.request({
 					method: 'POST',
 					path: '/integrations/files/sync',
@@ -232,15 +247,23 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					external_ids: ids as unknown as IDataObject[],
 					synced_count: ids.length,
 				};
-				if (group.wait) {
-					const done = await waitForFiles(
-						this,
-						client,
-						{ customerId: group.customerId, requestIds: [requestId], expected: ids.length, itemIndex: group.inputs[0] },
-						group.wait,
-					);
-					result.files = done.files as IDataObject[];
-					result.waited_seconds = done.waited_seconds;
+				if (tracker) {
+					const done = await tracker.wait(this, requestId, request.file_sync_config?.sync_attachments === true);
+					const counts = countOutcomes(done.outcomes);
+					Object.assign(result, counts, {
+						outcomes: done.outcomes,
+						files: done.files as IDataObject[],
+						waited_seconds: done.waited_seconds,
+						polls: done.polls,
+					});
+					if (counts.failed) {
+						const error = new NodeOperationError(node, `${counts.failed} of ${ids.length} items failed to sync at Carbon (request_id ${requestId})`, {
+							itemIndex: group.inputs[0],
+							description: `${summarise(done.outcomes)}\nResync File can retry the failed files.`,
+						});
+						if (!continueOnFail) throw error;
+						Object.assign(result, { error: error.message, description: error.description });
+					}
 				}
 				out.push(result);
 			}
@@ -254,6 +277,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const result = results[g];
 		const pairedItem: IPairedItemData[] = list[g].inputs.map((item) => ({ item }));
 		if (result.ok) {
+			// A failed file under Continue On Fail: the item keeps the outcomes and carries `error` / `description`.
 			for (const json of result.value) output.push({ json, pairedItem });
 			continue;
 		}

@@ -11,7 +11,7 @@ import {
 	readDataSourceId,
 	readTimeoutMs,
 } from '../common';
-import { readWaitSettings, waitAfterSyncOptions, waitForDataSource } from '../waitForSync';
+import { fetchDataSource, readWaitSettings, waitAfterSyncOptions, waitForDataSource } from '../waitForSync';
 
 const properties: INodeProperties[] = [
 	customerIdField,
@@ -21,13 +21,17 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['item'], operation: ['sync'] } }, properties);
 
-/** POST /integrations/items/sync: refreshes the item list of a data source (it does not import files). */
+/**
+ * POST /integrations/items/sync: refreshes the item list of a data source (it does not import files). With Wait for
+ * Sync the data source is read just before the request, so the wait recognises the end of this sync.
+ */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
 		const dataSourceId = readDataSourceId(this, i);
 		const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
+		const before = wait ? await fetchDataSource(client, customerId, dataSourceId, i, wait.requestTimeoutMs) : undefined;
 		const started = (await client.request({
 			method: 'POST',
 			path: '/integrations/items/sync',
@@ -41,6 +45,6 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			timeoutMs: readTimeoutMs(this, i),
 		})) as IDataObject;
 		if (!wait) return started;
-		return (await waitForDataSource(this, client, { customerId, dataSourceId, itemIndex: i }, wait)) as IDataObject;
+		return (await waitForDataSource(this, client, { customerId, dataSourceId, itemIndex: i }, wait, before)) as IDataObject;
 	});
 }
