@@ -15,6 +15,7 @@ import {
 	readTimeoutMs,
 	timeoutOption,
 } from '../common';
+import { readItemParameter } from '../parameters';
 import { readWaitSettings, waitAfterSyncOptions, waitForFiles } from '../waitForSync';
 
 /** POST /resync_file (ResyncFileQueryInput). The spec gives no chunk defaults here, so only pairs are checked. */
@@ -94,12 +95,12 @@ export const description = updateDisplayOptions({ show: { resource: ['file'], op
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const options = readItemParameter<IDataObject>(this, 'options', i, {});
 		const body = checkBody(
 			node,
 			requestSchema,
 			compact({
-				file_id: readPositiveId(node, this.getNodeParameter('fileId', i), 'File ID', i),
+				file_id: readPositiveId(node, readItemParameter(this, 'fileId', i), 'File ID', i),
 				chunk_size: options.chunkSize,
 				chunk_overlap: options.chunkOverlap,
 				force_embedding_generation: options.forceEmbeddingGeneration,
@@ -108,7 +109,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			fieldNames,
 			i,
 		);
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
 		const file = (await client.request({
 			method: 'POST',
