@@ -58,6 +58,7 @@ let expressionCalls = 0;
 }
 
 import { DeclarativeCredentialsHelper, ItemsSource, NODE_TYPE } from '../test/harness';
+import { FLOOR_NODE_TYPE, FloorNode, NOOP_NODE_TYPE, NoOpNode } from './floor';
 
 /**
  * Loads the package the way n8n does (PackageDirectoryLoader over package.json's n8n block) from the bench's
@@ -69,7 +70,11 @@ function loadPackage() {
 	loaded ??= (async () => {
 		const loader = new PackageDirectoryLoader(process.env.BENCH_PACKAGE_DIR ?? path.resolve(__dirname, '..'));
 		await loader.loadAll();
-		const types: Record<string, INodeType | IVersionedNodeType> = { 'test.itemsSource': new ItemsSource() };
+		const types: Record<string, INodeType | IVersionedNodeType> = {
+			'test.itemsSource': new ItemsSource(),
+			[FLOOR_NODE_TYPE]: new FloorNode(),
+			[NOOP_NODE_TYPE]: new NoOpNode(),
+		};
 		for (const [name, data] of Object.entries(loader.nodeTypes)) types[`${loader.packageName}.${name}`] = data.type;
 		const credentialTypes: Record<string, ICredentialType> = {};
 		for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes[name] = data.type;
@@ -87,8 +92,10 @@ function loadPackage() {
 export const HTTP_NODE_TYPE = 'n8n-nodes-base.httpRequest';
 
 export interface RunSpec {
-	/** 'carbon' = our node, 'http' = n8n's HTTP Request node. */
-	kind: 'carbon' | 'http';
+	/** 'carbon' = our node, 'http' = n8n's HTTP Request node, 'floor' = the bench's floor node, 'noop' = No Operation. */
+	kind: 'carbon' | 'http' | 'floor' | 'noop';
+	/** Run the workflow this many times in a row (one execution each, as webhook calls do); figures are totals. */
+	repeat?: number;
 	parameters: IDataObject;
 	typeVersion?: number;
 	items: IDataObject[];
@@ -100,6 +107,8 @@ export interface RunSpec {
 	waitBetweenTries?: number;
 	/** Send back the first N output items' json (default 0). */
 	returnItems?: number;
+	/** Report the summed `JSON.stringify` length of the output items' json (after RSS is sampled). */
+	measureOutput?: boolean;
 }
 
 export interface RunReport {
@@ -121,6 +130,7 @@ export interface RunReport {
 	maxRssBytes: number;
 	rssBeforeBytes: number;
 	items?: IDataObject[];
+	outputJsonChars?: number;
 }
 
 let httpNodeType: INodeType | IVersionedNodeType | undefined;
@@ -159,10 +169,52 @@ async function nodeTypes(): Promise<INodeTypes> {
 	} as INodeTypes;
 }
 
+const TARGETS: Record<RunSpec['kind'], { name: string; type: () => string }> = {
+	carbon: { name: 'Carbon Zendesk', type: () => NODE_TYPE },
+	http: { name: 'HTTP Request', type: () => HTTP_NODE_TYPE },
+	floor: { name: 'Floor', type: () => FLOOR_NODE_TYPE },
+	noop: { name: 'No Operation', type: () => NOOP_NODE_TYPE },
+};
+
 async function run(spec: RunSpec): Promise<RunReport> {
+	const repeat = Math.max(1, spec.repeat ?? 1);
+	const rssBeforeBytes = process.memoryUsage().rss;
+	zodMs = 0;
+	zodCalls = 0;
+	expressionCalls = 0;
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	let report: Awaited<ReturnType<typeof runOnce>> | undefined;
+	let nodeMs = 0;
+	for (let k = 0; k < repeat; k++) {
+		report = await runOnce(spec);
+		nodeMs += report.nodeMs;
+	}
+	const wallMs = performance.now() - t0;
+	const cpu = process.cpuUsage(cpu0);
+	const { output, ...rest } = report!;
+	let outputJsonChars: number | undefined;
+	if (spec.measureOutput) {
+		outputJsonChars = 0;
+		for (const item of output) outputJsonChars += JSON.stringify(item.json).length;
+	}
+	return {
+		...rest,
+		outputJsonChars,
+		nodeMs,
+		wallMs,
+		cpuMs: (cpu.user + cpu.system) / 1000,
+		zodMs,
+		zodCalls,
+		expressionCalls,
+		rssBeforeBytes,
+	};
+}
+
+async function runOnce(spec: RunSpec) {
 	const { credentialTypes } = await loadPackage();
 	const types = await nodeTypes();
-	const targetName = spec.kind === 'carbon' ? 'Carbon Zendesk' : 'HTTP Request';
+	const targetName = TARGETS[spec.kind].name;
 	const start: INode = {
 		id: 'start',
 		name: 'Start',
@@ -176,7 +228,7 @@ async function run(spec: RunSpec): Promise<RunReport> {
 	const target: INode = {
 		id: 'target',
 		name: targetName,
-		type: spec.kind === 'carbon' ? NODE_TYPE : HTTP_NODE_TYPE,
+		type: TARGETS[spec.kind].type(),
 		typeVersion: spec.typeVersion ?? (spec.kind === 'http' ? (httpDefaultVersion ?? 4.2) : 1),
 		position: [200, 0],
 		parameters: spec.parameters as INode['parameters'],
@@ -233,36 +285,25 @@ async function run(spec: RunSpec): Promise<RunReport> {
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const rssBeforeBytes = process.memoryUsage().rss;
-	zodMs = 0;
-	zodCalls = 0;
-	expressionCalls = 0;
-	const cpu0 = process.cpuUsage();
-	const t0 = performance.now();
 	const execution = new WorkflowExecute(additionalData, 'manual');
 	const result = await execution.run({ workflow, startNode: start });
 	await finished.catch(() => undefined);
-	const wallMs = performance.now() - t0;
-	const cpu = process.cpuUsage(cpu0);
 	const tasks = result.data.resultData.runData[targetName] ?? [];
 	const last = tasks[tasks.length - 1];
 	const items = last?.data?.main?.[0] ?? [];
 	let errorItems = 0;
 	for (const item of items) if (item.json && (item.json as IDataObject).error !== undefined) errorItems++;
 	const error = (last?.error ?? result.data.resultData.error) as { message?: string } | undefined;
+	// Peak RSS before measuring the output, so the measurement's own strings do not count.
+	const maxRssBytes = process.resourceUsage().maxRSS * 1024;
 	return {
 		status: result.status,
-		wallMs,
 		nodeMs: tasks.reduce((sum, t) => sum + (t.executionTime ?? 0), 0),
-		cpuMs: (cpu.user + cpu.system) / 1000,
-		zodMs,
-		zodCalls,
-		expressionCalls,
 		outputItems: items.length,
 		errorItems,
 		error: error?.message,
-		maxRssBytes: process.resourceUsage().maxRSS * 1024,
-		rssBeforeBytes,
+		maxRssBytes,
+		output: items,
 		items: spec.returnItems ? items.slice(0, spec.returnItems).map((i) => i.json) : undefined,
 	};
 }

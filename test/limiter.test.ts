@@ -54,6 +54,36 @@ describe('AdaptiveLimiter', () => {
 		expect(server.stats().refused).toBe(0);
 	});
 
+	test('quadruples per round trip while answers stay fast: 32 → 128 → 512', async () => {
+		const limiter = new AdaptiveLimiter(512);
+		const server = fakeServer(10_000, 20);
+		// 400 items: 32 in round 1 and 96 more in round 2 leave 272 for round 3, all in flight at once only if the
+		// limit grew by more than one slot per answer (doubling would allow 128, then 256).
+		const maxActive = await drive(limiter, server, 400);
+		expect(maxActive).toBeGreaterThan(256);
+		expect(maxActive).toBeLessThanOrEqual(512);
+		expect(server.stats().refused).toBe(0);
+	});
+
+	test('grows one slot per answer while answers are slower than fast, none once they queue', async () => {
+		const limiter = new AdaptiveLimiter(512);
+		const before = limiter.limit;
+		// The first answer sets the fastest time (60 ms) and is fast: three more slots.
+		await limiter.acquire();
+		limiter.release('ok', 60);
+		expect(limiter.limit).toBe(before + 3);
+		// 3× the fastest: not fast, not queueing — one slot each.
+		for (let k = 0; k < 10; k++) {
+			await limiter.acquire();
+			limiter.release('ok', 180);
+		}
+		expect(limiter.limit).toBe(before + 13);
+		// Beyond 10× the fastest: Carbon is queueing — no growth.
+		await limiter.acquire();
+		limiter.release('ok', 700);
+		expect(limiter.limit).toBe(before + 13);
+	});
+
 	test('discovers a server limit of 20 from its 429s and stays there', async () => {
 		const limiter = new AdaptiveLimiter(64);
 		const server = fakeServer(20, 10);

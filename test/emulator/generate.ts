@@ -157,9 +157,14 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 	let helpCenterId = 360_000_000_000 + Math.floor(rng() * 1_000_000) * 100;
 	const nextId = () => String((helpCenterId += 1 + Math.floor(rng() * 97)));
 	const usedNames = new Set<string>();
+	// Where the probe for "name (i)" resumes: names are only added, so every suffix below it stays taken
+	// (keeps generation linear; the result is the same as probing from 2 each time).
+	const nextSuffix = new Map<string, number>();
 	const unique = (name: string) => {
 		let candidate = name;
-		for (let i = 2; usedNames.has(candidate); i++) candidate = `${name} (${i})`;
+		let i = nextSuffix.get(name) ?? 2;
+		if (usedNames.has(candidate)) for (candidate = `${name} (${i})`; usedNames.has(candidate); ) candidate = `${name} (${++i})`;
+		if (candidate !== name) nextSuffix.set(name, i + 1);
 		usedNames.add(candidate);
 		return candidate;
 	};
@@ -283,12 +288,18 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 	}
 
 	const out: GeneratedItem[] = [];
+	const sectionsByCategory = new Map<string, GeneratedItem[]>(categories.map((c) => [c.externalId, []]));
+	for (const section of sections) sectionsByCategory.get(section.parentExternalId!)!.push(section);
 	for (const category of categories) {
 		out.push(category);
-		for (const section of sections.filter((s) => s.parentExternalId === category.externalId)) {
-			out.push(section, ...articlesBySection.get(section.externalId)!);
+		for (const section of sectionsByCategory.get(category.externalId)!) {
+			out.push(section);
+			for (const article of articlesBySection.get(section.externalId)!) out.push(article);
 		}
 	}
-	for (const ticket of tickets) out.push(ticket, ...attachmentsByTicket.get(ticket.externalId)!);
+	for (const ticket of tickets) {
+		out.push(ticket);
+		for (const attachment of attachmentsByTicket.get(ticket.externalId)!) out.push(attachment);
+	}
 	return out;
 }

@@ -3,6 +3,7 @@
  * does routing, security and validation) and returns the JSON Carbon would answer, or throws ApiError.
  */
 import { ApiError, STATUS } from './errors';
+import { cachedView } from './listCache';
 import { FilterError, compileTagFilter, isPlainObject, legacyTagFilter, orderBy, paginate, type PaginationInput } from './query';
 import type { CustomerRecord, DataSourceRecord, FileRecord, OrganisationRecord, Store } from './state';
 
@@ -159,24 +160,27 @@ export const handlers: Record<string, Handler> = {
 		const parentId = (body.parent_id as string | null | undefined) ?? null;
 		const name = typeof f.name === 'string' ? f.name.toLowerCase() : null;
 		const has = <T>(list: unknown, v: T) => !Array.isArray(list) || (list as T[]).includes(v);
-		const matches = (ds.itemsListed ? store.itemsOf(ds) : []).filter(
-			(i) =>
-				(parentId === null || i.source.parentExternalId === parentId) &&
-				has(f.external_ids, i.source.externalId) &&
-				has(f.ids, i.id) &&
-				(name === null || i.source.name.toLowerCase().includes(name)) &&
-				(f.root_files_only !== true || i.source.parentExternalId === null) &&
-				has(f.item_types, i.source.itemType) &&
-				(!Array.isArray(f.file_formats) || (i.source.fileFormat !== null && f.file_formats.includes(i.source.fileFormat))),
-		);
+		const catalogue = ds.itemsListed ? store.itemsOf(ds) : [];
 		const by = body.order_by ?? 'name';
-		const ordered =
-			by === 'id'
+		// Filtered and ordered once per view, then served page by page (listCache.ts).
+		const ordered = cachedView(catalogue, { parentId, f, by, dir: body.order_dir ?? null }, () => {
+			const matches = catalogue.filter(
+				(i) =>
+					(parentId === null || i.source.parentExternalId === parentId) &&
+					has(f.external_ids, i.source.externalId) &&
+					has(f.ids, i.id) &&
+					(name === null || i.source.name.toLowerCase().includes(name)) &&
+					(f.root_files_only !== true || i.source.parentExternalId === null) &&
+					has(f.item_types, i.source.itemType) &&
+					(!Array.isArray(f.file_formats) || (i.source.fileFormat !== null && f.file_formats.includes(i.source.fileFormat))),
+			);
+			return by === 'id'
 				? orderBy(matches, (i) => i.id, dir(body.order_dir))
 				: by === 'directories_first'
 					? orderBy(matches, (i) => `${i.source.isExpandable ? 0 : 1}${i.source.name.toLowerCase()}`, dir(body.order_dir))
 					: orderBy(matches, (i) => i.source.name.toLowerCase(), dir(body.order_dir));
-		return { items: paginate(ordered, body.pagination as PaginationInput).map((i) => store.itemToApi(i)), count: matches.length };
+		});
+		return { items: paginate(ordered, body.pagination as PaginationInput).map((i) => store.itemToApi(i)), count: ordered.length };
 	},
 
 	// ------------------------------------------------------------------ files

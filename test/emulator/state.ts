@@ -298,6 +298,7 @@ export class Store {
 	/** The emulator's own URL, for oauth_url and presigned URLs (set once listening). */
 	baseUrl = 'http://127.0.0.1';
 	private readonly seq = { org: 0, customer: 0, ds: 0, item: 0, file: 0, webhook: 0, token: 0, oauth: 0 };
+	private readonly itemsByDataSource = new Map<number, ItemRecord[]>();
 
 	/** Asynchronous-sync behaviour; replace it to switch (control API, tests). */
 	sync: SyncBehaviour;
@@ -637,15 +638,20 @@ export class Store {
 	// ---------------------------------------------------------------- items and files
 
 	private ensureItems(ds: DataSourceRecord): void {
-		if (!ds.subdomain || this.items.some((i) => i.dataSourceId === ds.id)) return;
+		if (!ds.subdomain || this.itemsByDataSource.has(ds.id)) return;
 		const now = this.clock.now();
+		const mine: ItemRecord[] = [];
 		for (const source of generateHelpCenter(this.opts.seed, ds.subdomain, this.opts.itemsPerSource)) {
-			this.items.push({ id: ++this.seq.item, dataSourceId: ds.id, source, fileId: null, createdAt: now, updatedAt: now, syncedAt: now });
+			const item = { id: ++this.seq.item, dataSourceId: ds.id, source, fileId: null, createdAt: now, updatedAt: now, syncedAt: now };
+			this.items.push(item);
+			mine.push(item);
 		}
+		this.itemsByDataSource.set(ds.id, mine);
 	}
 
+	/** A data source's items in catalogue order (indexed: items are only added, once per data source). */
 	itemsOf(ds: DataSourceRecord): ItemRecord[] {
-		return this.items.filter((i) => i.dataSourceId === ds.id);
+		return this.itemsByDataSource.get(ds.id) ?? [];
 	}
 
 	/**
@@ -694,19 +700,23 @@ export class Store {
 		const touched: FileRecord[] = [];
 		const config = (opts.fileSyncConfig ?? {}) as Record<string, unknown>;
 		const initialStatus: FileSyncStatus = config.skip_file_processing === true ? 'READY_TO_SYNC' : 'QUEUED_FOR_SYNC';
+		// Looked up once per call, not per item (linear at 100,000 items).
+		const filesById = new Map(this.files.map((f) => [f.id, f]));
+		const byExternalId = new Map<string, ItemRecord>();
+		for (const i of this.itemsOf(ds)) if (!byExternalId.has(i.source.externalId)) byExternalId.set(i.source.externalId, i);
 		for (const item of items) {
 			const src = item.source;
 			const now = this.clock.tick();
 			const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
 			const chunkOverlap = opts.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
-			let file = item.fileId !== null ? this.files.find((f) => f.id === item.fileId) : undefined;
+			let file = item.fileId !== null ? filesById.get(item.fileId) : undefined;
 			if (file && opts.incrementalSync && file.syncStatus === 'READY' && file.chunkSize === chunkSize && file.chunkOverlap === chunkOverlap) {
 				skipped.push(file);
 				continue;
 			}
 			if (file) beginLag(file, this.sync, () => this.fileToApi(file!));
 			const tags = { ...(file?.tags ?? {}), ...(opts.tags ?? {}), ...ticketTags(src.ticket) };
-			const parent = src.parentExternalId ? this.items.find((i) => i.dataSourceId === ds.id && i.source.externalId === src.parentExternalId) : undefined;
+			const parent = src.parentExternalId ? byExternalId.get(src.parentExternalId) : undefined;
 			const fields = {
 				syncStatus: initialStatus,
 				syncErrorMessage: null,

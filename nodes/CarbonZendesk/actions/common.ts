@@ -10,6 +10,7 @@ import type { z } from 'zod';
 
 import type { CarbonClient } from '../transport';
 import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT, runPool } from '../transport/pool';
+import { readItemParameter } from './parameters';
 
 export const customerIdField: INodeProperties = {
 	displayName: 'Customer ID',
@@ -156,7 +157,7 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 }
 
 export function readTimeoutMs(ctx: IExecuteFunctions, itemIndex: number): number {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = readItemParameter<IDataObject>(ctx, 'options', itemIndex, {});
 	const seconds = Number(options.timeoutSeconds ?? 60);
 	if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
 		throw new NodeOperationError(ctx.getNode(), 'Timeout (Seconds) must be a number from 1 to 600', { itemIndex });

@@ -1,14 +1,18 @@
 /**
  * Adaptive concurrency for requests to Carbon (one limiter per node execution, shared by all its requests).
- * - Slow start: begins at START_CONCURRENCY and adds one slot per prompt answer (doubling per round trip) up to
- *   the user's Max Concurrency.
+ * - Start: START_CONCURRENCY requests in flight — the first burst a real API sees from one node run.
+ * - Growth while answers stay fast (within FAST_FACTOR × the fastest seen, or the noise floor): FAST_GROWTH slots
+ *   per answer, so the limit quadruples per round trip (32 → 128 → 512 in two round trips). Answers slower than
+ *   that but within LATENCY_FACTOR × grow it by one slot each (doubling per round trip, TCP's slow start); slower
+ *   answers stop growth: Carbon is queueing. Growth stops at the user's Max Concurrency.
  * - A 429/503 means Carbon's own limit was reached: the limit drops to the number of requests still in flight
  *   (what Carbon is actually serving) and stops growing for the rest of the execution, so the cap is discovered once.
- * - Answers far slower than the fastest seen (LATENCY_FACTOR ×; our own event-loop delay under a burst of answers
- *   counts in the measure, so the factor is generous) stop growth: Carbon is queueing.
+ * Our own event-loop delay under a burst of answers counts in the measured answer time, so the factors are generous.
  * Only requests wait here; the refused request itself sleeps for its Retry-After in the transport and queues again.
  */
 export const START_CONCURRENCY = 32;
+const FAST_FACTOR = 2;
+const FAST_GROWTH = 3;
 const LATENCY_FACTOR = 10;
 /** Below this, answer times are noise (event loop, GC), not a sign of Carbon queueing. */
 const LATENCY_FLOOR_MS = 50;
@@ -45,7 +49,11 @@ export class AdaptiveLimiter {
 			this.frozen = true;
 		} else if (outcome === 'ok') {
 			this.fastestMs = Math.min(this.fastestMs, latencyMs);
-			if (!this.frozen && this.limit < this.cap && latencyMs <= Math.max(LATENCY_FLOOR_MS, this.fastestMs) * LATENCY_FACTOR) this.limit++;
+			const usual = Math.max(LATENCY_FLOOR_MS, this.fastestMs);
+			if (!this.frozen && this.limit < this.cap) {
+				if (latencyMs <= usual * FAST_FACTOR) this.limit = Math.min(this.cap, this.limit + FAST_GROWTH);
+				else if (latencyMs <= usual * LATENCY_FACTOR) this.limit++;
+			}
 		}
 		while (this.inFlight < this.limit && this.waiting.length) {
 			this.inFlight++;

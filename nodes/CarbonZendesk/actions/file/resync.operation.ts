@@ -16,6 +16,7 @@ import {
 	readTimeoutMs,
 	timeoutOption,
 } from '../common';
+import { readItemParameter } from '../parameters';
 import { fetchFiles, pause, readWaitSettings, waitAfterSyncOptions, waitForFiles } from '../waitForSync';
 
 /** Statuses in which Carbon accepts a resync (anything else is still in its pipeline: 409). */
@@ -104,12 +105,12 @@ export const description = updateDisplayOptions({ show: { resource: ['file'], op
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const options = readItemParameter<IDataObject>(this, 'options', i, {});
 		const body = checkBody(
 			node,
 			requestSchema,
 			compact({
-				file_id: readPositiveId(node, this.getNodeParameter('fileId', i), 'File ID', i),
+				file_id: readPositiveId(node, readItemParameter(this, 'fileId', i), 'File ID', i),
 				chunk_size: options.chunkSize,
 				chunk_overlap: options.chunkOverlap,
 				force_embedding_generation: options.forceEmbeddingGeneration,
@@ -118,7 +119,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			fieldNames,
 			i,
 		);
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
 		const started = Date.now();
 		const readFile = async () =>
