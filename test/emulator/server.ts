@@ -67,6 +67,7 @@ export interface ServerDeps {
 		createOrganisation(): unknown;
 		info(): unknown;
 		setWebhookObjectKey(key: 'object' | 'obj'): void;
+		flagWebhooks(target: { id?: number; url?: string }, reason?: string): unknown;
 	};
 }
 
@@ -457,6 +458,9 @@ export class EmulatorServer {
 					if (body.key !== 'object' && body.key !== 'obj') return send(res, 400, { detail: 'key must be "object" or "obj"' });
 					c.setWebhookObjectKey(body.key);
 					return send(res, 200, { key: body.key });
+				case 'POST /webhooks/flag':
+					if (typeof body.id !== 'number' && typeof body.url !== 'string') return send(res, 400, { detail: 'give id (a webhook id) or url' });
+					return send(res, 200, c.flagWebhooks({ id: typeof body.id === 'number' ? body.id : undefined, url: typeof body.url === 'string' ? body.url : undefined }, typeof body.reason === 'string' ? body.reason : undefined));
 				default:
 					return send(res, 404, { detail: `Unknown control endpoint ${route}` });
 			}
