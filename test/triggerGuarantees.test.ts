@@ -10,6 +10,7 @@ import { createHmac } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { seenBefore, STATIC_KEY } from '../nodes/CarbonTrigger/dedupe';
 import { computeSignature, verifySignature } from '../nodes/CarbonTrigger/signature';
 import { CarbonEmulator, DEFAULT_FLAG_REASON, pythonJson, sign } from './emulator';
 import { TriggerHarness, type TriggerHarnessOptions } from './harness/webhook';
@@ -115,6 +116,31 @@ describe("Carbon's published test vector", () => {
 				await h.close();
 			}
 		});
+	});
+});
+
+describe('de-duplication records in static data', () => {
+	test("a save that lost the previous delivery's record (loaded too early) is repaired by the next write", () => {
+		// Delivery 1 is recorded; delivery 2 loaded the static data before delivery 1's save reached the database.
+		const db1: IDataObject = {};
+		expect(seenBefore(db1, 'wf-repair:n', 'd1', 1000, 300)).toBe(false);
+		const early: IDataObject = {}; // what delivery 2 loaded
+		expect(seenBefore(early, 'wf-repair:n', 'd2', 1001, 300)).toBe(false);
+		// Its save holds both: the process memory fills in what the database did not have yet.
+		expect((early[STATIC_KEY] as unknown[]).map((e) => (e as unknown[])[0])).toEqual(['d1', 'd2']);
+		// A duplicate whose loaded copy is complete writes nothing (no save); an incomplete one is completed.
+		const complete: IDataObject = { [STATIC_KEY]: early[STATIC_KEY] };
+		const proxy = new Proxy(complete, { set: (t, k, v) => ((t as Record<string | symbol, unknown>)[k] = v) && (written = true) });
+		let written = false;
+		expect(seenBefore(proxy, 'wf-repair:n', 'd1', 1002, 300)).toBe(true);
+		expect(written).toBe(false);
+		const partial: IDataObject = { [STATIC_KEY]: [['d2', 1001]] };
+		expect(seenBefore(partial, 'wf-repair:n', 'd2', 1002, 300)).toBe(true);
+		expect((partial[STATIC_KEY] as unknown[]).length).toBe(2);
+		// The record lives as long as a replay could pass the timestamp check: signed 200 s ahead (clock skew).
+		const skew: IDataObject = {};
+		expect(seenBefore(skew, 'wf-skew:n', 'f', 5000, 300, 5200)).toBe(false);
+		expect(seenBefore({ [STATIC_KEY]: skew[STATIC_KEY] } as IDataObject, 'wf-other:n', 'f', 5450, 300)).toBe(true);
 	});
 });
 

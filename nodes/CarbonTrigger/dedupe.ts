@@ -23,9 +23,10 @@
  * Its limits:
  *  - The database write completes a few milliseconds after Carbon got its 200. Two identical deliveries handled
  *    at the same moment by two different processes can both run; in one process the memory catches them.
- *  - Static data is saved as one document per workflow: deliveries to the same workflow handled concurrently in
- *    different processes can overwrite each other's record (the last save wins); the memory of each process
- *    still holds its own.
+ *  - Static data is saved as one document per workflow, last save wins: a delivery that loaded it before the
+ *    previous delivery's save landed drops that record from the database. This process's next write puts it back
+ *    (it writes the union with its memory), so the database lags only by the deliveries of the last moments
+ *    before a restart, and by records another process wrote concurrently.
  *  - More than MAX_REMEMBERED accepted deliveries inside the window push the oldest out.
  *  - Two genuinely different events with identical content (same type, customer, object and second) count as one.
  *  - "Listen for test event" (manual mode) does not persist static data; its memory is per process.
@@ -55,9 +56,14 @@ function readEntries(staticData: IDataObject): Entry[] {
 
 /**
  * Returns true when `digest` was accepted inside the window (per static data or this process's memory);
- * otherwise records it in both and returns false. The static-data list is always written back as a new array:
- * n8n only notices top-level assignments to static data. `signedAtSeconds` (the signature's `t`) keeps a record
- * alive as long as a replay of it could still pass the timestamp check.
+ * otherwise records it in both and returns false. `signedAtSeconds` (the signature's `t`) keeps a record alive as
+ * long as a replay of it could still pass the timestamp check.
+ *
+ * The static-data list is written back as the union of what was loaded and what this process remembers: a
+ * delivery can load static data before the save of the previous one has reached the database (n8n answers Carbon
+ * before that save completes, and Carbon sends the next delivery then), and that save would drop the previous
+ * record; the next write of this process puts it back. Written as a new array (n8n only notices top-level
+ * assignments), and only when it changes, so a duplicate usually costs no save.
  */
 export function seenBefore(
 	staticData: IDataObject,
@@ -69,19 +75,24 @@ export function seenBefore(
 ): boolean {
 	const inWindow = ([, at]: Entry) => at >= nowSeconds - windowSeconds && at <= nowSeconds + windowSeconds;
 	const entries = readEntries(staticData);
-	const live = entries.filter(inWindow);
 	const remembered = (memory.get(memoryKey) ?? []).filter(inWindow);
-	if (live.some(([d]) => d === digest) || remembered.some(([d]) => d === digest)) {
-		// Write only when something expired, so a duplicate does not cost a static-data save.
-		if (live.length !== entries.length) staticData[STATIC_KEY] = live as unknown as IDataObject[];
-		return true;
+	const merged = new Map<string, number>();
+	for (const [d, at] of [...entries.filter(inWindow), ...remembered]) merged.set(d, Math.max(at, merged.get(d) ?? at));
+	const seen = merged.has(digest);
+	if (!seen) {
+		const at = Math.max(nowSeconds, signedAtSeconds);
+		merged.set(digest, at);
+		remembered.push([digest, at]);
 	}
-	const at = Math.max(nowSeconds, signedAtSeconds);
-	live.push([digest, at]);
-	staticData[STATIC_KEY] = live.slice(-MAX_REMEMBERED) as unknown as IDataObject[];
-	remembered.push([digest, at]);
-	memory.delete(memoryKey);
-	memory.set(memoryKey, remembered.slice(-MAX_REMEMBERED));
-	if (memory.size > MAX_NODES) memory.delete(memory.keys().next().value as string);
-	return false;
+	// Oldest first, so the oldest are dropped past MAX_REMEMBERED.
+	const list = [...merged].sort((a, b) => a[1] - b[1]).slice(-MAX_REMEMBERED);
+	if (list.length !== entries.length || list.some(([d, at], n) => entries[n][0] !== d || entries[n][1] !== at)) {
+		staticData[STATIC_KEY] = list as unknown as IDataObject[];
+	}
+	if (!seen) {
+		memory.delete(memoryKey);
+		memory.set(memoryKey, remembered.slice(-MAX_REMEMBERED));
+		if (memory.size > MAX_NODES) memory.delete(memory.keys().next().value as string);
+	}
+	return seen;
 }
