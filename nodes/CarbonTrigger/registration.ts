@@ -222,7 +222,7 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 		throw new NodeApiError(ctx.getNode(), { id: created.id, status: 'FLAGGED' } as JsonObject, {
 			message: `Carbon flagged this trigger's webhook registration (${describeFlagged(created)})`,
 			description: [
-				`Carbon does not deliver events to a flagged webhook, so the registration was removed again and the workflow is not active. Carbon must be able to reach ${url}: check n8n's WEBHOOK_URL (a public https address), then activate again.`,
+				`Carbon may not deliver events to a flagged webhook, so the registration was removed again and the workflow is not active. Carbon must be able to reach ${url}: check n8n's WEBHOOK_URL (a public https address), then activate again.`,
 				...(replaced ? [`It replaced a registration Carbon had flagged before (${replaced}).`] : []),
 			].join('\n'),
 		});
