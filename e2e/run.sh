@@ -7,7 +7,9 @@
 #      community-package installer does;
 #   4. starts the Carbon emulator (test/emulator) and n8n on free loopback ports, waits for both by polling;
 #   5. runs e2e/e2e.ts (imports credentials + workflows, executes them, asserts on outputs, mails, Slack posts
-#      and the emulator's request log).
+#      and the emulator's request log);
+#   6. restarts n8n between the two phases of e2e/replay-restart.ts (a Carbon Trigger delivery replayed after the
+#      restart starts no second execution).
 # Env: N8N_E2E_CACHE (cache folder), E2E_KEEP=1 (keep the temp folder), E2E_SCREENSHOT=1 (also remake docs/editor.png),
 #      N8N_E2E_OFFLINE=1 (fail instead of installing n8n).
 set -euo pipefail
@@ -31,6 +33,7 @@ cleanup() {
   if [ "$rc" -ne 0 ]; then
     log "FAILED (rc $rc). Logs: $WORK/{emulator,n8n}.log"
     [ -f "$WORK/n8n.log" ] && { echo "--- last lines of n8n.log" >&2; tail -25 "$WORK/n8n.log" >&2; }
+    [ -f "$WORK/n8n-restarted.log" ] && { echo "--- last lines of n8n-restarted.log" >&2; tail -25 "$WORK/n8n-restarted.log" >&2; }
   elif [ "${E2E_KEEP:-}" != 1 ]; then
     rm -rf "$WORK"
   fi
@@ -86,6 +89,20 @@ T_READY=$SECONDS
 E2E_WORK="$WORK" E2E_REPO="$REPO_DIR" N8N_BIN="$N8N_BIN" N8N_DIR="$N8N_E2E_CACHE" N8N_BASE="http://127.0.0.1:$N8N_PORT" \
   CLI_BROKER_PORT="$CLI_BROKER_PORT" EMU_URL="http://127.0.0.1:$EMU_PORT" \
   "$REPO_DIR/node_modules/.bin/ts-node" --transpile-only "$REPO_DIR/e2e/e2e.ts"
+
+# Carbon Trigger replay protection across a restart of n8n (same user folder and database): e2e/replay-restart.ts.
+replay_restart() { E2E_WORK="$WORK" N8N_BASE="http://127.0.0.1:$N8N_PORT" EMU_URL="http://127.0.0.1:$EMU_PORT" \
+  "$REPO_DIR/node_modules/.bin/ts-node" --transpile-only "$REPO_DIR/e2e/replay-restart.ts" "$1"; }
+replay_restart before
+log "restarting n8n (same user folder and database)"
+kill -TERM -- "-$N8N_PID" 2>/dev/null || true
+for _ in $(seq 1 300); do kill -0 -- "-$N8N_PID" 2>/dev/null || break; sleep 0.1; done
+kill -KILL -- "-$N8N_PID" 2>/dev/null || true
+N8N_PID="$(cd "$N8N_E2E_CACHE" && N8N_RUNNERS_BROKER_PORT="$BROKER_PORT" start_bg "$WORK/n8n-restarted.log" "$N8N_BIN" start)"
+PIDS+=("$N8N_PID")
+wait_for "http://127.0.0.1:$N8N_PORT/healthz/readiness" 180 "$N8N_PID" || die "n8n did not come back after the restart (see $WORK/n8n-restarted.log)"
+log "n8n ready again after the restart"
+replay_restart after
 T_TEST=$SECONDS
 
 if [ "${E2E_SCREENSHOT:-}" = 1 ]; then

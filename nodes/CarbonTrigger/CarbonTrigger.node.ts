@@ -14,6 +14,7 @@ import { DEFAULT_EVENTS, EVENT_OPTIONS } from './events';
 import { checkExists, createWebhook, MAX_WEBHOOKS_PER_ORGANISATION, removeWebhook } from './registration';
 import {
 	bodyDigest,
+	COMPACT_SIGNATURE_HEADER,
 	DEFAULT_TOLERANCE_SECONDS,
 	FAILURE_MESSAGES,
 	MAX_BODY_BYTES,
@@ -142,22 +143,26 @@ export class CarbonTrigger implements INodeType {
 			return reject(413, `Payload too large (limit ${MAX_BODY_BYTES} bytes)`);
 		}
 		const rawBody = await readRawBody(this);
-		if (rawBody.length > MAX_BODY_BYTES) return reject(413, `Payload too large (limit ${MAX_BODY_BYTES} bytes)`);
+		// No raw bytes (n8n did not keep them): Carbon's v2 signs the compact JSON form, which the parsed body gives back.
+		const signedBody = rawBody ?? Buffer.from(JSON.stringify(this.getBodyData() ?? {}), 'utf8');
+		if (signedBody.length > MAX_BODY_BYTES) return reject(413, `Payload too large (limit ${MAX_BODY_BYTES} bytes)`);
 
-		// 2. Signature over the raw bytes, with the key /add_webhook gave us, inside the timestamp window.
+		// 2. Signature with the key /add_webhook gave us, inside the timestamp window: v1 over the raw bytes when
+		// n8n kept them, otherwise v2 (Carbon-Signature-Compact) over the compact JSON. Never a re-serialised guess.
 		const staticData = this.getWorkflowStaticData('node');
 		const nowSeconds = Math.floor(Date.now() / 1000);
 		const verified = verifySignature({
-			header: headers[SIGNATURE_HEADER],
-			rawBody,
+			header: headers[rawBody ? SIGNATURE_HEADER : COMPACT_SIGNATURE_HEADER],
+			rawBody: signedBody,
 			signingKey: staticData.signingKey,
 			toleranceSeconds: tolerance,
 			nowSeconds,
+			version: rawBody ? 'v1' : 'v2',
 		});
 		if (!verified.ok) return reject(401, FAILURE_MESSAGES[verified.reason]);
 
 		// 3. Shape: only signed bodies are parsed.
-		const parsed = parseDelivery(rawBody);
+		const parsed = parseDelivery(signedBody);
 		if (!parsed.ok) return reject(400, parsed.message);
 
 		// 4. Filters: a valid delivery nobody asked for is acknowledged (so Carbon does not retry) and dropped.
@@ -166,23 +171,37 @@ export class CarbonTrigger implements INodeType {
 		const skip = filterDelivery(parsed.payload, events, customers);
 		if (skip) return { webhookResponse: { received: true, ignored: skip } };
 
-		// 5. Best-effort de-duplication (limits in dedupe.ts), last so only deliveries that run are remembered.
+		// 5. De-duplication (dedupe.ts), last so only deliveries that run are remembered.
 		const memoryKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
-		if (seenBefore(staticData, memoryKey, bodyDigest(rawBody), nowSeconds, tolerance)) {
+		const digest = bodyDigest(JSON.stringify(parsed.body));
+		if (seenBefore(staticData, memoryKey, digest, nowSeconds, tolerance, verified.parsed.timestamp)) {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 		}
 
-		return { workflowData: [this.helpers.returnJsonArray([buildOutput(parsed.payload)])] };
+		// 6. Answer Carbon here and let n8n start the execution: n8n saves the static data holding the record above
+		// only when the node answered itself (see dedupe.ts), so the record survives restarts and other processes.
+		res.status(200).json({ message: 'Workflow was started' });
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([buildOutput(parsed.payload)])] };
 	}
 }
 
-/** The exact bytes Carbon signed: n8n keeps them on req.rawBody (read on demand in newer versions). */
-async function readRawBody(ctx: IWebhookFunctions): Promise<Buffer> {
+/**
+ * The exact bytes Carbon signed. n8n 2.41 reads them into req.rawBody before calling the node (parseBody in
+ * webhook-helpers, for every content type but multipart/form-data) and offers req.readRawBody() to read them on
+ * demand. Undefined when there are none: a multipart body, a hosting layer that parsed the body itself, or an
+ * n8n version that no longer keeps them.
+ */
+async function readRawBody(ctx: IWebhookFunctions): Promise<Buffer | undefined> {
 	const req = ctx.getRequestObject() as { rawBody?: unknown; readRawBody?: () => Promise<void> };
-	if (req.rawBody === undefined && typeof req.readRawBody === 'function') await req.readRawBody();
+	if (req.rawBody === undefined && typeof req.readRawBody === 'function') {
+		try {
+			await req.readRawBody();
+		} catch {
+			// The stream was consumed elsewhere: fall back to the parsed body and v2.
+		}
+	}
 	const raw = req.rawBody;
-	if (Buffer.isBuffer(raw)) return raw;
-	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
-	// No raw body: the best remaining guess at the bytes (matches only compact JSON bodies).
-	return Buffer.from(JSON.stringify(ctx.getBodyData() ?? {}), 'utf8');
+	if (Buffer.isBuffer(raw) && raw.length > 0) return raw;
+	if (typeof raw === 'string' && raw.length > 0) return Buffer.from(raw, 'utf8');
+	return undefined;
 }

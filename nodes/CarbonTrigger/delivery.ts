@@ -4,9 +4,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { canonicalWebhookType } from './events';
 import { type DeliveryPayload, deliveryBodySchema, deliveryPayloadSchema } from './schemas';
 
-export type ParsedDelivery = { ok: true; payload: DeliveryPayload } | { ok: false; message: string };
+export type ParsedDelivery = { ok: true; payload: DeliveryPayload; body: unknown } | { ok: false; message: string };
 
-/** `{"payload": "<JSON string>"}` → the decoded payload; a message saying what is wrong otherwise. */
+/** `{"payload": "<JSON string>"}` → the decoded payload (and the parsed outer body); a message saying what is wrong otherwise. */
 export function parseDelivery(rawBody: Buffer): ParsedDelivery {
 	let outer: unknown;
 	try {
@@ -29,7 +29,7 @@ export function parseDelivery(rawBody: Buffer): ParsedDelivery {
 		const issue = payload.error.issues[0];
 		return { ok: false, message: `"payload" is not a Carbon webhook payload (${issue.path.join('.') || 'payload'}: ${issue.message})` };
 	}
-	return { ok: true, payload: payload.data };
+	return { ok: true, payload: payload.data, body: outer };
 }
 
 /** "a, b\nc" → ['a','b','c']; empty → [] (all customers). */

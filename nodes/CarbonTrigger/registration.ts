@@ -3,8 +3,15 @@
  * webhooks work: at most 3 URLs per organisation, every URL receives every event of every customer, and the
  * signing key is shown once, by /add_webhook. So a registration is only usable while we hold its key.
  *
- * Static data of the node (`getWorkflowStaticData('node')`): webhookId, webhookUrl, signingKey (+ the
- * de-duplication list, see dedupe.ts).
+ * A registration Carbon has FLAGGED (status FLAGGED, with a status_reason) is not healthy: Carbon may stop
+ * delivering to it. checkExists treats it as missing (deletes it, so no slot is wasted) and create registers the
+ * URL again — delete first, then add, so the organisation never needs a 4th slot. When Carbon flags the new
+ * registration too, activation fails with Carbon's reason (and the registration is removed). n8n runs checkExists
+ * on every activation and every start of n8n, so a registration flagged while the workflow is active is replaced
+ * then.
+ *
+ * Static data of the node (`getWorkflowStaticData('node')`): webhookId, webhookUrl, signingKey, replacedFlagged
+ * (from checkExists to create: which flagged registration was replaced) + the de-duplication list (dedupe.ts).
  */
 import type { IDataObject, IHookFunctions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
@@ -31,6 +38,15 @@ export interface StoredWebhook {
 	webhookId?: number;
 	webhookUrl?: string;
 	signingKey?: string;
+	replacedFlagged?: string;
+}
+
+export function isFlagged(w: { status?: string | null }): boolean {
+	return w.status === 'FLAGGED';
+}
+
+function describeFlagged(w: { id: number; status_reason?: string | null }): string {
+	return `#${w.id}: ${w.status_reason?.trim() || 'Carbon gave no reason'}`;
 }
 
 export function sameUrl(a: string, b: string): boolean {
@@ -52,6 +68,7 @@ function clearStored(data: IDataObject) {
 	delete data.webhookId;
 	delete data.webhookUrl;
 	delete data.signingKey;
+	delete data.replacedFlagged;
 	delete data[STATIC_KEY];
 }
 
@@ -95,7 +112,7 @@ export async function deleteWebhook(node: INode, client: CarbonClient, id: numbe
 	}
 }
 
-/** checkExists: registered at Carbon under our URL AND we hold that registration's signing key. */
+/** checkExists: registered at Carbon under our URL, not FLAGGED, AND we hold that registration's signing key. */
 export async function checkExists(ctx: IHookFunctions): Promise<boolean> {
 	const data = ctx.getWorkflowStaticData('node') as IDataObject & StoredWebhook;
 	const url = ourUrl(ctx);
@@ -107,11 +124,16 @@ export async function checkExists(ctx: IHookFunctions): Promise<boolean> {
 			? mine.find((w) => w.id === data.webhookId)
 			: undefined;
 
-	if (held) {
+	if (held && !isFlagged(held)) {
 		// Other registrations of our URL would deliver with keys we do not have (every delivery fails with 401)
 		// and use up the organisation's 3 slots.
 		for (const w of mine) if (w.id !== held.id) await deleteWebhook(ctx.getNode(), client, w.id);
 		return true;
+	}
+	if (held) {
+		ctx.logger.warn(`Carbon flagged this trigger's webhook registration ${describeFlagged(held)}; replacing it`, {
+			webhookId: held.id,
+		});
 	}
 
 	// Not usable: remove stale registrations of our URL so create() starts clean and no slot is wasted.
@@ -128,17 +150,21 @@ export async function checkExists(ctx: IHookFunctions): Promise<boolean> {
 		await deleteWebhook(ctx.getNode(), client, data.webhookId);
 	}
 	clearStored(data);
+	if (held) data.replacedFlagged = describeFlagged(held);
 	return false;
 }
 
 function limitError(ctx: IHookFunctions, registered: WebhookNoKey[], carbonSaid: string | undefined): NodeApiError {
-	const list = registered.map((w) => `- #${w.id} ${w.url}${w.status && w.status !== 'ACTIVE' ? ` (${w.status})` : ''}`);
+	const list = registered.map(
+		(w) =>
+			`- #${w.id} ${w.url}${w.status && w.status !== 'ACTIVE' ? ` (${w.status}${w.status_reason ? `: ${w.status_reason}` : ''})` : ''}`,
+	);
 	return new NodeApiError(ctx.getNode(), { detail: carbonSaid ?? 'webhook limit reached' } as JsonObject, {
 		message: `Carbon allows at most ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organisation, and all ${MAX_WEBHOOKS_PER_ORGANISATION} are in use`,
 		description: [
 			'This trigger needs its own webhook URL at Carbon. The organisation of this API key already has:',
 			...list,
-			'Free a slot, then activate this workflow again: delete a webhook you no longer use (Carbon dashboard, or DELETE /delete_webhook/{id}), or deactivate another workflow that uses the Carbon Trigger (deactivating removes its URL). "Listen for test event" on a Carbon Trigger also uses a slot while it listens.',
+			'Free a slot, then activate this workflow again: delete a webhook you no longer use (Carbon dashboard, or DELETE /delete_webhook/{id}; a FLAGGED one may receive no events anyway), or deactivate another workflow that uses the Carbon Trigger (deactivating removes its URL). "Listen for test event" on a Carbon Trigger also uses a slot while it listens.',
 			...(carbonSaid ? [`Carbon said: ${carbonSaid}`] : []),
 		].join('\n'),
 		httpCode: '400',
@@ -148,6 +174,7 @@ function limitError(ctx: IHookFunctions, registered: WebhookNoKey[], carbonSaid:
 /** create: POST /add_webhook {url}; keeps id + signing key (shown only now) in static data. */
 export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 	const data = ctx.getWorkflowStaticData('node') as IDataObject & StoredWebhook;
+	const replaced = typeof data.replacedFlagged === 'string' ? data.replacedFlagged : undefined;
 	const url = ourUrl(ctx);
 	const client = await CarbonClient.connect(ctx);
 	let created;
@@ -185,6 +212,19 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 		throw new NodeApiError(ctx.getNode(), { id: created.id } as JsonObject, {
 			message: 'Carbon returned a webhook signing key that is not hexadecimal, so deliveries could not be verified',
 			description: 'The webhook was removed again. Check that the Base URL of the Carbon API credential points at Carbon\'s API.',
+		});
+	}
+
+	if (isFlagged(created)) {
+		// A registration Carbon flags at once would never deliver: say why instead of activating a silent trigger.
+		await deleteWebhook(ctx.getNode(), client, created.id).catch(() => false);
+		clearStored(data);
+		throw new NodeApiError(ctx.getNode(), { id: created.id, status: 'FLAGGED' } as JsonObject, {
+			message: `Carbon flagged this trigger's webhook registration (${describeFlagged(created)})`,
+			description: [
+				`Carbon may not deliver events to a flagged webhook, so the registration was removed again and the workflow is not active. Carbon must be able to reach ${url}: check n8n's WEBHOOK_URL (a public https address), then activate again.`,
+				...(replaced ? [`It replaced a registration Carbon had flagged before (${replaced}).`] : []),
+			].join('\n'),
 		});
 	}
 

@@ -14,7 +14,8 @@ export const webhookWithKeySchema = z
 		id: z.number().int(),
 		url: z.string(),
 		signing_key: z.string().min(1),
-		status: z.string().optional(),
+		status: z.string().nullable().optional(),
+		status_reason: z.string().nullable().optional(),
 	})
 	.passthrough();
 export type WebhookWithKey = z.infer<typeof webhookWithKeySchema>;
@@ -24,7 +25,7 @@ export const webhookNoKeySchema = z
 	.object({
 		id: z.number().int(),
 		url: z.string(),
-		status: z.string().optional(),
+		status: z.string().nullable().optional(),
 		status_reason: z.string().nullable().optional(),
 	})
 	.passthrough();

@@ -30,7 +30,7 @@ import {
 	type UserFile,
 	type WebhookRecord,
 } from './state';
-import { WebhookDispatcher, type WebhookDelivery } from './webhooks';
+import { DEFAULT_FLAG_REASON, WebhookDispatcher, type WebhookDelivery } from './webhooks';
 import { type SyncBehaviour, syncBehaviour } from './lifecycle';
 
 export { STATUS, ApiError } from './errors';
@@ -38,7 +38,7 @@ export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query
 export { MAX_WEBHOOKS_PER_ORGANISATION, AUTO_SYNC_INTERVALS, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, POLLS_PER_STEP_SLOW, ticketTags, zendeskExternalId } from './state';
 export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TICKET_STATUSES, TICKET_PRIORITIES, TICKET_TYPES } from './generate';
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
-export { buildDelivery, pythonJson, sign } from './webhooks';
+export { buildDelivery, DEFAULT_FLAG_REASON, pythonJson, sign } from './webhooks';
 export { loadSpec, normaliseSchema, readContract, CONTRACT_PATH } from './spec';
 export { CARBON_SYNC, INSTANT_SYNC, RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, type SyncBehaviour } from './lifecycle';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
@@ -191,6 +191,7 @@ export class CarbonEmulator {
 				info: () => ({ url: emulator!.url, apiKey: emulator!.apiKey, organisationId: org.id, spec: spec.info }),
 				setWebhookObjectKey: (key) => dispatcher.setObjectKey(key),
 				setSync: (body) => emulator!.setSyncBehaviour(body as Partial<SyncBehaviour>),
+				flagWebhooks: (target, reason) => ({ flagged: store.flagWebhooks(target, reason ?? DEFAULT_FLAG_REASON).map((w) => store.webhookToApi(w, false)) }),
 			},
 		});
 		const url = await server.listen(opts.port ?? 0);
@@ -267,6 +268,15 @@ export class CarbonEmulator {
 	/** Waits for every queued webhook delivery (and its retries) to finish. */
 	flushWebhooks(): Promise<void> {
 		return this.dispatcher.flush();
+	}
+
+	/**
+	 * Marks webhooks FLAGGED with a status_reason, as Carbon does with registrations it stops delivering to (when and
+	 * why Carbon flags one is not documented). `{id}`: that registration; `{url}`: every registration of the URL, now
+	 * and later (as if Carbon refused the URL itself). Flagged webhooks get no deliveries.
+	 */
+	flagWebhooks(target: { id?: number; url?: string }, reason: string = DEFAULT_FLAG_REASON): Record<string, unknown>[] {
+		return this.store.flagWebhooks(target, reason).map((w) => this.store.webhookToApi(w, false));
 	}
 
 	/** Switches the webhook payload's object key between the spec's `object` and Carbon's observed `obj`. */

@@ -69,6 +69,7 @@ export interface ServerDeps {
 		setWebhookObjectKey(key: 'object' | 'obj'): void;
 		/** Merges a partial sync behaviour (lifecycle.ts); throws on a bad value. */
 		setSync(body: Record<string, unknown>): unknown;
+		flagWebhooks(target: { id?: number; url?: string }, reason?: string): unknown;
 	};
 }
 
@@ -465,6 +466,9 @@ export class EmulatorServer {
 					if (body.key !== 'object' && body.key !== 'obj') return send(res, 400, { detail: 'key must be "object" or "obj"' });
 					c.setWebhookObjectKey(body.key);
 					return send(res, 200, { key: body.key });
+				case 'POST /webhooks/flag':
+					if (typeof body.id !== 'number' && typeof body.url !== 'string') return send(res, 400, { detail: 'give id (a webhook id) or url' });
+					return send(res, 200, c.flagWebhooks({ id: typeof body.id === 'number' ? body.id : undefined, url: typeof body.url === 'string' ? body.url : undefined }, typeof body.reason === 'string' ? body.reason : undefined));
 				default:
 					return send(res, 404, { detail: `Unknown control endpoint ${route}` });
 			}

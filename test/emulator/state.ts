@@ -965,8 +965,8 @@ export class Store {
 			organisationId,
 			url,
 			signingKey: randomBytes(16).toString('hex'),
-			status: 'ACTIVE',
-			statusReason: null,
+			status: this.flaggedUrls.has(url) ? 'FLAGGED' : 'ACTIVE',
+			statusReason: this.flaggedUrls.get(url) ?? null,
 			createdAt: now,
 			updatedAt: now,
 		};
@@ -978,6 +978,25 @@ export class Store {
 		const i = this.webhooks.findIndex((w) => w.id === id && w.organisationId === organisationId);
 		if (i < 0) throw new ApiError(STATUS.webhookNotFound, `Webhook ${id} not found`);
 		this.webhooks.splice(i, 1);
+	}
+
+	/** URL → status_reason: registrations of these URLs are FLAGGED, also new ones (see flagWebhooks). */
+	readonly flaggedUrls = new Map<string, string>();
+
+	/**
+	 * Carbon's FLAGGED status with a reason (when Carbon flags one is not documented: the emulator does it on
+	 * request). By id: that registration. By url: every registration of the URL, and later ones too.
+	 */
+	flagWebhooks(target: { id?: number; url?: string }, reason: string): WebhookRecord[] {
+		if (target.url !== undefined) this.flaggedUrls.set(target.url, reason);
+		const hit = this.webhooks.filter((w) => w.id === target.id || (target.url !== undefined && w.url === target.url));
+		if (target.id !== undefined && !hit.some((w) => w.id === target.id)) throw new ApiError(STATUS.webhookNotFound, `Webhook ${target.id} not found`);
+		for (const w of hit) {
+			w.status = 'FLAGGED';
+			w.statusReason = reason;
+			w.updatedAt = this.clock.tick();
+		}
+		return hit;
 	}
 
 	private emitFor(ds: DataSourceRecord, webhookType: string, objectType: SyncEvent['objectType'], objectId: SyncEvent['objectId'], info: Record<string, string> | null) {

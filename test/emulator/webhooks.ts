@@ -56,6 +56,9 @@ export interface WebhookOptions {
 	objectKey?: 'object' | 'obj';
 }
 
+/** status_reason of a webhook flagged without a reason given (Carbon documents no reason texts). */
+export const DEFAULT_FLAG_REASON = 'Flagged by the emulator: deliveries to this URL kept failing';
+
 /** Python json.dumps defaults: ", " / ": " separators and ensure_ascii (anything outside space..~ escaped). */
 export function pythonJson(value: unknown): string {
 	if (value === null || value === undefined) return 'null';
@@ -128,10 +131,11 @@ export class WebhookDispatcher {
 		this.opts.objectKey = key;
 	}
 
-	/** Queues one delivery per webhook; returns immediately. */
+	/** Queues one delivery per ACTIVE webhook (FLAGGED ones get none); returns immediately. */
 	dispatch(webhooks: WebhookRecord[], event: SyncEvent): void {
 		if (this.closed) return;
 		for (const w of webhooks) {
+			if (w.status === 'FLAGGED') continue;
 			const built = buildDelivery(w.signingKey, event, Math.floor(this.opts.now() / 1000), this.opts.objectKey);
 			const delivery: WebhookDelivery = {
 				id: ++this.seq,

@@ -6,13 +6,15 @@
  *  - deliveries: a real loopback HTTP server (node:http) whose handler builds a minimal express-like req/res
  *    (rawBody Buffer, parsed body, headers, `req.header()`, `res.status().send().end()`) and calls the node's
  *    `webhook()` through `WebhookContext`, as n8n's WebhookService.runWebhook does. The reply follows
- *    WebhookHelpers.executeWebhook: `noWebhookResponse` → the node already answered; no `workflowData` →
+ *    WebhookHelpers.executeWebhook: `noWebhookResponse` → the node already answered (a `workflowData` still runs); no `workflowData` →
  *    200 with `webhookResponse` (or n8n's "Webhook call received"); `workflowData` with responseMode
  *    onReceived → 200 "Workflow was started", then the workflow runs through `WorkflowExecute` with the
  *    trigger's items as start data (the trigger node, then a pass-through "Collect" node);
  *  - static data: persisted like n8n's database copy. Every activation, deactivation and webhook call works on a
  *    fresh `Workflow` built from the saved copy (as LiveWebhooks and ActiveWorkflowManager do) and the copy is
- *    replaced when `workflow.staticData.__dataChanged` is set (WorkflowStaticDataService.saveStaticData).
+ *    replaced when `workflow.staticData.__dataChanged` is set (WorkflowStaticDataService.saveStaticData), at the
+ *    moment n8n 2.41.1 saves it: in the response callback, which for a webhook answered by n8n (onReceived) runs
+ *    after the execution's Workflow re-wrapped the static data and cleared that flag.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -106,6 +108,8 @@ export class TriggerHarness {
 	staticData: IDataObject;
 	readonly deliveries: DeliveryRecord[] = [];
 	readonly executions: ExecutionRecord[] = [];
+	/** False: requests arrive with only the parsed body (no req.rawBody), as when n8n did not keep the bytes. */
+	keepRawBody = true;
 	readonly baseUrl: string;
 	readonly node: INode;
 	private readonly pending = new Set<Promise<unknown>>();
@@ -310,6 +314,20 @@ export class TriggerHarness {
 		});
 	}
 
+	/** A Workflow over the same static data object, as WorkflowRunner builds one for the execution. */
+	private executionWorkflow(workflow: Workflow): Workflow {
+		return new Workflow({
+			id: workflow.id,
+			name: workflow.name,
+			nodes: Object.values(workflow.nodes),
+			connections: workflow.connectionsBySourceNode,
+			nodeTypes: this.nodeTypes,
+			active: workflow.active,
+			settings: workflow.settings,
+			staticData: workflow.staticData,
+		});
+	}
+
 	/** WorkflowStaticDataService.saveStaticData: persist only when the observable data says it changed. */
 	private save(workflow: Workflow) {
 		if ((workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged === true) {
@@ -385,7 +403,7 @@ export class TriggerHarness {
 			res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 404, message: 'webhook not registered' }));
 			return;
 		}
-		const request = makeRequest(req, rawBody);
+		const request = makeRequest(req, rawBody, this.keepRawBody);
 		const response = makeResponse(res);
 		const workflow = this.workflow();
 		const executionId = `exec-${++this.executionSeq}`;
@@ -409,26 +427,47 @@ export class TriggerHarness {
 			this.save(workflow);
 			return;
 		}
-		// LiveWebhooks saves static data after every production webhook call.
-		if (!this.isTest) this.save(workflow);
+		// LiveWebhooks saves static data in WebhookHelpers.executeWebhook's response callback, which runs at the
+		// points below; production only (test webhooks keep their static data in memory).
+		const respond = () => {
+			if (!this.isTest) this.save(workflow);
+		};
 		if (result.noWebhookResponse === true) {
+			// The node answered itself; the callback (and the save) runs now, before any execution starts.
+			respond();
 			Object.assign(record, response.sent());
+			if (result.workflowData === undefined) return;
+			record.executed = true;
+			await this.execute(workflow, node, result.workflowData, executionId);
 			return;
 		}
 		if (result.workflowData === undefined) {
+			respond();
 			response.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
 			Object.assign(record, response.sent());
 			return;
 		}
-		// responseMode onReceived: answer first, then run.
+		// responseMode onReceived: WorkflowRunner.run builds the execution's Workflow from the same static data
+		// object before the response callback runs; that re-wrap clears __dataChanged, so this save finds nothing
+		// to persist (as in n8n 2.41.1).
+		const running = this.execute(workflow, node, result.workflowData, executionId, { rewrapStaticData: true });
+		respond();
 		response.status(200).json({ message: 'Workflow was started' });
 		Object.assign(record, response.sent());
 		record.executed = true;
-		await this.execute(workflow, node, result.workflowData, executionId);
+		await running;
 	}
 
 	/** What WorkflowRunner does with a webhook's start data: the trigger on the stack with its items. */
-	private async execute(workflow: Workflow, node: INode, workflowData: INodeExecutionData[][], executionId: string) {
+	private async execute(
+		workflow: Workflow,
+		node: INode,
+		workflowData: INodeExecutionData[][],
+		executionId: string,
+		options: { rewrapStaticData?: boolean } = {},
+	) {
+		// WorkflowRunner.establishContextForPersistence: new Workflow({ staticData: <the same object> }), synchronously.
+		if (options.rewrapStaticData) this.executionWorkflow(workflow);
 		let resolveRun!: (run: IRun) => void;
 		const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 		const additionalData = this.additionalData(executionId);
@@ -461,8 +500,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 	});
 }
 
-/** The parts of an express Request that n8n's webhook contexts and the node use. */
-function makeRequest(req: http.IncomingMessage, rawBody: Buffer) {
+/**
+ * The parts of an express Request that n8n's webhook contexts and the node use. Without `keepRawBody` the request
+ * looks like one whose body n8n did not keep: no rawBody, and readRawBody() fails as n8n's does on a consumed stream.
+ */
+function makeRequest(req: http.IncomingMessage, rawBody: Buffer, keepRawBody = true) {
 	const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 	let body: unknown = {};
 	if (rawBody.length && (contentType === 'application/json' || contentType.endsWith('+json'))) {
@@ -481,7 +523,13 @@ function makeRequest(req: http.IncomingMessage, rawBody: Buffer) {
 		query: Object.fromEntries(url.searchParams),
 		params: {},
 		body,
-		rawBody,
+		...(keepRawBody
+			? { rawBody }
+			: {
+					readRawBody: async () => {
+						throw new Error('Request body stream was aborted or is not readable');
+					},
+				}),
 		contentType,
 		header: (name: string) => req.headers[name.toLowerCase()],
 		get: (name: string) => req.headers[name.toLowerCase()],
