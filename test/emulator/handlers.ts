@@ -2,9 +2,11 @@
  * Carbon endpoint behaviour. Each handler gets an already authenticated and spec-validated request (server.ts
  * does routing, security and validation) and returns the JSON Carbon would answer, or throws ApiError.
  */
+import { searchEmbeddings } from './embeddings';
 import { ApiError, STATUS } from './errors';
 import { FilterError, compileTagFilter, isPlainObject, legacyTagFilter, orderBy, paginate, type PaginationInput } from './query';
 import type { CustomerRecord, DataSourceRecord, FileRecord, OrganisationRecord, Store } from './state';
+import { withSignedUrls } from './storage';
 
 export interface HandlerContext {
 	store: Store;
@@ -204,7 +206,9 @@ export const handlers: Record<string, Handler> = {
 			id: (f) => f.id,
 		};
 		const page = paginate(orderBy(matches, keys[String(body.order_by ?? 'updated_at')] ?? keys.updated_at, dir(body.order_dir)), body.pagination as PaginationInput);
-		const results = page.map((f) => store.fileToApi(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }));
+		const results = page.map((f) =>
+			withSignedUrls(store, f, store.fileToApi(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }), body.presigned_url_expiry_time_seconds as number | undefined),
+		);
 		// Polling moves the returned files one lifecycle step (after answering with their current state).
 		for (const f of page) store.pollFile(f);
 		return { results, count: matches.length };
@@ -216,6 +220,8 @@ export const handlers: Record<string, Handler> = {
 		ctx.store.deleteFiles(files, ctx.body.preserve_file_record === true, ctx.body.send_webhook === true);
 		return { success: true };
 	},
+
+	'POST /embeddings': (ctx) => searchEmbeddings(ctx),
 
 	'GET /raw_file/{file_id}': (ctx) => presigned(ctx, 'raw'),
 	'GET /parsed_file/{file_id}': (ctx) => presigned(ctx, 'parsed'),

@@ -30,6 +30,7 @@ import {
 	type UserFile,
 	type WebhookRecord,
 } from './state';
+import { type StorageDownload, advanceStorageClock, storageDownloads } from './storage';
 import { WebhookDispatcher, type WebhookDelivery } from './webhooks';
 
 export { STATUS, ApiError } from './errors';
@@ -39,6 +40,9 @@ export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TI
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, pythonJson, sign } from './webhooks';
 export { loadSpec, normaliseSchema, specPath, DEFAULT_SPEC_PATH } from './spec';
+export { STORAGE_PREFIX, DEFAULT_PRESIGNED_EXPIRY_SECONDS, type StorageDownload } from './storage';
+export { RERANK_MODELS, terms as searchTerms } from './embeddings';
+export { WELL_KNOWN_ARTICLES } from './generate';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
@@ -250,6 +254,16 @@ export class CarbonEmulator {
 	 */
 	advanceSync(opts: { dataSourceId?: number; toStatus?: 'READY' | 'SYNC_ERROR' } = {}): void {
 		this.store.advance(opts);
+	}
+
+	/** Downloads of presigned URLs (object storage, not Carbon's API), with their request headers. */
+	get storageDownloads(): StorageDownload[] {
+		return storageDownloads(this.store);
+	}
+
+	/** Moves the clock presigned URLs expire by (seconds), so a test can let a link expire without waiting. */
+	advanceStorageClock(seconds: number): void {
+		advanceStorageClock(this.store, seconds);
 	}
 
 	/** Waits for every queued webhook delivery (and its retries) to finish. */

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { dataSourceSchema, userFileSchema, type DataSource, type UserFile } from '../schemas/carbon';
 import type { CarbonClient } from '../transport';
 import { collectPages, readTimeoutMs } from './common';
+import { isToolMode, TOOL_WAIT_LIMIT_SECONDS } from './toolMode';
 
 export const FILE_DONE = new Set(['READY', 'READY_TO_SYNC']);
 export const FILE_FAILED = new Set(['SYNC_ERROR', 'SYNC_ABORTED']);
@@ -29,7 +30,7 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 86400 },
 		default: 900,
-		description: 'Give up (with an error carrying the last status seen) after this long',
+		description: 'Give up (with an error carrying the last status seen) after this long. As an AI agent\'s tool the node waits at most 60 s.',
 	},
 ];
 
@@ -62,7 +63,9 @@ export function readWaitSettings(ctx: IExecuteFunctions, options: IDataObject, i
 	if (!Number.isFinite(timeout) || timeout < 1 || timeout > 86400) {
 		throw new NodeOperationError(ctx.getNode(), 'Wait Timeout (Seconds) must be a number from 1 to 86400', { itemIndex });
 	}
-	return { pollIntervalMs: Math.round(interval * 1000), timeoutMs: Math.round(timeout * 1000), requestTimeoutMs: readTimeoutMs(ctx, itemIndex) };
+	// An AI agent's tool call must come back within a bounded time.
+	const bounded = isToolMode(ctx) ? Math.min(timeout, TOOL_WAIT_LIMIT_SECONDS) : timeout;
+	return { pollIntervalMs: Math.round(interval * 1000), timeoutMs: Math.round(bounded * 1000), requestTimeoutMs: readTimeoutMs(ctx, itemIndex) };
 }
 
 async function pause(ctx: IExecuteFunctions, ms: number, itemIndex: number) {
