@@ -4,8 +4,9 @@
  * under STORAGE_PREFIX on its own port, checks signature and expiry like S3 (403 with an XML body), and records
  * every download with its headers so tests can prove no API key travels to a storage host.
  *
- * Expiry runs on the wall clock plus an offset tests can move (`advance`), never on the virtual clock of state.ts
- * (which only ticks on mutations).
+ * Expiry runs on the wall clock, never on the virtual clock of state.ts (which only ticks on mutations). Tests let
+ * time pass between issuing a link and downloading it with `advanceStorageClock`, which moves only the clock the
+ * downloads are checked against.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type * as http from 'node:http';
@@ -42,7 +43,8 @@ function stateOf(store: Store): StorageState {
 	return s;
 }
 
-const nowSeconds = (s: StorageState) => Math.floor((Date.now() + s.offsetMs) / 1000);
+const issuedAt = () => Math.floor(Date.now() / 1000);
+const checkedAt = (s: StorageState) => Math.floor((Date.now() + s.offsetMs) / 1000);
 
 function signature(s: StorageState, fileId: number, kind: StorageKind, expires: number): string {
 	return createHmac('sha256', s.secret).update(`${fileId}/${kind}/${expires}`).digest('hex');
@@ -51,7 +53,7 @@ function signature(s: StorageState, fileId: number, kind: StorageKind, expires: 
 /** A signed link to a file's raw or parsed content, valid for `expirySeconds`. */
 export function presign(store: Store, file: FileRecord, kind: StorageKind, expirySeconds = DEFAULT_PRESIGNED_EXPIRY_SECONDS): string {
 	const s = stateOf(store);
-	const expires = nowSeconds(s) + Math.max(0, Math.floor(expirySeconds));
+	const expires = issuedAt() + Math.max(0, Math.floor(expirySeconds));
 	return `${store.baseUrl}${STORAGE_PREFIX}/files/${file.id}/${kind}?X-Expires=${expires}&X-Signature=${signature(s, file.id, kind, expires)}`;
 }
 
@@ -65,7 +67,7 @@ export function withSignedUrls(store: Store, file: FileRecord, api: Record<strin
 	};
 }
 
-/** Moves the storage clock (expiry checks) forward by `seconds`. */
+/** Moves the clock downloads are checked against forward by `seconds` (as if that much time passed after issue). */
 export function advanceStorageClock(store: Store, seconds: number): void {
 	stateOf(store).offsetMs += seconds * 1000;
 }
@@ -121,7 +123,7 @@ export function serveStorage(store: Store, req: http.IncomingMessage, res: http.
 	if (!Number.isInteger(expires) || sig !== signature(s, fileId, kind, expires)) {
 		return fail(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
 	}
-	if (nowSeconds(s) > expires) return fail(403, 'AccessDenied', 'Request has expired');
+	if (checkedAt(s) > expires) return fail(403, 'AccessDenied', 'Request has expired');
 	const file = store.files.find((f) => f.id === fileId);
 	if (!file || file.fileContentsDeleted) return fail(404, 'NoSuchKey', 'The specified key does not exist.');
 	const { body, contentType } = storedContent(file, kind);
