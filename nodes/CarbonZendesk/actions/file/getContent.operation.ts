@@ -147,6 +147,10 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			throw fieldError(node, 'URL Expiry (Seconds)', 'must be a whole number from 1 to 604800', i);
 		}
 		const textFormat = options.textFormat === 'md' ? 'md' : 'txt';
+		const binaryField = content === 'text' ? 'data' : this.getNodeParameter('binaryPropertyName', i, 'data');
+		if (typeof binaryField !== 'string' || !/^[\w.-]{1,100}$/.test(binaryField.trim())) {
+			throw fieldError(node, 'Put Output File in Field', `must be a field name such as data (got "${showValue(binaryField)}")`, i, 'Use letters, digits, "_", "-" or ".".');
+		}
 		const needText = content !== 'raw';
 		const needRaw = content === 'raw' || content === 'both';
 		const timeoutMs = readTimeoutMs(this, i);
@@ -261,9 +265,9 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			const mime = raw.mime ?? baseMime(statistics.mime_type) ?? 'application/octet-stream';
 			json.mime_type = mime;
 			json.file_size = raw.body.length;
-			binaries.set(i, { name: String(this.getNodeParameter('binaryPropertyName', i, 'data')), data: await this.helpers.prepareBinaryData(raw.body, fileNameFor(name, mime), mime) });
+			binaries.set(i, { name: binaryField.trim(), data: await this.helpers.prepareBinaryData(raw.body, fileNameFor(name, mime), mime) });
 		} else if (textFile) {
-			binaries.set(i, { name: String(this.getNodeParameter('binaryPropertyName', i, 'data')), data: textFile });
+			binaries.set(i, { name: binaryField.trim(), data: textFile });
 		}
 		return json;
 	});

@@ -281,7 +281,10 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const node = this.getNode();
 		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
 		const rawQuery = this.getNodeParameter('query', i, '') as unknown;
-		const query = typeof rawQuery === 'string' ? rawQuery.trim() : typeof rawQuery === 'number' ? String(rawQuery) : '';
+		if (rawQuery !== null && rawQuery !== undefined && typeof rawQuery !== 'string' && typeof rawQuery !== 'number') {
+			throw fieldError(node, 'Query', `must be text (got ${Array.isArray(rawQuery) ? 'a list' : typeof rawQuery})`, i, 'Map a single text, e.g. {{ $json.subject }}.');
+		}
+		const query = rawQuery === null || rawQuery === undefined ? '' : String(rawQuery).trim();
 		if (!query) throw fieldError(node, 'Query', 'is empty', i, 'Enter the question or keywords to search for, e.g. {{ $json.subject }}.');
 		const k = readPositiveId(node, this.getNodeParameter('k', i, 5), 'Number of Results', i);
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
