@@ -86,6 +86,10 @@ T_READY=$SECONDS
 E2E_WORK="$WORK" E2E_REPO="$REPO_DIR" N8N_BIN="$N8N_BIN" N8N_DIR="$N8N_E2E_CACHE" N8N_BASE="http://127.0.0.1:$N8N_PORT" \
   CLI_BROKER_PORT="$CLI_BROKER_PORT" EMU_URL="http://127.0.0.1:$EMU_PORT" \
   "$REPO_DIR/node_modules/.bin/ts-node" --transpile-only "$REPO_DIR/e2e/e2e.ts"
+# The AI Agent with the Carbon Zendesk tool against a fake OpenAI-compatible model (e2e/agent.ts, e2e/fake-openai.ts).
+E2E_WORK="$WORK" E2E_REPO="$REPO_DIR" N8N_BIN="$N8N_BIN" N8N_DIR="$N8N_E2E_CACHE" N8N_BASE="http://127.0.0.1:$N8N_PORT" \
+  CLI_BROKER_PORT="$CLI_BROKER_PORT" EMU_URL="http://127.0.0.1:$EMU_PORT" \
+  "$REPO_DIR/node_modules/.bin/ts-node" --transpile-only "$REPO_DIR/e2e/agent.ts"
 T_TEST=$SECONDS
 
 if [ "${E2E_SCREENSHOT:-}" = 1 ]; then

@@ -2,6 +2,8 @@
  * The node as an AI Agent's tool, through n8n-core's tool machinery (test/harness/tool.ts): what the model sees
  * (name, automatic description, schema), what the request carries, and the tool-mode rules.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { TOOL_TYPE, runAsTool } from './harness/tool';
 import { loadPackage } from './harness';
 import { connectHelpCenter, useEmulator } from './helpers';
@@ -17,7 +19,7 @@ beforeAll(async () => {
 	ctx.emulator.advanceSync({ dataSourceId, toStatus: 'READY' });
 });
 
-const tool = (parameters: Record<string, unknown>, args: Record<string, unknown>) =>
+const tool = (parameters: IDataObject, args: IDataObject) =>
 	runAsTool({
 		parameters: { descriptionType: 'auto', resource: 'file', operation: 'search', ...parameters },
 		args,
@@ -99,8 +101,8 @@ describe('other operations as tools', () => {
 	});
 
 	test.each([
-		['file', 'delete', { dataSourceId: rl(1), deleteWhat: 'all' }, '/delete_files_v2'],
-		['dataSource', 'disconnect', { dataSourceId: rl(1) }, '/revoke_access_token'],
+		['file', 'delete', { dataSourceId: rl(1), deleteWhat: 'all' } as IDataObject],
+		['dataSource', 'disconnect', { dataSourceId: rl(1) } as IDataObject],
 	])('%s.%s is refused as a tool, nothing is sent', async (resource, operation, params) => {
 		const r = await tool({ resource, operation, ...params }, {});
 		expect(r.agent.error).toMatch(/is not available to an AI agent/);
