@@ -103,6 +103,10 @@ PIDS+=("$N8N_PID")
 wait_for "http://127.0.0.1:$N8N_PORT/healthz/readiness" 180 "$N8N_PID" || die "n8n did not come back after the restart (see $WORK/n8n-restarted.log)"
 log "n8n ready again after the restart"
 replay_restart after
+# The AI Agent with the Carbon Zendesk tool against a fake OpenAI-compatible model (e2e/agent.ts, e2e/fake-openai.ts).
+E2E_WORK="$WORK" E2E_REPO="$REPO_DIR" N8N_BIN="$N8N_BIN" N8N_DIR="$N8N_E2E_CACHE" N8N_BASE="http://127.0.0.1:$N8N_PORT" \
+  CLI_BROKER_PORT="$CLI_BROKER_PORT" EMU_URL="http://127.0.0.1:$EMU_PORT" \
+  "$REPO_DIR/node_modules/.bin/ts-node" --transpile-only "$REPO_DIR/e2e/agent.ts"
 T_TEST=$SECONDS
 
 if [ "${E2E_SCREENSHOT:-}" = 1 ]; then

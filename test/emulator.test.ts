@@ -646,7 +646,7 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 		expect(content.status).toBe(200);
 		expect(content.text).toContain(file.name!);
 		const listed = await api('POST', '/user_files_v2', { filters: { ids: [file.id] }, include_parsed_text_file: true });
-		expect(listed.body.results[0].parsed_text_url).toMatch(/\/_emulator\/files\/\d+\/parsed$/);
+		expect(listed.body.results[0].parsed_text_url).toMatch(/\/_storage\/files\/\d+\/parsed\?X-Expires=\d+&X-Signature=[0-9a-f]{64}$/);
 		await api('POST', '/delete_files_v2', { filters: { ids: [file.id] }, preserve_file_record: true });
 		expect(emu.state.files.find((f) => f.id === file.id)).toMatchObject({ file_contents_deleted: true });
 	});

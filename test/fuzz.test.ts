@@ -132,6 +132,43 @@ function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknow
 			return { top: { ...common, dataSourceId: ds, deleteWhat: maybe('ids', 'requestIds'), fileIds: maybe('999999', '1,2'), requestIds: maybe('no-such-request') }, options: { ...timing, preserveFileRecord: maybe(true), sendWebhook: maybe(true) } };
 		case 'file.waitForSync':
 			return { top: { ...common, requestId: maybe(env.requestId, ''), fileIds: maybe(String(env.fileIds[0]), env.fileIds.join(','), '') }, options: { ...timing, ...wait, expected: maybe(1, 2) } };
+		case 'file.search':
+			return {
+				top: {
+					...common,
+					query: maybe('how do I reset my password', 'password', ''),
+					k: maybe(1, 5, 100),
+					scope: maybe('all', 'dataSource'),
+					dataSourceId: ds,
+					content: maybe('any', 'both', 'articles', 'tickets'),
+					ticketTags: maybe({ conditions: [{ key: 'ticket_status', value: 'open', negate: false }] }, { conditions: [{ key: 'BOGUS', value: '' }] }),
+					tagMatch: maybe('AND', 'OR'),
+					output: maybe('chunks', 'combined'),
+				},
+				options: {
+					...timing,
+					embeddingModel: maybe('OPENAI', 'COHERE_MULTILINGUAL_V3'),
+					excludeColdStorage: maybe(true, false),
+					fileIds: maybe(String(env.fileIds[0]), env.fileIds.join(',')),
+					highAccuracy: maybe(true),
+					hybridSearch: maybe(true, false),
+					semanticWeight: maybe(0.5, 0.3),
+					keywordWeight: maybe(0.5, 0.7),
+					includeFileMetadata: maybe(true),
+					includeRawFile: maybe(true),
+					includeTags: maybe(false),
+					lookUpNames: maybe(true, false),
+					mediaType: maybe('TEXT', 'IMAGE'),
+					minScore: maybe(0, 0.5),
+					rerankModel: maybe('', 'PONGO_RERANKER'),
+					tagsV2: maybe('{"AND":[{"key":"ticket_status","value":"open"}]}', '{"key":"x"}'),
+				},
+			};
+		case 'file.getContent':
+			return {
+				top: { ...common, fileId: maybe(String(env.fileIds[0]), env.fileIds[0], '0'), content: maybe('text', 'textFile', 'raw', 'both'), binaryPropertyName: maybe('data', 'file') },
+				options: { ...timing, textFormat: maybe('txt', 'md'), urlExpirySeconds: maybe(1, 300, 604800) },
+			};
 		case 'user.update': {
 			const limit = maybe(-1, 0, 100);
 			return {
@@ -160,7 +197,7 @@ function caseArbitrary(op: OpSpec, env: Env) {
 let fieldNames: string[] = [];
 const EXTRA_NAMES = ['Customer ID', 'Data Source', 'API Key', 'Base URL', 'Timeout', 'Max Concurrency', 'Poll Interval', 'Wait Timeout'];
 /** Outcomes that are not input errors (waiting ended, Carbon answered, cancelled by the 4 s cap). */
-const OUTCOMES = [/did not finish syncing within/, /failed to sync/, /ended in SYNC_ERROR/, /was cancelled/, /\[HTTP \d{3}\]/, /was not found for customer/];
+const OUTCOMES = [/did not finish syncing within/, /failed to sync/, /ended in SYNC_ERROR/, /was cancelled/, /\[HTTP \d{3}\]/, /was not found for customer/, /is not ready yet \(status/];
 const RAW_JS = /\n\s+at \S+ \(|\n\s+at .+:\d+:\d+|Cannot read propert|is not a function|is not iterable|undefined is not|Maximum call stack|\[object Object\]|Unexpected token|\b(TypeError|RangeError|ReferenceError|SyntaxError)\b|ERR_INVALID_CHAR|ERR_HTTP_INVALID_HEADER_VALUE|Invalid character in header/;
 
 function collectNames(properties: INodeProperties[], out: Set<string>) {

@@ -113,6 +113,51 @@ const TICKET_SUBJECTS = [
 	'How do I add a teammate?',
 	'Report numbers do not match',
 ];
+/**
+ * Articles every generated help center starts with (as many as it has articles), so searches have a meaningful
+ * answer: "how do I reset my password" finds the first one. Overlaid on the random articles without changing the
+ * random sequence.
+ */
+export const WELL_KNOWN_ARTICLES: { title: string; body: string }[] = [
+	{
+		title: 'How do I reset my password?',
+		body:
+			'Forgot your password? Open the sign-in page and click "Forgot password". Enter the email address of your account and we send you a password reset link. ' +
+			'The reset link is valid for 24 hours; open it, choose a new password and sign in with it. ' +
+			'If the reset email does not arrive, check your spam folder or ask your administrator to reset the password for you.',
+	},
+	{
+		title: 'Turn on two-factor authentication',
+		body:
+			'Two-factor authentication protects your account with a second step after sign-in. Go to Settings > Security, choose "Enable two-factor authentication" ' +
+			'and scan the QR code with an authenticator app. Keep the backup codes somewhere safe: each code works once if you lose your phone.',
+	},
+	{
+		title: 'Update your billing details and payment method',
+		body:
+			'Account owners can change the credit card, billing address and VAT number under Settings > Billing. ' +
+			'The new payment method is charged from the next invoice on; past invoices stay available as PDF downloads.',
+	},
+	{
+		title: 'Export your data to CSV',
+		body:
+			'Open Reports, pick the date range and click "Export CSV". Large exports are prepared in the background and emailed to you as a download link. ' +
+			'A CSV export contains one row per record and can be opened in any spreadsheet.',
+	},
+	{
+		title: 'Connect the Slack integration',
+		body:
+			'Go to Settings > Integrations > Slack and click "Connect". Approve the app in your Slack workspace, then pick the channel that receives notifications. ' +
+			'You can disconnect Slack at any time from the same page.',
+	},
+	{
+		title: 'Cancel or change your subscription',
+		body:
+			'Under Settings > Plans you can upgrade, downgrade or cancel your subscription. A cancellation takes effect at the end of the billing period; ' +
+			'annual plans are refunded pro rata on request.',
+	},
+];
+
 const AGENTS = ['alice.agent', 'bob.agent', 'carol.agent'];
 const REQUESTERS = ['dana.customer', 'eli.customer', 'fay.customer', 'gus.customer'];
 const ATTACHMENTS: [string, string][] = [
@@ -213,6 +258,10 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 		const section = i < sections.length ? sections[i] : pick(sections);
 		const id = nextId();
 		let name = unique(`How to ${pick(VERBS)} ${pick(OBJECTS)}`);
+		// The first articles are real help-center answers (see WELL_KNOWN_ARTICLES); the random draws above still
+		// happen so every other item stays exactly as before.
+		const known = i < WELL_KNOWN_ARTICLES.length ? WELL_KNOWN_ARTICLES[i] : undefined;
+		if (known) name = unique(known.title);
 		if (corrupt && i % 5 === 4) name = unique(`${name} (corrupt)`);
 		const paragraphs = 1 + Math.floor(rng() * 4);
 		articlesBySection.get(section.externalId)!.push({
@@ -225,10 +274,12 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 			fileFormat: 'HTML',
 			isSelectable: true,
 			isExpandable: false,
-			content: Array.from(
-				{ length: paragraphs },
-				(_, p) => `${name}. Step ${p + 1}: open Settings, choose ${pick(SECTION_TOPICS)} and ${pick(VERBS)} ${pick(OBJECTS)}.`,
-			).join('\n\n'),
+			content: ((generated: string) => (known ? `${name}\n\n${known.body}` : generated))(
+				Array.from(
+					{ length: paragraphs },
+					(_, p) => `${name}. Step ${p + 1}: open Settings, choose ${pick(SECTION_TOPICS)} and ${pick(VERBS)} ${pick(OBJECTS)}.`,
+				).join('\n\n'),
+			),
 			sourceCreatedAt: createdAt(),
 		});
 	}

@@ -2,10 +2,12 @@
  * Carbon endpoint behaviour. Each handler gets an already authenticated and spec-validated request (server.ts
  * does routing, security and validation) and returns the JSON Carbon would answer, or throws ApiError.
  */
+import { searchEmbeddings } from './embeddings';
 import { ApiError, STATUS } from './errors';
 import { cachedView } from './listCache';
 import { FilterError, compileTagFilter, isPlainObject, legacyTagFilter, orderBy, paginate, type PaginationInput } from './query';
 import type { CustomerRecord, DataSourceRecord, FileRecord, OrganisationRecord, Store } from './state';
+import { withSignedUrls } from './storage';
 
 export interface HandlerContext {
 	store: Store;
@@ -210,7 +212,9 @@ export const handlers: Record<string, Handler> = {
 		};
 		const page = paginate(orderBy(matches, keys[String(body.order_by ?? 'updated_at')] ?? keys.updated_at, dir(body.order_dir)), body.pagination as PaginationInput);
 		// Polling moves the returned files one lifecycle step (after answering with what Carbon shows: lifecycle.ts).
-		const results = page.map((f) => store.pollFile(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }));
+		const results = page.map((f) =>
+			withSignedUrls(store, f, store.pollFile(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }) as unknown as Record<string, unknown>, body.presigned_url_expiry_time_seconds as number | undefined),
+		);
 		return { results, count: matches.length };
 	},
 
@@ -220,6 +224,8 @@ export const handlers: Record<string, Handler> = {
 		ctx.store.deleteFiles(files, ctx.body.preserve_file_record === true, ctx.body.send_webhook === true);
 		return { success: true };
 	},
+
+	'POST /embeddings': (ctx) => searchEmbeddings(ctx),
 
 	'GET /raw_file/{file_id}': (ctx) => presigned(ctx, 'raw'),
 	'GET /parsed_file/{file_id}': (ctx) => presigned(ctx, 'parsed'),

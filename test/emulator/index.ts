@@ -32,6 +32,7 @@ import {
 } from './state';
 import { DEFAULT_FLAG_REASON, WebhookDispatcher, type WebhookDelivery } from './webhooks';
 import { type SyncBehaviour, syncBehaviour } from './lifecycle';
+import { type StorageDownload, advanceStorageClock, storageDownloads } from './storage';
 
 export { STATUS, ApiError } from './errors';
 export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query';
@@ -41,6 +42,9 @@ export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, DEFAULT_FLAG_REASON, pythonJson, sign } from './webhooks';
 export { loadSpec, normaliseSchema, readContract, CONTRACT_PATH } from './spec';
 export { CARBON_SYNC, INSTANT_SYNC, RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, type SyncBehaviour } from './lifecycle';
+export { STORAGE_PREFIX, DEFAULT_PRESIGNED_EXPIRY_SECONDS, type StorageDownload } from './storage';
+export { RERANK_MODELS, terms as searchTerms } from './embeddings';
+export { WELL_KNOWN_ARTICLES } from './generate';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
@@ -263,6 +267,16 @@ export class CarbonEmulator {
 	 */
 	advanceSync(opts: { dataSourceId?: number; toStatus?: 'READY' | 'SYNC_ERROR' } = {}): void {
 		this.store.advance(opts);
+	}
+
+	/** Downloads of presigned URLs (object storage, not Carbon's API), with their request headers. */
+	get storageDownloads(): StorageDownload[] {
+		return storageDownloads(this.store);
+	}
+
+	/** Moves the clock presigned URLs expire by (seconds), so a test can let a link expire without waiting. */
+	advanceStorageClock(seconds: number): void {
+		advanceStorageClock(this.store, seconds);
 	}
 
 	/** Waits for every queued webhook delivery (and its retries) to finish. */

@@ -10,6 +10,7 @@ import { ApiError, STATUS } from './errors';
 import { type HandlerContext, handlers } from './handlers';
 import type { CarbonSpec, Operation, ValidationIssue } from './spec';
 import type { OrganisationRecord, Store } from './state';
+import { STORAGE_PREFIX, serveStorage } from './storage';
 
 export interface RecordedRequest {
 	seq: number;
@@ -146,6 +147,8 @@ export class EmulatorServer {
 		const raw = await readBody(req);
 
 		if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) return this.control(req, res, url, raw);
+		// Presigned URLs point at object storage, not at Carbon's API: not recorded as API requests (storage.ts records them).
+		if (path.startsWith(`${STORAGE_PREFIX}/`)) return serveStorage(this.deps.store, req, res, path, url.searchParams);
 
 		const oauth = OAUTH_PAGE.exec(path);
 		// The browser side of OAuth is not API traffic: not recorded; faults only when aimed at it explicitly.

@@ -135,6 +135,10 @@ export const OPERATIONS: OpSpec[] = [
 	perItem('file.getMany', '/user_files_v2', 'read', (env) => ({ dataSourceId: rl(env.dsId), returnAll: false, limit: 1 })),
 	perItem('file.delete', '/delete_files_v2', 'read', (env) => ({ dataSourceId: rl(env.dsId), deleteWhat: 'requestIds', requestIds: 'no-such-request' })),
 	perItem('file.waitForSync', '/user_files_v2', 'read', (env) => ({ requestId: '', fileIds: String(env.fileIds[0]), options: { ...FAST_WAIT } })),
+	// Names off: one request per input (the names lookup is a second /user_files_v2 call); k 1: one output per input.
+	perItem('file.search', '/embeddings', 'read', () => ({ query: 'how do I reset my password', k: 1, options: { lookUpNames: false } })),
+	// One Carbon request (the presigned URL); the download goes to storage, not to Carbon's API.
+	perItem('file.getContent', '/user_files_v2', 'read', (env) => ({ fileId: String(env.fileIds[0]) })),
 	{
 		key: 'user.update',
 		resource: 'user',

@@ -18,7 +18,7 @@ export const customerIdField: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. {{ $json.customerId }}',
-	description: 'The end user in Carbon this call acts for (sent as the customer-ID header). Leave empty to use the credential\'s Default Customer ID.',
+	description: 'The end user in Carbon this call acts for (sent as the customer-ID header). Leave empty to use the credential\'s Default Customer ID. As an AI agent\'s tool the model never fills it: expressions the model controls ($fromAI(), $input or the tool call\'s input JSON) are refused here.',
 };
 
 export const maxConcurrencyOption: INodeProperties = {

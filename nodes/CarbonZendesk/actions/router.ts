@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { CarbonClient } from '../transport';
 import { errorItem, readConcurrency } from './common';
+import { finishToolOutput, guardToolCall, isToolMode } from './toolMode';
 import * as dataSource from './dataSource/DataSource.resource';
 import * as file from './file/File.resource';
 import * as item from './item/Item.resource';
@@ -21,7 +22,15 @@ const resources: Record<string, Record<string, Operation>> = {
 		waitForSync: dataSource.waitForSync,
 	},
 	item: { list: item.list, sync: item.sync, cancelSync: item.cancelSync },
-	file: { sync: file.sync, resync: file.resync, getMany: file.getMany, delete: file.delete, waitForSync: file.waitForSync },
+	file: {
+		sync: file.sync,
+		resync: file.resync,
+		getMany: file.getMany,
+		delete: file.delete,
+		waitForSync: file.waitForSync,
+		search: file.search,
+		getContent: file.getContent,
+	},
 	user: { update: user.update },
 };
 
@@ -34,6 +43,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			description: 'Pick an operation from the list; an expression must give one of its values.',
 		});
 	}
+	const tool = isToolMode(this);
+	if (tool) guardToolCall(this, resource, operation);
 	let client: CarbonClient;
 	try {
 		client = await CarbonClient.connect(this, readConcurrency(this));
@@ -42,5 +53,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (this.continueOnFail()) return [this.getInputData().map((_, i) => errorItem(error, i))];
 		throw new NodeOperationError(this.getNode(), error as Error);
 	}
-	return [await op.execute.call(this, client)];
+	const items = await op.execute.call(this, client);
+	return [tool ? finishToolOutput(items) : items];
 }

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { dataSourceSchema, userFileSchema, type DataSource, type UserFile } from '../schemas/carbon';
 import type { CarbonClient } from '../transport';
 import { collectPages, readTimeoutMs } from './common';
+import { isToolMode, TOOL_WAIT_LIMIT_SECONDS } from './toolMode';
 
 export const FILE_DONE = new Set(['READY', 'READY_TO_SYNC']);
 export const FILE_FAILED = new Set(['SYNC_ERROR', 'SYNC_ABORTED']);
@@ -49,7 +50,7 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 86400 },
 		default: 900,
-		description: 'Give up (with an error carrying the last status seen) after this long',
+		description: 'Give up (with an error carrying the last status seen) after this long. As an AI agent\'s tool the node waits at most 60 s.',
 	},
 ];
 
@@ -93,10 +94,12 @@ export function readWaitSettings(ctx: IExecuteFunctions, options: IDataObject, i
 	if (!Number.isFinite(errorSettle) || errorSettle < 0 || errorSettle > 86400) {
 		throw new NodeOperationError(ctx.getNode(), 'Error Settle Time (Seconds) must be a number from 0 to 86400', { itemIndex });
 	}
+	// An AI agent's tool call must come back within a bounded time.
+	const bounded = isToolMode(ctx) ? Math.min(timeout, TOOL_WAIT_LIMIT_SECONDS) : timeout;
 	const pollIntervalMs = Math.round(interval * 1000);
 	return {
 		pollIntervalMs,
-		timeoutMs: Math.round(timeout * 1000),
+		timeoutMs: Math.round(bounded * 1000),
 		errorSettlePolls: checksFor(errorSettle, pollIntervalMs),
 		requestTimeoutMs: readTimeoutMs(ctx, itemIndex),
 	};

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { toolOperationField } from '../toolMode';
+
 import * as disconnect from './disconnect.operation';
 import * as get from './get.operation';
 import * as getOAuthUrl from './getOAuthUrl.operation';
@@ -23,43 +25,43 @@ export const description: INodeProperties[] = [
 				name: 'Add Tags',
 				value: 'addTags',
 				description: 'Add or overwrite tags on a connected help center',
-				action: 'Add tags to a data source',
+				action: 'Add or overwrite tags on a connected help center',
 			},
 			{
 				name: 'Disconnect',
 				value: 'disconnect',
 				description: "Revoke Carbon's access to a connected help center",
-				action: 'Disconnect a data source',
+				action: 'Disconnect a help center from the search index',
 			},
 			{
 				name: 'Get',
 				value: 'get',
 				description: 'Get one connected help center with its sync status',
-				action: 'Get a data source',
+				action: 'Get one connected help center with its sync status',
 			},
 			{
 				name: 'Get OAuth URL',
 				value: 'getOAuthUrl',
 				description: 'Get the link an end user opens to connect their Zendesk help center to Carbon',
-				action: 'Get an authorization link for a help center',
+				action: 'Create the link a user opens to connect their help center',
 			},
 			{
 				name: 'List',
 				value: 'list',
 				description: "List a customer's connected help centers (Zendesk by default)",
-				action: 'List data sources',
+				action: 'List the connected help centers and their sync status',
 			},
 			{
 				name: 'Remove Tags',
 				value: 'removeTags',
 				description: 'Remove some or all tags from a connected help center',
-				action: 'Remove tags from a data source',
+				action: 'Remove tags from a connected help center',
 			},
 			{
 				name: 'Wait for Sync',
 				value: 'waitForSync',
 				description: 'Wait until a help center is in a final state (READY), failing on SYNC_ERROR or timeout; to wait for a sync you start, use the Wait for Sync option of Sync Items',
-				action: 'Wait for a data source to sync',
+				action: 'Wait until a connected help center finishes syncing',
 			},
 		],
 		default: 'getOAuthUrl',
@@ -72,3 +74,6 @@ export const description: INodeProperties[] = [
 	...disconnect.description,
 	...waitForSync.description,
 ];
+// As an AI agent's tool: the same operations without Disconnect, which cannot be undone.
+// (`action` is what the agent reads: n8n's automatic tool description is "<action> in Carbon Zendesk".)
+description.splice(1, 0, toolOperationField(description[0], 'dataSource', 'list'));

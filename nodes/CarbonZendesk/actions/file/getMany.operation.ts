@@ -105,10 +105,8 @@ const fieldNames: FieldNames = {
 
 const responseSchema = z.object({ results: z.array(userFileSchema), count: z.number().int().nonnegative() }).passthrough();
 
-const properties: INodeProperties[] = [
-	customerIdField,
-	dataSourceLocator,
-	...returnAllFields,
+/** The Ticket Tags condition builder and its AND/OR switch (→ tags_v2), shared with Search. */
+export const ticketTagFields: INodeProperties[] = [
 	{
 		displayName: 'Ticket Tags',
 		name: 'ticketTags',
@@ -158,6 +156,13 @@ const properties: INodeProperties[] = [
 		default: 'AND',
 		description: 'How the ticket tag conditions combine',
 	},
+];
+
+const properties: INodeProperties[] = [
+	customerIdField,
+	dataSourceLocator,
+	...returnAllFields,
+	...ticketTagFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -256,7 +261,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['getMany'] } }, properties);
 
-function ticketTagFilter(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
+export function ticketTagFilter(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
 	const conditions = ((ctx.getNodeParameter('ticketTags', i, {}) as IDataObject).conditions ?? []) as IDataObject[];
 	if (!conditions.length) return undefined;
 	const blocks = conditions.map((c, n) => {

@@ -18,20 +18,20 @@ export const description: INodeProperties[] = [
 				name: 'Cancel Sync',
 				value: 'cancelSync',
 				description: 'Stop a running refresh of the item list',
-				action: 'Cancel an item sync',
+				action: 'Stop a running refresh of the item list of a help center',
 			},
 			{
 				name: 'List',
 				value: 'list',
 				description:
 					"List the help center's items (categories, sections, articles, tickets, attachments) known to Carbon",
-				action: 'List items',
+				action: 'List the articles and tickets of a connected help center',
 			},
 			{
 				name: 'Sync',
 				value: 'sync',
 				description: 'Refresh the list of items Carbon knows in a help center (does not import files)',
-				action: 'Sync items',
+				action: 'Refresh the list of articles and tickets known in a help center',
 			},
 		],
 		default: 'list',

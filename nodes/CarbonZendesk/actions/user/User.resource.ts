@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				value: 'update',
 				description:
 					'Turn auto-sync on or off and set sync limits for any number of end users (organisation level)',
-				action: 'Update users',
+				action: 'Turn auto sync on or off and set sync limits for end users',
 			},
 		],
 		default: 'update',
