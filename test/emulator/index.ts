@@ -31,6 +31,8 @@ import {
 	type WebhookRecord,
 } from './state';
 import { WebhookDispatcher, type WebhookDelivery } from './webhooks';
+import type { WhiteLabels } from './whiteLabel';
+import type { FakeZendesk } from './zendesk';
 
 export { STATUS, ApiError } from './errors';
 export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query';
@@ -39,6 +41,9 @@ export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TI
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, pythonJson, sign } from './webhooks';
 export { loadSpec, normaliseSchema, specPath, DEFAULT_SPEC_PATH } from './spec';
+export { CARBON_DEFAULT_APP_NAME, CARBON_DEFAULT_CLIENT_ID } from './whiteLabel';
+export type { WhiteLabelRecord } from './whiteLabel';
+export type { ZendeskClient, ZendeskToken } from './zendesk';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
@@ -252,6 +257,29 @@ export class CarbonEmulator {
 		this.store.advance(opts);
 	}
 
+	/** The fake Zendesk: issue tokens, register OAuth clients, read its request log (zendesk.ts). */
+	get zendesk(): FakeZendesk {
+		return this.store.zendesk;
+	}
+
+	/** Organisations' white-label registrations (whiteLabel.ts). */
+	get whiteLabels(): WhiteLabels {
+		return this.store.whiteLabels;
+	}
+
+	/** Like completeOAuth, and also says which OAuth app the end user's consent screen showed. */
+	async completeOAuthWithConsent(oauthUrl: string): Promise<{ dataSource: DataSource; appName: string | null; clientId: string | null }> {
+		const { status, text, headers } = await httpGet(oauthUrl);
+		const id = Number(headers['x-carbon-data-source-id']);
+		if (status !== 200 || !id) throw new Error(`OAuth did not complete (HTTP ${status}): ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
+		const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : null);
+		return {
+			dataSource: this.store.dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!),
+			appName: one(headers['x-carbon-oauth-app']),
+			clientId: one(headers['x-carbon-oauth-client-id']),
+		};
+	}
+
 	/** Waits for every queued webhook delivery (and its retries) to finish. */
 	flushWebhooks(): Promise<void> {
 		return this.dispatcher.flush();
@@ -356,6 +384,7 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 				webhooks: view.webhooks,
 				webhookDeliveries: dispatcher.deliveries,
 				oauthSessions: store.oauthSessions,
+				whiteLabels: store.whiteLabels.records.map((r) => store.whiteLabels.toApi(r)),
 			};
 		},
 	};

@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 
 import { ApiError, STATUS } from './errors';
 import { type GeneratedItem, type TicketProperties, generateHelpCenter } from './generate';
+import { WhiteLabels } from './whiteLabel';
+import { FakeZendesk } from './zendesk';
 
 export type DataSourceSyncStatus = 'QUEUED_FOR_SYNCING' | 'SYNCING' | 'READY' | 'SYNC_ERROR';
 export type DataSourceLastSyncAction = 'ADD' | 'UPDATE' | 'CANCEL' | 'REVOKE';
@@ -287,8 +289,19 @@ export class Store {
 	/** The emulator's own URL, for oauth_url and presigned URLs (set once listening). */
 	baseUrl = 'http://127.0.0.1';
 	private readonly seq = { org: 0, customer: 0, ds: 0, item: 0, file: 0, webhook: 0, token: 0, oauth: 0 };
+	/** Organisations' own OAuth apps (whiteLabel.ts). */
+	readonly whiteLabels = new WhiteLabels(() => this.clock.tick());
+	/** The Zendesk side: tokens, OAuth clients, the credential-test endpoint (zendesk.ts). */
+	readonly zendesk: FakeZendesk;
 
-	constructor(private readonly opts: StoreOptions) {}
+	constructor(private readonly opts: StoreOptions) {
+		this.zendesk = new FakeZendesk(opts.seed);
+	}
+
+	/** Sends an event to the organisation's webhooks (for modules outside this file, e.g. users.ts). */
+	emitEvent(event: SyncEvent): void {
+		this.opts.emit(event);
+	}
 
 	// ---------------------------------------------------------------- organisations, customers, auth
 
