@@ -27,7 +27,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				timeoutMs: readTimeoutMs(this, i),
 			});
 			const summary = { data_source_type: 'ZENDESK', client_id: input.credentials.client_id, redirect_uri: input.credentials.redirect_uri, client_secret_sent: true };
-			const [record] = findRecords(response);
+			// The registration itself, or inside a list (the response is untyped).
+			const record = 'data_source_type' in response || 'id' in response ? (response as IDataObject) : findRecords(response)[0];
 			return record ? { ...summary, ...record } : { ...summary, carbon_response: response as IDataObject };
 		});
 	});
