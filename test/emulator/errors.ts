@@ -23,8 +23,6 @@ export const STATUS = {
 	unknownExternalIds: 400,
 	/** A fourth `/add_webhook` (Carbon allows 3 URLs per organisation). */
 	webhookLimit: 400,
-	/** `/white_label/update` for a data source type the organisation registered no white label for. */
-	whiteLabelNotFound: 404,
 	/** `/user` for a customer ID the organisation does not have. */
 	userNotFound: 404,
 	/** `/integrations/connect` with a token Zendesk does not accept for that subdomain. */

@@ -4,7 +4,8 @@
  * The spec documents the request bodies only; all four responses are `{}` (untyped), so every response shape here
  * is our assumption: records `{id, organization_id, data_source_type, credentials: {client_id, redirect_uri,
  * client_secret}, created_at, updated_at}`, create → `{results}`, update → the record, delete → `{success,
- * deleted_ids}`, list → `{results, count}`. The client secret is echoed on purpose (the worst case a node must
+ * deleted_ids}`, list → `{results, count}`. Create with the credentials already registered returns that registration;
+ * different ones for a registered type → 400; update of an unregistered type creates it. The client secret is echoed on purpose (the worst case a node must
  * redact). The registration is what the OAuth link and the fake consent screen use: the end user sees the
  * registered Zendesk OAuth client's name, and Carbon's code exchange needs the right client secret.
  */
@@ -49,11 +50,15 @@ export class WhiteLabels {
 		const types = inputs.map((i) => String(i.data_source_type));
 		for (const [k, type] of types.entries()) {
 			if (types.indexOf(type) !== k) throw new ApiError(STATUS.badRequest, `data_source_type ${type} is listed twice`);
-			if (this.find(organisationId, type)) {
+			const existing = this.find(organisationId, type);
+			// The same credentials again converge on the existing registration; different ones are refused (assumed).
+			if (existing && !sameCredentials(existing, inputs[k])) {
 				throw new ApiError(STATUS.badRequest, `A white label for ${type} already exists; change it with /white_label/update or delete it first`);
 			}
 		}
 		return inputs.map((input) => {
+			const existing = this.find(organisationId, String(input.data_source_type));
+			if (existing) return existing;
 			const now = this.tick();
 			const record: WhiteLabelRecord = { id: ++this.seq, organisationId, dataSourceType: String(input.data_source_type), ...credentialsOf(input), createdAt: now, updatedAt: now };
 			this.records.push(record);
@@ -61,10 +66,10 @@ export class WhiteLabels {
 		});
 	}
 
+	/** Keyed by data_source_type; a type with no registration yet gets one (assumed: an upsert, as it takes no ID). */
 	update(organisationId: number, input: Record<string, unknown>): WhiteLabelRecord {
-		const type = String(input.data_source_type);
-		const record = this.find(organisationId, type);
-		if (!record) throw new ApiError(STATUS.whiteLabelNotFound, `No white label for ${type}; create it with /white_label/create`);
+		const record = this.find(organisationId, String(input.data_source_type));
+		if (!record) return this.create(organisationId, [input])[0];
 		Object.assign(record, credentialsOf(input), { updatedAt: this.tick() });
 		return record;
 	}
@@ -128,6 +133,11 @@ export class WhiteLabels {
 			updated_at: r.updatedAt,
 		};
 	}
+}
+
+function sameCredentials(record: WhiteLabelRecord, input: Record<string, unknown>): boolean {
+	const c = credentialsOf(input);
+	return c.clientId === record.clientId && c.redirectUri === record.redirectUri && c.clientSecret === record.clientSecret && JSON.stringify(c.extra) === JSON.stringify(record.extra);
 }
 
 function credentialsOf(input: Record<string, unknown>): Pick<WhiteLabelRecord, 'clientId' | 'redirectUri' | 'clientSecret' | 'extra'> {

@@ -114,7 +114,10 @@ export class Scrubber {
 		seen.add(value);
 		if (Array.isArray(value)) return value.map((v) => this.walk(v, seen));
 		const out: IDataObject = {};
-		for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k) && v !== null && v !== undefined && v !== '' ? '[redacted]' : (this.walk(v, seen) as IDataObject[string]);
+		// Keys too: an echoing Carbon may put a secret there.
+		for (const [k, v] of Object.entries(value)) {
+			out[this.redact(k)] = SECRET_KEYS.has(k) && v !== null && v !== undefined && v !== '' ? '[redacted]' : (this.walk(v, seen) as IDataObject[string]);
+		}
 		return out;
 	}
 

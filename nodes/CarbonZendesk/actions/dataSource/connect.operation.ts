@@ -44,16 +44,8 @@ export const requestSchema = z
 export const responseSchema = z.object({ data_source: dataSourceSchema, sync_url: z.string().nullable().optional() }).passthrough();
 
 const fieldNames: FieldNames = {
-	'sync_options.file_sync_config.auto_synced_source_types': 'Content to Sync',
-	'sync_options.data_source_tags': 'Data Source Tags',
-	'sync_options.chunk_size': 'Chunk Size',
-	'sync_options.chunk_overlap': 'Chunk Overlap',
-	'sync_options.embedding_model': 'Embedding Model',
-	'sync_options.max_items_per_chunk': 'Max Items per Chunk',
-	'sync_options.request_id': 'Request ID',
-	'sync_options.sync_files_on_connection': 'Sync on Connection',
-	'sync_options.incremental_sync': 'Incremental Sync',
-	'sync_options.sync_source_items': 'Populate Item List',
+	'file_sync_config.auto_synced_source_types': 'Content to Sync',
+	data_source_tags: 'Data Source Tags',
 };
 
 const properties: INodeProperties[] = [
@@ -152,7 +144,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		}
 		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
 		const token = await readZendeskToken(this, kind, i);
-		const scrub = new Scrubber([token.accessToken]);
+		const scrub = new Scrubber([token.accessToken, client.credentials.apiKey]);
 		return await scrub.run(async () => {
 			const syncedTypes = this.getNodeParameter('syncedTypes', i, ['ARTICLE']) as unknown;
 			const syncAttachments = this.getNodeParameter('syncAttachments', i, false) as boolean;
@@ -175,11 +167,13 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			if (syncAttachments && !types.includes('TICKET')) {
 				throw fieldError(node, 'Sync Ticket Attachments', 'needs Tickets in Content to Sync', i, 'Add Tickets to Content to Sync, or turn Sync Ticket Attachments off.');
 			}
+			// Checked on its own so errors name the field (its keys match the shared field names).
+			const checked = checkBody(node, syncOptionsSchema, syncOptions, fieldNames, i);
 			const body = checkBody(
 				node,
 				requestSchema,
-				{ authentication: { source: 'ZENDESK', access_token: token.accessToken, subdomain: token.subdomain }, sync_options: syncOptions },
-				fieldNames,
+				{ authentication: { source: 'ZENDESK', access_token: token.accessToken, subdomain: token.subdomain }, sync_options: checked },
+				{},
 				i,
 			);
 			const response = await client.request({

@@ -70,10 +70,10 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const limit = readLimit(this, i);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const orderBy = String(options.orderBy ?? 'created_at');
-		const orderDir = String(options.orderDir ?? 'desc');
-		if (!['created_at', 'updated_at'].includes(orderBy)) throw fieldError(node, 'Order By', `has an unknown value "${showValue(orderBy)}"`, i, 'Use created_at or updated_at.');
-		if (!['asc', 'desc'].includes(orderDir)) throw fieldError(node, 'Order Direction', `has an unknown value "${showValue(orderDir)}"`, i, 'Use asc or desc.');
+		const orderBy = options.orderBy ?? 'created_at';
+		const orderDir = options.orderDir ?? 'desc';
+		if (typeof orderBy !== 'string' || !['created_at', 'updated_at'].includes(orderBy)) throw fieldError(node, 'Order By', `has an unknown value "${showValue(orderBy)}"`, i, 'Use created_at or updated_at.');
+		if (typeof orderDir !== 'string' || !['asc', 'desc'].includes(orderDir)) throw fieldError(node, 'Order Direction', `has an unknown value "${showValue(orderDir)}"`, i, 'Use asc or desc.');
 		const customerIds = readStringList(filters.customerIds);
 		const timeoutMs = readTimeoutMs(this, i);
 		return await collectPages(limit, async (offset, pageSize) => {

@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 
 import type { CarbonClient } from '../../transport';
-import { fieldError } from '../common';
+import { fieldError, showValue } from '../common';
 import { readOAuthClient, Scrubber } from '../zendeskCredentials';
 
 /** Carbon's redirect path for Zendesk OAuth (its docs page; a CNAME keeps the path). */
@@ -59,7 +59,11 @@ export function defaultRedirectUri(client: CarbonClient): string {
 /** The ZENDESK white-label input from the OAuth2 credential and the Redirect URL field, plus a scrubber for its secret. */
 export async function readWhiteLabelInput(ctx: IExecuteFunctions, client: CarbonClient, i: number): Promise<{ input: WhiteLabelInput; scrub: Scrubber }> {
 	const oauthClient = await readOAuthClient(ctx, i);
-	const given = String(ctx.getNodeParameter('redirectUri', i, '') ?? '').trim();
+	const raw = ctx.getNodeParameter('redirectUri', i, '') as unknown;
+	if (raw !== undefined && raw !== null && typeof raw !== 'string') {
+		throw fieldError(ctx.getNode(), 'Redirect URL', `must be text (got ${showValue(raw)})`, i, `Leave it empty for ${defaultRedirectUri(client)} or enter https://<your CNAME>${ZENDESK_REDIRECT_PATH}.`);
+	}
+	const given = (raw ?? '').trim();
 	const redirectUri = given || defaultRedirectUri(client);
 	let url: URL | undefined;
 	try {
@@ -74,7 +78,7 @@ export async function readWhiteLabelInput(ctx: IExecuteFunctions, client: Carbon
 		data_source_type: 'ZENDESK',
 		credentials: { client_id: oauthClient.clientId, redirect_uri: redirectUri, client_secret: oauthClient.clientSecret },
 	};
-	return { input, scrub: new Scrubber([oauthClient.clientSecret]) };
+	return { input, scrub: new Scrubber([oauthClient.clientSecret, client.credentials.apiKey]) };
 }
 
 /** The registrations in an untyped answer: the first list of objects found (top level first), else none. */

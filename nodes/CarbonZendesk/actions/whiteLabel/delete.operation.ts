@@ -44,6 +44,6 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			timeoutMs: readTimeoutMs(this, i),
 		});
 		// Carbon's answer is untyped; it may still echo a registration with its secret.
-		return new Scrubber([]).value({ ids: body.ids, deleted: true, carbon_response: response });
+		return new Scrubber([client.credentials.apiKey]).value({ ids: body.ids, deleted: true, carbon_response: response });
 	});
 }

@@ -62,16 +62,17 @@ export const description = updateDisplayOptions({ show: { resource: ['whiteLabel
 
 /** POST /white_label/list, paged; one output item per registration, client_secret redacted. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
-	const scrub = new Scrubber([]);
+	// Carbon's answer is untyped and output as it is: nothing in it may carry the API key or a client secret.
+	const scrub = new Scrubber([client.credentials.apiKey]);
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const limit = readLimit(this, i);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const orderBy = String(options.orderBy ?? 'created_at');
-		const orderDir = String(options.orderDir ?? 'asc');
-		if (!['created_at', 'data_source_type'].includes(orderBy)) throw fieldError(node, 'Order By', `has an unknown value "${showValue(orderBy)}"`, i, 'Use created_at or data_source_type.');
-		if (!['asc', 'desc'].includes(orderDir)) throw fieldError(node, 'Order Direction', `has an unknown value "${showValue(orderDir)}"`, i, 'Use asc or desc.');
+		const orderBy = options.orderBy ?? 'created_at';
+		const orderDir = options.orderDir ?? 'asc';
+		if (typeof orderBy !== 'string' || !['created_at', 'data_source_type'].includes(orderBy)) throw fieldError(node, 'Order By', `has an unknown value "${showValue(orderBy)}"`, i, 'Use created_at or data_source_type.');
+		if (typeof orderDir !== 'string' || !['asc', 'desc'].includes(orderDir)) throw fieldError(node, 'Order Direction', `has an unknown value "${showValue(orderDir)}"`, i, 'Use asc or desc.');
 		const ids = readStringList(filters.ids).map((id) => readPositiveId(node, id, 'White Label IDs', i));
 		const carbonFilters: IDataObject = {};
 		if (ids.length) carbonFilters.ids = ids;
