@@ -61,9 +61,9 @@ const properties: INodeProperties[] = [
 				description: 'A Zendesk OAuth access token you already hold (Carbon Zendesk Access Token API credential)',
 			},
 			{
-				name: 'OAuth2 (Connected in N8n)',
+				name: 'OAuth2 Credential',
 				value: 'oAuth2',
-				description: 'The token n8n obtained for your own Zendesk OAuth client (Carbon Zendesk OAuth2 API credential)',
+				description: 'The token n8n obtained when you connected your own Zendesk OAuth client (Carbon Zendesk OAuth2 API credential)',
 			},
 		],
 		default: 'accessToken',
