@@ -20,6 +20,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { runEndUserScenarios } from './endusers';
 import { startSlackSink, startSmtpSink } from './sinks';
 
 const env = (name: string): string => {
@@ -423,6 +424,11 @@ async function main(): Promise<void> {
 			return mails[0].subject;
 		});
 
+		// ---------------------------------------------------------- issue 14: token, white label, end users (e2e/endusers.ts)
+		const endUsers = await runEndUserScenarios({
+			WORK, N8N, EMU, apiKey: info.apiKey, carbonCredentialId: IDS.carbon, check, eq, step, http, rest, execute, out, n8nCli, carbonRequests, emulatorState,
+		});
+
 		// ---------------------------------------------------------- 7. spec conformance
 		const log = await step("emulator request log: zero violations of Carbon's OpenAPI spec", async () => {
 			const { requests, violations } = await carbonRequests();
@@ -441,6 +447,7 @@ async function main(): Promise<void> {
 		console.log(`examples/a:  "${a}"`);
 		console.log(`examples/c:  ${c.mails} onboarding mail read from the SMTP sink; its link connected data source #${c.dsId}`);
 		console.log(`examples/b:  alert mail "${b}"`);
+		for (const line of endUsers) console.log(`issue 14:    ${line}`);
 		console.log(`Carbon log:  ${log.total} requests, 0 spec violations (${log.byPath.join(', ')})`);
 		console.log(`${checks} checks passed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 	} finally {

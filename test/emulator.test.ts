@@ -658,8 +658,9 @@ describe('Zendesk connection, items, lifecycle and files', () => {
 	});
 
 	test('/integrations/connect with ZENDESK credentials connects without OAuth', async () => {
+		// A token Zendesk issued for that help center (a made-up one is refused, see test/emulator.endusers.test.ts).
 		const res = await customer(emu, 'cust-c')('POST', '/integrations/connect', {
-			authentication: { source: 'ZENDESK', access_token: 'zd-token', subdomain: 'direct' },
+			authentication: { source: 'ZENDESK', access_token: emu.zendesk.issueToken('direct'), subdomain: 'direct' },
 			sync_options: { sync_files_on_connection: false },
 		});
 		expectFaithful(emu, 'post', '/integrations/connect', res);

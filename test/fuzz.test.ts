@@ -176,6 +176,28 @@ function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknow
 				options: { timeoutSeconds: timing.timeoutSeconds, maxCharacters: limit, maxCharactersPerFile: limit, maxCharactersPerUpload: limit, maxFiles: limit, maxFilesPerUpload: limit },
 			};
 		}
+		case 'dataSource.connect': {
+			const { useOcr: _o, parsePdfTablesWithOcr: _p, ...syncProcessing } = processing;
+			return {
+				top: { ...common, zendeskAuthentication: maybe('accessToken', 'oAuth2'), syncedTypes: maybe(['ARTICLE'], ['TICKET'], ['ARTICLE', 'TICKET']), syncAttachments: maybe(true, false) },
+				options: { ...timing, ...syncProcessing, dataSourceTags: maybe('{"a":1}', '{}'), incrementalSync: maybe(true), syncSourceItems: maybe(false), syncFilesOnConnection: maybe(false) },
+			};
+		}
+		case 'user.whoAmI':
+			return { top: common, options: timing };
+		case 'user.get':
+			return { top: { customerId: maybe(env.customerId, '', 'nobody') }, options: timing };
+		case 'user.list':
+			return { top: { ...page, filters: fc.record({ customerIds: maybe(env.customerId, 'a,b', '') }, { requiredKeys: [] }) }, options: { ...timing, orderBy: maybe('created_at', 'updated_at'), orderDir: maybe('asc', 'desc') } };
+		case 'user.delete':
+			return { top: { customerIds: maybe('fuzz-del-1', 'a,b,a', '={{ $json.x }}') }, options: { timeoutSeconds: timing.timeoutSeconds } };
+		case 'whiteLabel.create':
+		case 'whiteLabel.update':
+			return { top: { redirectUri: maybe('', 'https://carbon.acme.example/integrations/zendesk', `${env.emu.url}/integrations/zendesk`) }, options: timing };
+		case 'whiteLabel.delete':
+			return { top: { whiteLabelIds: maybe('1', '1,2', '999') }, options: timing };
+		case 'whiteLabel.list':
+			return { top: { ...page, filters: fc.record({ anyType: maybe(true, false), ids: maybe('1', '1,2') }, { requiredKeys: [] }) }, options: { ...timing, orderBy: maybe('created_at', 'data_source_type'), orderDir: maybe('asc', 'desc') } };
 		default:
 			throw new Error(`no fuzz fields for ${op.key}`);
 	}
@@ -253,7 +275,7 @@ describe.each(OPERATIONS.map((op) => [op.key, op] as const))('fuzz %s', (_key, o
 				env.reset();
 				const base = op.params(env);
 				const parameters: IDataObject = { ...base, ...(top as IDataObject), options: { ...((base.options as IDataObject) ?? {}), ...(options as IDataObject) } };
-				if (op.key === 'user.update') delete parameters.customerId;
+				if (op.key === 'user.update' || op.key === 'user.delete') delete parameters.customerId;
 				let result;
 				try {
 					result = await env.run({ parameters, items: items as IDataObject[], continueOnFail, cancelAfterMs: 2500 });

@@ -18,7 +18,7 @@ import { type Env, OPERATIONS, prepareEnv, withOptions } from './reliability/ops
 
 jest.setTimeout(120_000);
 
-const ORGANISATION_PATHS = [/^\/update_users$/, /^\/webhooks$/, /^\/add_webhook$/, /^\/delete_webhook\/.+/];
+const ORGANISATION_PATHS = [/^\/update_users$/, /^\/webhooks$/, /^\/add_webhook$/, /^\/delete_webhook\/.+/, /^\/list_users$/, /^\/user$/, /^\/delete_users$/, /^\/white_label\/.+/];
 
 /** Every form a secret could leak in. */
 function variants(secret: string): Record<string, string> {
@@ -122,6 +122,9 @@ beforeAll(async () => {
 	secretsToCheck.set('API key', env.emu.apiKey);
 	// A key Carbon rejects: it is sent (and must not show up anywhere either).
 	secretsToCheck.set('wrong API key', `sk-wrong-${'x'.repeat(8)}-0123456789abcdef`);
+	// Sent to Carbon in request bodies only (Connect with a Token, White Label), never shown back.
+	secretsToCheck.set('Zendesk access token', env.zendeskToken);
+	secretsToCheck.set('Zendesk OAuth client secret', env.clientSecret);
 }, 60_000);
 
 afterAll(async () => {
@@ -273,7 +276,7 @@ describe('broad run', () => {
 
 describe('no secret anywhere', () => {
 	test('outputs, errors (message, description, cause, context, the whole run), and everything logged', () => {
-		expect(secretsToCheck.size).toBe(3);
+		expect(secretsToCheck.size).toBe(5);
 		// The capture works: the runs were logged at debug level and the haystack is broad.
 		const logText = logged.join('\n');
 		expect(logged.length).toBeGreaterThan(50);

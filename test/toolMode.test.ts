@@ -103,6 +103,8 @@ describe('other operations as tools', () => {
 	test.each([
 		['file', 'delete', { dataSourceId: rl(1), deleteWhat: 'all' } as IDataObject],
 		['dataSource', 'disconnect', { dataSourceId: rl(1) } as IDataObject],
+		['user', 'delete', { customerIds: 'someone' } as IDataObject],
+		['whiteLabel', 'delete', { whiteLabelIds: '1' } as IDataObject],
 	])('%s.%s is refused as a tool, nothing is sent', async (resource, operation, params) => {
 		const r = await tool({ resource, operation, ...params }, {});
 		expect(r.agent.error).toMatch(/is not available to an AI agent/);
@@ -121,6 +123,10 @@ describe('other operations as tools', () => {
 		expect(offered(false, 'file')).toContain('delete');
 		expect(offered(true, 'dataSource')).not.toContain('disconnect');
 		expect(offered(false, 'dataSource')).toContain('disconnect');
+		for (const resource of ['user', 'whiteLabel']) {
+			expect(offered(true, resource)).not.toContain('delete');
+			expect(offered(false, resource)).toContain('delete');
+		}
 		expect(TOOL_TYPE).toBe('n8n-nodes-carbon-zendesk.carbonZendeskTool');
 	});
 

@@ -6,6 +6,7 @@ import * as file from './actions/file/File.resource';
 import * as item from './actions/item/Item.resource';
 import { router } from './actions/router';
 import * as user from './actions/user/User.resource';
+import * as whiteLabel from './actions/whiteLabel/WhiteLabel.resource';
 import { searchDataSources } from './methods/listSearch';
 
 export class CarbonZendesk implements INodeType {
@@ -22,7 +23,25 @@ export class CarbonZendesk implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'carbonApi', required: true }],
+		credentials: [
+			{ name: 'carbonApi', required: true },
+			{
+				name: 'carbonZendeskAccessTokenApi',
+				required: true,
+				displayOptions: { show: { resource: ['dataSource'], operation: ['connect'], zendeskAuthentication: ['accessToken'] } },
+			},
+			{
+				name: 'carbonZendeskOAuth2Api',
+				required: true,
+				displayOptions: {
+					show: {
+						resource: ['dataSource', 'whiteLabel'],
+						operation: ['connect', 'create', 'update'],
+						zendeskAuthentication: ['oAuth2'],
+					},
+				},
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -34,6 +53,7 @@ export class CarbonZendesk implements INodeType {
 					{ name: 'File', value: 'file', description: 'Items imported into Carbon as files' },
 					{ name: 'Item', value: 'item', description: "Carbon's list of a help center's articles, tickets and more" },
 					{ name: 'User', value: 'user', description: 'End users (customers) of your Carbon organisation' },
+					{ name: 'White Label', value: 'whiteLabel', description: 'Your own Zendesk OAuth app, shown to end users instead of Carbon\'s' },
 				],
 				default: 'dataSource',
 			},
@@ -41,6 +61,7 @@ export class CarbonZendesk implements INodeType {
 			...item.description,
 			...file.description,
 			...user.description,
+			...whiteLabel.description,
 		],
 	};
 

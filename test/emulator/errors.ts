@@ -23,6 +23,10 @@ export const STATUS = {
 	resyncConflict: 409,
 	/** A fourth `/add_webhook` (Carbon allows 3 URLs per organisation). */
 	webhookLimit: 400,
+	/** `/user` for a customer ID the organisation does not have. */
+	userNotFound: 404,
+	/** `/integrations/connect` with a token Zendesk does not accept for that subdomain. */
+	zendeskTokenRejected: 400,
 	/** Other semantic errors: revoked data source, malformed tags_v2, prose-only rules (auto_sync_interval). */
 	badRequest: 400,
 	/** In the spec, but the emulator does not implement it. */

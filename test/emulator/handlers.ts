@@ -8,6 +8,8 @@ import { cachedView } from './listCache';
 import { FilterError, compileTagFilter, isPlainObject, legacyTagFilter, orderBy, paginate, type PaginationInput } from './query';
 import type { CustomerRecord, DataSourceRecord, FileRecord, OrganisationRecord, Store } from './state';
 import { withSignedUrls } from './storage';
+import { userHandlers } from './users';
+import { whiteLabelHandlers } from './whiteLabel';
 
 export interface HandlerContext {
 	store: Store;
@@ -130,13 +132,21 @@ export const handlers: Record<string, Handler> = {
 	// ------------------------------------------------------------------ connecting
 	'POST /integrations/oauth_url': (ctx) => {
 		const session = ctx.store.createOAuthSession(ctx.org.id, customerOf(ctx).customerId, ctx.body);
-		return { oauth_url: `${ctx.store.baseUrl}${oauthPath(session.service)}?state=${encodeURIComponent(session.state)}` };
+		// The link names the OAuth app: the organisation's white label for this service, else Carbon's own.
+		const app = ctx.store.whiteLabels.appFor(ctx.org.id, session.service, ctx.store.baseUrl);
+		ctx.store.whiteLabels.apps.set(session.state, app);
+		const query = new URLSearchParams({ state: session.state, client_id: app.clientId, redirect_uri: app.redirectUri });
+		return { oauth_url: `${ctx.store.baseUrl}${oauthPath(session.service)}?${query}` };
 	},
 
 	'POST /integrations/connect': (ctx) => {
 		const auth = ctx.body.authentication as Record<string, unknown>;
 		const service = String(auth.source);
 		const options = (ctx.body.sync_options as Record<string, unknown> | undefined) ?? {};
+		// Carbon connects with the token it is given; a token Zendesk refuses cannot connect (assumed: 400).
+		if (service === 'ZENDESK' && !ctx.store.zendesk.token(String(auth.access_token), String(auth.subdomain).toLowerCase())) {
+			throw new ApiError(STATUS.zendeskTokenRejected, `Zendesk rejected the access token for ${String(auth.subdomain)}.zendesk.com (invalid_token)`);
+		}
 		const ds = ctx.store.connect(ctx.org.id, customerOf(ctx).customerId, service, {
 			subdomain: typeof auth.subdomain === 'string' ? auth.subdomain : null,
 			options,
@@ -293,6 +303,9 @@ export const handlers: Record<string, Handler> = {
 		ctx.store.deleteWebhook(ctx.org.id, ctx.path.webhook_id as number);
 		return { success: true };
 	},
+
+	...userHandlers,
+	...whiteLabelHandlers,
 };
 
 function presigned(ctx: HandlerContext, kind: 'raw' | 'parsed') {

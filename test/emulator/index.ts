@@ -33,6 +33,8 @@ import {
 import { DEFAULT_FLAG_REASON, WebhookDispatcher, type WebhookDelivery } from './webhooks';
 import { type SyncBehaviour, syncBehaviour } from './lifecycle';
 import { type StorageDownload, advanceStorageClock, storageDownloads } from './storage';
+import type { WhiteLabels } from './whiteLabel';
+import type { FakeZendesk } from './zendesk';
 
 export { STATUS, ApiError } from './errors';
 export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query';
@@ -45,6 +47,9 @@ export { CARBON_SYNC, INSTANT_SYNC, RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSE
 export { STORAGE_PREFIX, DEFAULT_PRESIGNED_EXPIRY_SECONDS, type StorageDownload } from './storage';
 export { RERANK_MODELS, terms as searchTerms } from './embeddings';
 export { WELL_KNOWN_ARTICLES } from './generate';
+export { CARBON_DEFAULT_APP_NAME, CARBON_DEFAULT_CLIENT_ID } from './whiteLabel';
+export type { WhiteLabelRecord } from './whiteLabel';
+export type { ZendeskClient, ZendeskToken } from './zendesk';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
@@ -279,6 +284,29 @@ export class CarbonEmulator {
 		advanceStorageClock(this.store, seconds);
 	}
 
+	/** The fake Zendesk: issue tokens, register OAuth clients, read its request log (zendesk.ts). */
+	get zendesk(): FakeZendesk {
+		return this.store.zendesk;
+	}
+
+	/** Organisations' white-label registrations (whiteLabel.ts). */
+	get whiteLabels(): WhiteLabels {
+		return this.store.whiteLabels;
+	}
+
+	/** Like completeOAuth, and also says which OAuth app the end user's consent screen showed. */
+	async completeOAuthWithConsent(oauthUrl: string): Promise<{ dataSource: DataSource; appName: string | null; clientId: string | null }> {
+		const { status, text, headers } = await httpGet(oauthUrl);
+		const id = Number(headers['x-carbon-data-source-id']);
+		if (status !== 200 || !id) throw new Error(`OAuth did not complete (HTTP ${status}): ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
+		const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : null);
+		return {
+			dataSource: this.store.dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!),
+			appName: one(headers['x-carbon-oauth-app']),
+			clientId: one(headers['x-carbon-oauth-client-id']),
+		};
+	}
+
 	/** Waits for every queued webhook delivery (and its retries) to finish. */
 	flushWebhooks(): Promise<void> {
 		return this.dispatcher.flush();
@@ -392,6 +420,7 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 				webhooks: view.webhooks,
 				webhookDeliveries: dispatcher.deliveries,
 				oauthSessions: store.oauthSessions,
+				whiteLabels: store.whiteLabels.records.map((r) => store.whiteLabels.toApi(r)),
 			};
 		},
 	};

@@ -11,6 +11,7 @@ import { type HandlerContext, handlers } from './handlers';
 import type { CarbonSpec, Operation, ValidationIssue } from './spec';
 import type { OrganisationRecord, Store } from './state';
 import { STORAGE_PREFIX, serveStorage } from './storage';
+import { ZENDESK_PREFIX } from './zendesk';
 
 export interface RecordedRequest {
 	seq: number;
@@ -149,6 +150,8 @@ export class EmulatorServer {
 		if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) return this.control(req, res, url, raw);
 		// Presigned URLs point at object storage, not at Carbon's API: not recorded as API requests (storage.ts records them).
 		if (path.startsWith(`${STORAGE_PREFIX}/`)) return serveStorage(this.deps.store, req, res, path, url.searchParams);
+		// The fake Zendesk (zendesk.ts): not Carbon traffic, not recorded here.
+		if (path.startsWith(`${ZENDESK_PREFIX}/`) && this.deps.store.zendesk.handle(req, res, path, url.searchParams, raw instanceof Buffer ? raw.toString('utf8') : '')) return;
 
 		const oauth = OAUTH_PAGE.exec(path);
 		// The browser side of OAuth is not API traffic: not recorded; faults only when aimed at it explicitly.
@@ -399,9 +402,16 @@ export class EmulatorServer {
 		const state = url.searchParams.get('state') ?? '';
 		const cancelled = url.searchParams.get('error') === 'access_denied';
 		try {
-			const ds = this.deps.store.completeOAuth(state, cancelled);
-			const text = ds ? `Connected ${ds.type} ${ds.externalId} (data source ${ds.id}). You can close this window.` : 'Authorization cancelled.';
-			sendHtml(res, 200, ds ? 'Connected' : 'Cancelled', text, ds ? { 'x-carbon-data-source-id': String(ds.id) } : {});
+			// The consent screen shows the OAuth app the link was issued for (the organisation's white label, or Carbon's).
+			const { store } = this.deps;
+			const session = store.oauthSession(state);
+			const subdomain = typeof session?.options.zendesk_subdomain === 'string' ? session.options.zendesk_subdomain : null;
+			const app = session && !cancelled && session.outcome === 'pending' ? store.whiteLabels.consent(state, session.organisationId, subdomain, store.zendesk) : undefined;
+			const ds = store.completeOAuth(state, cancelled);
+			const via = app ? ` through the OAuth app "${app.appName}" (${app.clientId})` : '';
+			const text = ds ? `Connected ${ds.type} ${ds.externalId} (data source ${ds.id})${via}. You can close this window.` : 'Authorization cancelled.';
+			const appHeaders: Record<string, string> = app ? { 'x-carbon-oauth-app': app.appName, 'x-carbon-oauth-client-id': app.clientId } : {};
+			sendHtml(res, 200, ds ? 'Connected' : 'Cancelled', text, ds ? { 'x-carbon-data-source-id': String(ds.id), ...appHeaders } : {});
 		} catch (e) {
 			const status = e instanceof ApiError ? e.status : 500;
 			sendHtml(res, status, 'Connection failed', (e as Error).message);
@@ -428,6 +438,8 @@ export class EmulatorServer {
 				res.end(file[2] === 'raw' && f.fileFormat === 'HTML' ? `<html><body><h1>${f.name}</h1><p>${f.content}</p></body></html>` : f.content);
 				return;
 			}
+			const zendesk = this.deps.store.zendesk.control(route, body);
+			if (zendesk !== undefined) return send(res, 200, zendesk);
 			switch (route) {
 				case 'GET /':
 					return send(res, 200, c.info());

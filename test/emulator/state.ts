@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, STATUS } from './errors';
 import { type GeneratedItem, type TicketProperties, generateHelpCenter } from './generate';
 import { RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, type StaleDataSource, type StaleFile, type SyncBehaviour, INSTANT_SYNC, beginLag, observe, syncBehaviour } from './lifecycle';
+import { WhiteLabels } from './whiteLabel';
+import { FakeZendesk } from './zendesk';
 
 export type DataSourceSyncStatus = 'QUEUED_FOR_SYNCING' | 'SYNCING' | 'READY' | 'SYNC_ERROR';
 export type DataSourceLastSyncAction = 'ADD' | 'UPDATE' | 'CANCEL' | 'REVOKE';
@@ -302,9 +304,19 @@ export class Store {
 
 	/** Asynchronous-sync behaviour; replace it to switch (control API, tests). */
 	sync: SyncBehaviour;
+	/** Organisations' own OAuth apps (whiteLabel.ts). */
+	readonly whiteLabels = new WhiteLabels(() => this.clock.tick());
+	/** The Zendesk side: tokens, OAuth clients, the credential-test endpoint (zendesk.ts). */
+	readonly zendesk: FakeZendesk;
 
 	constructor(private readonly opts: StoreOptions) {
 		this.sync = syncBehaviour(opts.sync, INSTANT_SYNC);
+		this.zendesk = new FakeZendesk(opts.seed);
+	}
+
+	/** Sends an event to the organisation's webhooks (for modules outside this file, e.g. users.ts). */
+	emitEvent(event: SyncEvent): void {
+		this.opts.emit(event);
 	}
 
 	// ---------------------------------------------------------------- organisations, customers, auth

@@ -162,6 +162,8 @@ export interface RunOptions {
 	/** Items the previous step emits (default: one empty item, as a Manual Trigger does). */
 	items?: IDataObject[];
 	credentials: CarbonCredentialData;
+	/** Other credentials of the package by type (e.g. carbonZendeskAccessTokenApi), set on the node too. */
+	extraCredentials?: Record<string, IDataObject>;
 	continueOnFail?: boolean;
 	mode?: WorkflowExecuteMode;
 	/** Abort the execution after this many ms (to test cancellation). */
@@ -195,7 +197,10 @@ export async function runCarbonNode(options: RunOptions): Promise<RunResult> {
 		typeVersion: 1,
 		position: [200, 0],
 		parameters: options.parameters as INode['parameters'],
-		credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'Carbon account' } },
+		credentials: {
+			[CREDENTIAL_TYPE]: { id: '1', name: 'Carbon account' },
+			...Object.fromEntries(Object.keys(options.extraCredentials ?? {}).map((type, k) => [type, { id: String(k + 2), name: type }])),
+		},
 		continueOnFail: options.continueOnFail,
 		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
 	};
@@ -210,6 +215,7 @@ export async function runCarbonNode(options: RunOptions): Promise<RunResult> {
 	});
 	const credentialsHelper = new DeclarativeCredentialsHelper(credentialTypes, {
 		[CREDENTIAL_TYPE]: { customerId: '', ...options.credentials } as unknown as ICredentialDataDecryptedObject,
+		...(options.extraCredentials as Record<string, ICredentialDataDecryptedObject> | undefined),
 	});
 	let resolveRun!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
@@ -264,11 +270,14 @@ export async function runCarbonNode(options: RunOptions): Promise<RunResult> {
  * What n8n's credential dialog does for a declarative `test`: resolve the request with $credentials,
  * apply `authenticate`, send it, and map a failing status through the credential's `rules`.
  */
-export async function testCredential(data: CarbonCredentialData): Promise<{ status: 'OK' | 'Error'; message: string }> {
+export async function testCredential(
+	data: CarbonCredentialData | IDataObject,
+	credentialType = CREDENTIAL_TYPE,
+): Promise<{ status: 'OK' | 'Error'; message: string }> {
 	const { nodeTypes, credentialTypes } = await loadPackage();
-	const type = credentialTypes[CREDENTIAL_TYPE];
+	const type = credentialTypes[credentialType];
 	const test = type.test;
-	if (!test) throw new Error('carbonApi has no credential test');
+	if (!test) throw new Error(`${credentialType} has no credential test`);
 	const node: INode = {
 		id: 'cred-test',
 		name: 'Credential test',
@@ -281,12 +290,12 @@ export async function testCredential(data: CarbonCredentialData): Promise<{ stat
 	const credentials = { customerId: '', ...data } as unknown as ICredentialDataDecryptedObject;
 	const resolve = (value: unknown) =>
 		workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '');
-	const helper = new DeclarativeCredentialsHelper(credentialTypes, { [CREDENTIAL_TYPE]: credentials });
+	const helper = new DeclarativeCredentialsHelper(credentialTypes, { [credentialType]: credentials });
 	const request = test.request;
 	const baseURL = String(resolve(request.baseURL ?? ''));
 	const options = await helper.authenticate(
 		credentials,
-		CREDENTIAL_TYPE,
+		credentialType,
 		{ url: `${baseURL}${request.url ?? ''}`, method: request.method ?? 'GET', body: request.body, headers: {} },
 		workflow,
 		node,

@@ -24,6 +24,11 @@ export interface Env {
 	fileIds: number[];
 	/** The request_id those files were synced with. */
 	requestId: string;
+	/** A Zendesk OAuth token (fake Zendesk) for Connect with a Token, and the OAuth client secret of White Label. */
+	zendeskToken: string;
+	clientSecret: string;
+	/** The package's Zendesk credentials every run carries (access token and OAuth2). */
+	extraCredentials: Record<string, IDataObject>;
 	run(options: Omit<RunOptions, 'credentials'> & { credentials?: Partial<CarbonCredentialData> }): Promise<RunResult>;
 	/** READY again, no faults, empty request log. */
 	reset(): void;
@@ -33,7 +38,14 @@ export async function prepareEnv(options: EmulatorOptions & { customerId?: strin
 	const emu = await CarbonEmulator.start({ itemsPerSource: 20, ...options });
 	const customerId = options.customerId ?? 'cust-rel';
 	const credentials: CarbonCredentialData = { apiKey: emu.apiKey, baseUrl: emu.url, customerId: 'customer-default' };
-	const run: Env['run'] = (o) => runCarbonNode({ ...o, credentials: { ...credentials, ...(o.credentials ?? {}) } });
+	const zendeskToken = emu.zendesk.issueToken('token-help');
+	const clientSecret = `zd-secret-${emu.apiKey.slice(-8)}-7c1e5a9f03b2d4e6`;
+	emu.zendesk.registerClient({ clientId: 'reliability_app', clientSecret, name: 'Reliability App', homeSubdomain: 'token-help', global: true });
+	const extraCredentials: Record<string, IDataObject> = {
+		carbonZendeskAccessTokenApi: { subdomain: 'token-help', accessToken: zendeskToken, zendeskUrl: `${emu.url}/zendesk/token-help` },
+		carbonZendeskOAuth2Api: { subdomain: 'token-help', clientId: 'reliability_app', clientSecret, oauthTokenData: { access_token: zendeskToken } },
+	};
+	const run: Env['run'] = (o) => runCarbonNode({ extraCredentials, ...o, credentials: { ...credentials, ...(o.credentials ?? {}) } });
 	const connect = async (subdomain: string, extra: IDataObject = {}) => {
 		const r = await run({
 			parameters: { resource: 'dataSource', operation: 'getOAuthUrl', customerId, zendeskSubdomain: subdomain, syncedTypes: ['ARTICLE', 'TICKET'], ...extra },
@@ -65,9 +77,17 @@ export async function prepareEnv(options: EmulatorOptions & { customerId?: strin
 		articleIds,
 		fileIds,
 		requestId,
+		zendeskToken,
+		clientSecret,
+		extraCredentials,
 		run,
 		reset() {
 			emu.faults.clear();
+			// One ZENDESK white label, exactly what White Label Create sends: Create converges, List finds it.
+			emu.whiteLabels.records.length = 0;
+			emu.whiteLabels.create(emu.organisationId, [
+				{ data_source_type: 'ZENDESK', credentials: { client_id: 'reliability_app', redirect_uri: `${emu.url}/integrations/zendesk`, client_secret: clientSecret } },
+			]);
 			emu.advanceSync({ dataSourceId: dsId, toStatus: 'READY' });
 			emu.clearRequests();
 		},
@@ -87,6 +107,10 @@ export interface OpSpec {
 	retry: RetryClass;
 	/** Organisation-level call (no customer-id header). */
 	organisation?: boolean;
+	/** Inputs share requests (IDs batched over items): `three` makes one request, so there is no middle-input failure. */
+	sharedRequest?: boolean;
+	/** The spec leaves the response untyped (`{}`): any JSON object is a valid answer, so badShape succeeds. */
+	untypedResponse?: boolean;
 	/** Parameters that succeed with one request per input item. */
 	params(env: Env): IDataObject;
 	/**
@@ -154,6 +178,38 @@ export const OPERATIONS: OpSpec[] = [
 		}),
 	},
 ];
+
+/** Organisation-level, one request per input item (the operation reads no Customer ID). */
+function orgPerItem(key: string, path: string, retry: RetryClass, params: (env: Env) => IDataObject, extra: Partial<OpSpec> = {}): OpSpec {
+	const [resource, operation] = key.split('.');
+	return {
+		key,
+		resource,
+		operation,
+		path,
+		retry,
+		organisation: true,
+		params: (env) => ({ resource, operation, ...params(env) }),
+		three: (env) => ({ items: [{ n: 0 }, { n: 1 }, { n: 2 }], params: { resource, operation, ...params(env) } }),
+		...extra,
+	};
+}
+
+OPERATIONS.push(
+	perItem('dataSource.connect', '/integrations/connect', 'startsWork', () => ({ syncedTypes: ['ARTICLE'] })),
+	perItem('user.whoAmI', '/whoami', 'read', () => ({})),
+	orgPerItem('user.list', '/list_users', 'read', () => ({ returnAll: false, limit: 1 })),
+	orgPerItem('user.get', '/user', 'read', (env) => ({ customerId: env.customerId })),
+	{
+		...orgPerItem('user.delete', '/delete_users', 'startsWork', () => ({ customerIds: 'fault-del-1' })),
+		sharedRequest: true,
+		three: () => ({ items: [{ id: 'fault-d0' }, { id: 'fault-d1' }, { id: 'fault-d2' }], params: { resource: 'user', operation: 'delete', customerIds: '={{ $json.id }}' } }),
+	},
+	orgPerItem('whiteLabel.create', '/white_label/create', 'startsWork', () => ({}), { untypedResponse: true }),
+	orgPerItem('whiteLabel.update', '/white_label/update', 'read', () => ({}), { untypedResponse: true }),
+	orgPerItem('whiteLabel.delete', '/white_label/delete', 'startsWork', () => ({ whiteLabelIds: '999' }), { untypedResponse: true }),
+	orgPerItem('whiteLabel.list', '/white_label/list', 'read', () => ({ returnAll: false, limit: 1 }), { untypedResponse: true }),
+);
 
 /** Adds options (timeout, concurrency) to an operation's parameters. */
 export function withOptions(params: IDataObject, options: IDataObject): IDataObject {

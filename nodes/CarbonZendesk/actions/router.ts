@@ -8,12 +8,14 @@ import * as dataSource from './dataSource/DataSource.resource';
 import * as file from './file/File.resource';
 import * as item from './item/Item.resource';
 import * as user from './user/User.resource';
+import * as whiteLabel from './whiteLabel/WhiteLabel.resource';
 
 type Operation = { execute: (this: IExecuteFunctions, client: CarbonClient) => Promise<INodeExecutionData[]> };
 
 const resources: Record<string, Record<string, Operation>> = {
 	dataSource: {
 		getOAuthUrl: dataSource.getOAuthUrl,
+		connect: dataSource.connect,
 		list: dataSource.list,
 		get: dataSource.get,
 		addTags: dataSource.addTags,
@@ -31,7 +33,8 @@ const resources: Record<string, Record<string, Operation>> = {
 		search: file.search,
 		getContent: file.getContent,
 	},
-	user: { update: user.update },
+	user: { update: user.update, list: user.list, get: user.get, delete: user.delete, whoAmI: user.whoAmI },
+	whiteLabel: { create: whiteLabel.create, update: whiteLabel.update, delete: whiteLabel.delete, list: whiteLabel.list },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -12,7 +12,7 @@ export const TOOL_OUTPUT_LIMIT = 8000;
 /** The longest a tool call waits for a sync (Wait for Sync), in seconds. */
 export const TOOL_WAIT_LIMIT_SECONDS = 60;
 /** Operations a model may not run: they delete or revoke what cannot be undone by running again. */
-export const TOOL_REFUSED = new Set(['file.delete', 'dataSource.disconnect']);
+export const TOOL_REFUSED = new Set(['file.delete', 'dataSource.disconnect', 'user.delete', 'whiteLabel.delete']);
 
 type NodeContext = Pick<IExecuteFunctions, 'getNode'>;
 
@@ -32,7 +32,7 @@ export function guardToolCall(ctx: NodeContext, resource: string, operation: str
 	const node = ctx.getNode();
 	if (TOOL_REFUSED.has(`${resource}.${operation}`)) {
 		throw new NodeOperationError(node, `"${operation}" of "${resource}" is not available to an AI agent`, {
-			description: 'Deleting files and disconnecting help centers cannot be undone, so the tool refuses them. Run them in a normal (non-tool) Carbon Zendesk node.',
+			description: 'Deleting files, users or white-label apps and disconnecting help centers cannot be undone, so the tool refuses them. Run them in a normal (non-tool) Carbon Zendesk node.',
 		});
 	}
 	const raw = node.parameters.customerId;

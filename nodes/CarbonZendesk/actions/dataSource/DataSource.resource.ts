@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as connect from './connect.operation';
 import { toolOperationField } from '../toolMode';
 
 import * as disconnect from './disconnect.operation';
@@ -9,7 +10,7 @@ import * as list from './list.operation';
 import * as tags from './tags.operation';
 import * as waitForSync from './waitForSync.operation';
 
-export { disconnect, get, getOAuthUrl, list, waitForSync };
+export { connect, disconnect, get, getOAuthUrl, list, waitForSync };
 export const addTags = { execute: tags.executeAdd };
 export const removeTags = { execute: tags.executeRemove };
 
@@ -26,6 +27,12 @@ export const description: INodeProperties[] = [
 				value: 'addTags',
 				description: 'Add or overwrite tags on a connected help center',
 				action: 'Add or overwrite tags on a connected help center',
+			},
+			{
+				name: 'Connect with a Token',
+				value: 'connect',
+				description: 'Connect a help center with a Zendesk OAuth token you hold, without the end user opening a link',
+				action: 'Connect a help center with a token',
 			},
 			{
 				name: 'Disconnect',
@@ -67,6 +74,7 @@ export const description: INodeProperties[] = [
 		default: 'getOAuthUrl',
 	},
 	...getOAuthUrl.description,
+	...connect.description,
 	...list.description,
 	...get.description,
 	...tags.addDescription,

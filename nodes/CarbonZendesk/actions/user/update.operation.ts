@@ -1,21 +1,12 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	IPairedItemData,
-} from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { DATA_SOURCE_TYPES, successSchema } from '../../schemas/carbon';
 import type { CarbonClient } from '../../transport';
 import {
-	asNodeError,
 	checkBody,
 	compact,
-	errorItem,
-	inInputOrder,
 	type FieldNames,
 	fieldError,
 	readStringList,
@@ -23,6 +14,7 @@ import {
 	showValue,
 	timeoutOption,
 } from '../common';
+import { runInBatches } from './batches';
 
 /** Carbon's maxItems for customer_ids in one /update_users request. */
 export const MAX_IDS_PER_REQUEST = 100;
@@ -139,16 +131,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['update'] } }, properties);
 
-interface Group {
-	settings: Settings;
-	ids: string[];
-	/** customer ID → input items that asked for it */
-	sources: Map<string, number[]>;
-	timeoutMs: number;
-}
-
-type Outcome = { ok: true; batch: number } | { ok: false; batch: number; error: unknown };
-
 function readSettings(ctx: IExecuteFunctions, i: number): Settings {
 	const node = ctx.getNode();
 	const autoSync = ctx.getNodeParameter('autoSync', i, 'selected') as string;
@@ -177,18 +159,13 @@ function readSettings(ctx: IExecuteFunctions, i: number): Settings {
 
 /**
  * Aggregates customer IDs over all input items, groups items with equal settings, de-duplicates IDs within a
- * group and sends them 100 per request, in order. Every ID is reported (updated or its error), paired to every
- * input that asked for it; a failed batch does not stop the others, and nothing is reported applied that was not.
+ * group and sends them 100 per request, in order (batches.ts). Every ID is reported (updated or its error).
  */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
-	const inputs = this.getInputData();
-	const continueOnFail = this.continueOnFail();
-	const groups = new Map<string, Group>();
-	const output: INodeExecutionData[] = [];
-
-	for (let i = 0; i < inputs.length; i++) {
-		try {
+	return runInBatches<Settings>(this, client, {
+		batchSize: MAX_IDS_PER_REQUEST,
+		readItem: (i) => {
 			const ids = readStringList(this.getNodeParameter('customerIds', i, ''));
 			if (!ids.length) throw fieldError(node, 'Customer IDs', 'is empty', i, 'Give at least one customer ID.');
 			const settings = readSettings(this, i);
@@ -196,101 +173,28 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			for (const id of ids) {
 				if (id.length > 512) throw fieldError(node, 'Customer IDs', `has an ID longer than 512 characters ("${id.slice(0, 40)}…")`, i);
 			}
-			const timeoutMs = readTimeoutMs(this, i);
-			const key = JSON.stringify([settings, timeoutMs]);
-			let group = groups.get(key);
-			if (!group) groups.set(key, (group = { settings, ids: [], sources: new Map(), timeoutMs }));
-			for (const id of ids) {
-				const from = group.sources.get(id);
-				if (!from) {
-					group.ids.push(id);
-					group.sources.set(id, [i]);
-				} else if (from[from.length - 1] !== i) from.push(i);
-			}
-		} catch (error) {
-			if (!continueOnFail) throw asNodeError(node, error);
-			output.push(errorItem(error, i));
-		}
-	}
-
-	const applied: string[] = [];
-	const failed: Array<{ id: string; error: unknown }> = [];
-	for (const group of groups.values()) {
-		const batches = Math.ceil(group.ids.length / MAX_IDS_PER_REQUEST);
-		const outcomes = new Map<string, Outcome>();
-		for (let b = 0; b < batches; b++) {
-			const ids = group.ids.slice(b * MAX_IDS_PER_REQUEST, (b + 1) * MAX_IDS_PER_REQUEST);
-			let outcome: Outcome;
-			try {
-				const response = await client.request({
-					method: 'POST',
-					path: '/update_users',
-					body: { customer_ids: ids, ...group.settings } as IDataObject,
-					scope: 'organization',
-					// Setting the same values twice converges to the same state.
-					retry: 'read',
-					response: successSchema,
-					itemIndex: group.sources.get(ids[0])?.[0],
-					timeoutMs: group.timeoutMs,
-				});
-				outcome = response.success
-					? { ok: true, batch: b + 1 }
-					: {
-							ok: false,
-							batch: b + 1,
-							error: new NodeApiError(node, { success: false }, { message: 'Carbon answered success: false for this batch' }),
-						};
-			} catch (error) {
-				outcome = { ok: false, batch: b + 1, error };
-			}
-			for (const id of ids) {
-				outcomes.set(id, outcome);
-				if (outcome.ok) applied.push(id);
-				else failed.push({ id, error: outcome.error });
-			}
-		}
-		for (const id of group.ids) {
-			const outcome = outcomes.get(id)!;
-			const pairedItem: IPairedItemData[] = group.sources.get(id)!.map((item) => ({ item }));
-			const json: IDataObject = {
-				customer_id: id,
-				updated: outcome.ok,
-				batch: outcome.batch,
-				batches,
-				...group.settings,
-			};
-			if (!outcome.ok) {
-				const e = outcome.error as { message?: string; description?: string; httpCode?: string };
-				json.error = e.message ?? String(outcome.error);
-				if (e.description) json.description = e.description;
-				if (e.httpCode) json.httpCode = e.httpCode;
-			}
-			output.push({ json, pairedItem });
-		}
-	}
-
-	if (failed.length && !continueOnFail) {
-		const first = failed[0].error as { message?: string; description?: string | null; httpCode?: string };
-		const failedIds = failed.map((f) => f.id);
-		throw new NodeApiError(
-			node,
-			{ applied: applied.length, failed: failedIds.length },
-			{
-				message: client.redact(
-					`Updated ${applied.length} of ${applied.length + failedIds.length} customer IDs; ${failedIds.length} failed: ${first.message ?? 'unknown error'}`,
-				),
-				description: client.redact(
-					[
-						...(first.description ? [first.description] : []),
-						`Already applied (${applied.length}): ${applied.join(', ') || 'none'}`,
-						`Not applied (${failedIds.length}): ${failedIds.join(', ')}`,
-						'Update Users is safe to run again: re-sending the applied IDs changes nothing.',
-					].join('\n'),
-				),
-				httpCode: first.httpCode,
-			},
-		);
-	}
-	return inInputOrder(output);
+			return { ids, settings, timeoutMs: readTimeoutMs(this, i) };
+		},
+		send: async (ids, group, itemIndex) => {
+			const response = await client.request({
+				method: 'POST',
+				path: '/update_users',
+				body: { customer_ids: ids, ...group.settings } as IDataObject,
+				scope: 'organization',
+				// Setting the same values twice converges to the same state.
+				retry: 'read',
+				response: successSchema,
+				itemIndex,
+				timeoutMs: group.timeoutMs,
+			});
+			return response.success;
+		},
+		doneField: 'updated',
+		wording: {
+			done: 'Updated',
+			applied: 'Already applied',
+			notApplied: 'Not applied',
+			rerun: 'Update Users is safe to run again: re-sending the applied IDs changes nothing.',
+		},
+	});
 }
-

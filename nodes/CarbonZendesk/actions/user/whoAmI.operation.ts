@@ -1,0 +1,29 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { userSchema } from '../../schemas/users';
+import type { CarbonClient } from '../../transport';
+import { customerIdField, executePerItem, optionsCollection, readTimeoutMs } from '../common';
+import { usageOf } from './get.operation';
+
+const properties: INodeProperties[] = [customerIdField, optionsCollection()];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['whoAmI'] } }, properties);
+
+/** GET /whoami (customer-scoped): the end user this credential, or the item's Customer ID, acts for. */
+export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+	return executePerItem(this, client, async (i) => {
+		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const user = await client.request({
+			method: 'GET',
+			path: '/whoami',
+			scope: 'customer',
+			customerId,
+			retry: 'read',
+			response: userSchema,
+			itemIndex: i,
+			timeoutMs: readTimeoutMs(this, i),
+		});
+		return { ...(user as IDataObject), usage: usageOf(user) };
+	});
+}
