@@ -1,6 +1,6 @@
 /**
  * POST /embeddings (GetEmbeddingDocumentsBody → DocumentResponseList) as zod schemas: what the Search operation
- * sends and what it reads back. Values mirror ../shared/carbon/openapi.json.
+ * sends and what it reads back. Values mirror Carbon's OpenAPI spec (test/emulator/contract/carbon-contract.json holds its structure).
  */
 import { z } from 'zod';
 
