@@ -126,7 +126,7 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 			const run = await h.execute(IDS.connect);
 			noSecrets('Connect with a Token run', run);
 			const [connected] = h.out(run, 'Connect with a Token');
-			eq([connected.data_source_type, connected.data_source_external_id, connected.customer_id, connected.sync_url], ['ZENDESK', 'acme-token.zendesk.com', 'token-customer', null], 'the data source and sync_url');
+			eq([connected.data_source_type, connected.zendesk_subdomain, connected.customer_id, connected.sync_url], ['ZENDESK', 'acme-token', 'token-customer', null], 'the data source and sync_url');
 			const [ready] = h.out(run, 'Wait for Sync');
 			eq([ready.id, ready.sync_status], [connected.id, 'READY'], 'that help center syncs to READY');
 			const reqs = (await h.carbonRequests()).requests.slice(before).filter((r) => r.path === '/integrations/connect');
@@ -179,7 +179,7 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 			const run = await h.execute(IDS.connectOAuth);
 			noSecrets('Connect (OAuth2) run', run);
 			const [connected] = h.out(run, 'Connect with a Token');
-			eq([connected.data_source_external_id, connected.zendesk_credential, h.out(run, 'Wait for Sync')[0]?.sync_status], ['acme-brand.zendesk.com', 'oAuth2', 'READY'], 'acme-brand connected with the OAuth2 token and READY');
+			eq([connected.zendesk_subdomain, connected.zendesk_credential, h.out(run, 'Wait for Sync')[0]?.sync_status], ['acme-brand', 'oAuth2', 'READY'], 'acme-brand connected with the OAuth2 token and READY');
 			const zendesk = (await http('GET', `${EMU}/_emulator/zendesk`)).json;
 			const req = (await h.carbonRequests()).requests.filter((r) => r.path === '/integrations/connect').pop()!;
 			check(zendesk.tokens.some((t: any) => t.accessToken === req.body.authentication.access_token && t.clientId === CLIENT.clientId), 'the token is the one Zendesk issued to n8n for your app');
