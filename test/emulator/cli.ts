@@ -1,8 +1,9 @@
 /**
- * npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0]
+ * npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--rate-limit fixedWindow|tokenBucket|off] [--window-ms 60000]
  *
  * Starts the Carbon emulator for out-of-process users (a real n8n, the demo), prints its URL and the demo
  * API key, and stops cleanly on SIGINT/SIGTERM. Drive it through the control API under /_emulator/.
+ * Carbon's documented tier rate limits (30 / 90 / 180 requests per minute) are on by default, with a real minute.
  */
 import { CarbonEmulator } from './index';
 
@@ -32,20 +33,28 @@ function intArg(args: Record<string, string>, name: string, fallback: number): n
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		console.log('Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0]');
+		console.log('Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--rate-limit fixedWindow|tokenBucket|off] [--window-ms 60000]');
 		return;
+	}
+	const model = args['rate-limit'] ?? 'fixedWindow';
+	if (!['fixedWindow', 'tokenBucket', 'off'].includes(model)) {
+		console.error(`--rate-limit must be fixedWindow, tokenBucket or off, got ${model}`);
+		process.exit(2);
 	}
 	const emulator = await CarbonEmulator.start({
 		port: intArg(args, 'port', 4010),
 		seed: intArg(args, 'seed', 1),
 		itemsPerSource: intArg(args, 'size', 60),
 		latencyMs: intArg(args, 'latency', 0),
+		rateLimits: model === 'off' ? undefined : { model: model as 'fixedWindow' | 'tokenBucket', windowMs: intArg(args, 'window-ms', 60_000) || 60_000 },
 	});
 	const c = `${emulator.url}/_emulator`;
 	console.log(`Carbon emulator listening on ${emulator.url}`);
 	console.log(`API key:      ${emulator.apiKey}`);
+	const limits = emulator.rateLimitStats();
+	console.log(limits ? `Rate limits:  ${limits.model}, tier 1/2/3 = ${limits.limits[1]}/${limits.limits[2]}/${limits.limits[3]} requests per ${limits.windowMs / 1000} s per organisation` : 'Rate limits:  off');
 	console.log(`Control API:  GET ${c}/  GET ${c}/state  GET|DELETE ${c}/requests  POST|GET|DELETE ${c}/faults`);
-	console.log(`              POST ${c}/advance  POST ${c}/organisations  POST ${c}/webhooks/flush`);
+	console.log(`              POST ${c}/advance  POST ${c}/organisations  POST ${c}/webhooks/flush  GET|POST ${c}/rate-limits`);
 
 	let stopping = false;
 	const stop = (signal: string) => {

@@ -15,6 +15,7 @@ import * as http from 'node:http';
 
 import { DEFAULT_ITEMS_PER_SOURCE } from './generate';
 import { type Fault, EmulatorServer, type RateLimit, type RecordedRequest } from './server';
+import { TierRateLimiter, type TierRateLimitOptions } from './rateLimit';
 import { type CarbonSpec, loadSpec } from './spec';
 import {
 	type AccessTokenRecord,
@@ -37,6 +38,8 @@ export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query
 export { MAX_WEBHOOKS_PER_ORGANISATION, AUTO_SYNC_INTERVALS, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, POLLS_PER_STEP_SLOW, ticketTags } from './state';
 export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TICKET_STATUSES, TICKET_PRIORITIES, TICKET_TYPES } from './generate';
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
+export { DOCUMENTED_TIER_LIMITS, DOCUMENTED_WINDOW_MS, TierRateLimiter, endpointTier } from './rateLimit';
+export type { RateModel, Tier, TierRateLimitOptions, TierStats } from './rateLimit';
 export { buildDelivery, pythonJson, sign } from './webhooks';
 export { loadSpec, normaliseSchema, specPath, DEFAULT_SPEC_PATH } from './spec';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
@@ -57,6 +60,8 @@ export interface EmulatorOptions {
 	latencyMs?: number;
 	/** In-flight cap per API key (429 + Retry-After beyond it). */
 	rateLimit?: RateLimit;
+	/** Carbon's documented tier limits (off unless given): fixed window or token bucket, window length, tier rates. */
+	rateLimits?: TierRateLimitOptions;
 	/** Webhook delivery tuning (timeouts, retries, payload object key, signature clock). */
 	webhooks?: {
 		timeoutMs?: number;
@@ -185,11 +190,16 @@ export class CarbonEmulator {
 				createOrganisation: () => emulator!.createOrganisation(),
 				info: () => ({ url: emulator!.url, apiKey: emulator!.apiKey, organisationId: org.id, spec: spec.info }),
 				setWebhookObjectKey: (key) => dispatcher.setObjectKey(key),
+				tierRateLimit: (body) => {
+					if (body) emulator!.setRateLimits(body.model ? (body as unknown as TierRateLimitOptions) : undefined);
+					return { rateLimits: emulator!.rateLimitStats() ?? null };
+				},
 			},
 		});
 		const url = await server.listen(opts.port ?? 0);
 		store.baseUrl = url;
 		server.rateLimit = opts.rateLimit;
+		if (opts.rateLimits) server.tierLimit = new TierRateLimiter(opts.rateLimits);
 		emulator = new CarbonEmulator({ url, spec, store, server, dispatcher, org });
 		return emulator;
 	}
@@ -198,6 +208,16 @@ export class CarbonEmulator {
 	setRateLimit(limit: RateLimit | undefined, latencyMs?: number): void {
 		this.server.rateLimit = limit;
 		if (latencyMs !== undefined) this.server.setLatency(latencyMs);
+	}
+
+	/** Switches Carbon's tier rate limits on (fresh counters) or, with undefined, off. */
+	setRateLimits(options: TierRateLimitOptions | undefined): void {
+		this.server.tierLimit = options ? new TierRateLimiter(options) : undefined;
+	}
+
+	/** Served and refused requests per tier since the tier limiter was switched on (undefined when it is off). */
+	rateLimitStats(): ReturnType<TierRateLimiter['stats']> | undefined {
+		return this.server.tierLimit?.stats();
 	}
 
 	/** Every recorded Carbon request, in arrival order (control API and the OAuth browser page excluded). */

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CarbonClient } from '../transport';
-import { errorItem, readConcurrency } from './common';
+import { errorItem, readConcurrency, readRateLimit } from './common';
 import * as dataSource from './dataSource/DataSource.resource';
 import * as file from './file/File.resource';
 import * as item from './item/Item.resource';
@@ -36,7 +36,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	let client: CarbonClient;
 	try {
-		client = await CarbonClient.connect(this, readConcurrency(this));
+		client = await CarbonClient.connect(this, readConcurrency(this), readRateLimit(this));
 	} catch (error) {
 		// A broken credential fails every item alike; with Continue On Fail each input gets its error item.
 		if (this.continueOnFail()) return [this.getInputData().map((_, i) => errorItem(error, i))];

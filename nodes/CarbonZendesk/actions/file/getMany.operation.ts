@@ -22,6 +22,8 @@ import {
 	readTimeoutMs,
 	showValue,
 	returnAllFields,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 
@@ -216,6 +218,8 @@ const properties: INodeProperties[] = [
 				default: 'updated_at',
 			},
 			orderDirectionOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			timeoutOption,
 		],
 	},

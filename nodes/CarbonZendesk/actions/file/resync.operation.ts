@@ -13,6 +13,8 @@ import {
 	maxConcurrencyOption,
 	readPositiveId,
 	readTimeoutMs,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 import { readWaitSettings, waitAfterSyncOptions, waitForFiles } from '../waitForSync';
@@ -76,6 +78,8 @@ const properties: INodeProperties[] = [
 				description: 'Whether Carbon regenerates embeddings even if the content did not change',
 			},
 			maxConcurrencyOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			{
 				displayName: 'Skip File Processing',
 				name: 'skipFileProcessing',

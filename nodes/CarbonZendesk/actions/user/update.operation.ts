@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { DATA_SOURCE_TYPES, successSchema } from '../../schemas/carbon';
 import type { CarbonClient } from '../../transport';
 import {
+	addRateLimitWait,
 	asNodeError,
 	checkBody,
 	compact,
@@ -21,6 +22,8 @@ import {
 	readStringList,
 	readTimeoutMs,
 	showValue,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 
@@ -132,6 +135,8 @@ const properties: INodeProperties[] = [
 			limitOption('Max Characters per Upload', 'maxCharactersPerUpload', 'Characters per upload'),
 			limitOption('Max Files', 'maxFiles', 'Total files a user may sync'),
 			limitOption('Max Files per Upload', 'maxFilesPerUpload', 'Files per upload'),
+			rateLimitOption,
+			rateLimitWaitOption,
 			timeoutOption,
 		],
 	},
@@ -147,7 +152,7 @@ interface Group {
 	timeoutMs: number;
 }
 
-type Outcome = { ok: true; batch: number } | { ok: false; batch: number; error: unknown };
+type Outcome = ({ ok: true; batch: number } | { ok: false; batch: number; error: unknown }) & { waitedMs?: number };
 
 function readSettings(ctx: IExecuteFunctions, i: number): Settings {
 	const node = ctx.getNode();
@@ -221,6 +226,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		for (let b = 0; b < batches; b++) {
 			const ids = group.ids.slice(b * MAX_IDS_PER_REQUEST, (b + 1) * MAX_IDS_PER_REQUEST);
 			let outcome: Outcome;
+			// Batches go one after another, so the client's total wait grows only by this batch's.
+			const waitedBefore = client.totalRateLimitWaitedMs();
 			try {
 				const response = await client.request({
 					method: 'POST',
@@ -243,6 +250,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			} catch (error) {
 				outcome = { ok: false, batch: b + 1, error };
 			}
+			outcome.waitedMs = client.totalRateLimitWaitedMs() - waitedBefore;
 			for (const id of ids) {
 				outcomes.set(id, outcome);
 				if (outcome.ok) applied.push(id);
@@ -259,6 +267,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				batches,
 				...group.settings,
 			};
+			addRateLimitWait(json, outcome.waitedMs ?? 0);
 			if (!outcome.ok) {
 				const e = outcome.error as { message?: string; description?: string; httpCode?: string };
 				json.error = e.message ?? String(outcome.error);
@@ -284,6 +293,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 						...(first.description ? [first.description] : []),
 						`Already applied (${applied.length}): ${applied.join(', ') || 'none'}`,
 						`Not applied (${failedIds.length}): ${failedIds.join(', ')}`,
+						...(client.totalRateLimitWaitedMs() > 0 ? [`The batches waited ${Math.ceil(client.totalRateLimitWaitedMs() / 1000)} s in total for Carbon's rate limit.`] : []),
 						'Update Users is safe to run again: re-sending the applied IDs changes nothing.',
 					].join('\n'),
 				),
