@@ -5,6 +5,8 @@
  * (bench/worker.ts) through n8n-core's WorkflowExecute, so client and server have their own event loops (2 cores).
  * The HTTP Request node is require()d from the n8n install the e2e caches (N8N_E2E_CACHE); without it only our
  * rows run. BENCH_QUICK=1: fewer repetitions and no 100,000-item paging (smoke run).
+ * `npm run bench -- --only rate[,overhead,…]` runs only the named rows (overhead, latency, inflight, users, paging,
+ * load, rate) and replaces just their sections and summary lines in bench/RESULTS.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -30,10 +32,16 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { CarbonEmulator } from '../test/emulator';
-import { logStats, type LogStats, mb, median, min, ms, nodeBinary, ratio, ROOT, table, Worker } from './lib';
+import { logStats, type LogStats, mb, median, mergeResults, min, ms, nodeBinary, ratio, ROOT, table, Worker } from './lib';
+import { rateLimitRows } from './rateRows';
 import type { RunReport, RunSpec } from './worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const ROWS = ['overhead', 'latency', 'inflight', 'users', 'paging', 'load', 'rate'] as const;
+const onlyArg = process.argv.indexOf('--only');
+const ONLY = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean)) : undefined;
+for (const row of ONLY ?? []) if (!(ROWS as readonly string[]).includes(row)) throw new Error(`--only: unknown row "${row}" (one of ${ROWS.join(', ')})`);
+const want = (row: (typeof ROWS)[number]) => !ONLY || ONLY.has(row);
 const CUSTOMER = 'bench-customer';
 const N8N_CACHE = process.env.N8N_E2E_CACHE ?? path.join(os.homedir(), '.cache/n8n-nodes-carbon-zendesk/n8n-2.41.1');
 const HTTP_NODE_FILE = path.join(N8N_CACHE, 'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
@@ -231,7 +239,7 @@ async function main() {
 	const summary: Array<[string, string, string, string]> = [];
 
 	// ------------------------------------------------------------ 1. overhead
-	{
+	if (want('overhead')) {
 		em.setRateLimit(undefined, 0);
 		const specs: Record<string, RunSpec> = { ours: carbonSpec(em, resyncParams, fileItems) };
 		if (hasHttp) specs.http = httpSpec(em, '/resync_file', resyncBody, fileItems);
@@ -273,7 +281,7 @@ async function main() {
 	}
 
 	// ------------------------------------------------------------ 2. latency
-	{
+	if (want('latency')) {
 		em.setRateLimit(undefined, 50);
 		const specs: Record<string, RunSpec> = { ours: carbonSpec(em, resyncParams, fileItems) };
 		if (hasHttp) specs.http = httpSpec(em, '/resync_file', resyncBody, fileItems);
@@ -303,7 +311,7 @@ async function main() {
 	}
 
 	// ------------------------------------------------------------ 3. rate limited
-	{
+	if (want('inflight')) {
 		em.setRateLimit({ maxInFlight: 20, retryAfterSeconds: 1 }, 50);
 		type Row = { name: string; samples: Sample[]; note?: string };
 		const rows: Row[] = [];
@@ -391,7 +399,7 @@ async function main() {
 	}
 
 	// ------------------------------------------------------------ 4. batching (Update Users)
-	{
+	if (want('users')) {
 		const n = 10_000;
 		const items = Array.from({ length: n }, (_, k) => ({ customerId: `bench-user-${k + 1}` }));
 		const ours = carbonSpec(em, { resource: 'user', operation: 'update', customerIds: '={{ $json.customerId }}', autoSync: 'selected', sources: ['ZENDESK'], autoSyncInterval: 24 }, items);
@@ -425,7 +433,7 @@ async function main() {
 	await em.close();
 
 	// ------------------------------------------------------------ 5. paging at scale
-	{
+	if (want('paging')) {
 		const sizes = QUICK ? [10_000] : [10_000, 100_000];
 		cacheLargeHelpCenters();
 		type P = { n: number; cached?: boolean; samples: RunReport[]; requests: number; expected: number; emulatorCpuMs: number[]; genMs: number; rssBefore: number; rssPeak: number };
@@ -505,7 +513,7 @@ async function main() {
 	}
 
 	// ------------------------------------------------------------ 6. load time and size
-	{
+	if (want('load')) {
 		const file = path.join(process.env.BENCH_PACKAGE_DIR ?? ROOT, 'dist/nodes/CarbonZendesk/CarbonZendesk.node.js');
 		const probe = (preload: boolean) =>
 			`const {performance}=require('perf_hooks');${preload ? "require('n8n-workflow');require('zod');" : ''}const t=performance.now();const m=require(${JSON.stringify(file)});new m.CarbonZendesk();process.stdout.write(String(performance.now()-t))`;
@@ -547,10 +555,18 @@ async function main() {
 		log('row 6 done');
 	}
 
+	// ------------------------------------------------------------ 7. Carbon's documented rate limits
+	if (want('rate')) {
+		await rateLimitRows({ worker, em, fileItems, hasHttp, carbonSpec, httpSpec, resyncParams, resyncBody, say, summary, log });
+		log('row 7 done');
+	}
+
 	for (let i = 0; i < out.length; i++) out[i] = out[i].replace('@LOAD_END@', `${os.loadavg()[0].toFixed(1)} at the end`);
-	const head = out.splice(0, out.findIndex((l) => l.startsWith('## 1.')));
+	const head = out.splice(0, out.findIndex((l) => /^## \d+\./.test(l)));
 	const summaryLines = ['## Summary', '', table(['row', 'target', 'measured', 'verdict'], summary), '', `Whole bench: ${((Date.now() - t0) / 1000).toFixed(0)} s.`, ''];
-	fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), [...head, ...summaryLines, ...out].join('\n'));
+	const file = path.join(__dirname, 'RESULTS.md');
+	const text = [...head, ...summaryLines, ...out].join('\n');
+	fs.writeFileSync(file, ONLY && fs.existsSync(file) ? mergeResults(fs.readFileSync(file, 'utf8'), text, `\`npm run bench -- --only ${[...ONLY].join(',')}\``) : text);
 	log(`wrote bench/RESULTS.md`);
 	console.log(['', ...summaryLines].join('\n'));
 }
