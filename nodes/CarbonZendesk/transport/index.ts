@@ -28,6 +28,7 @@ import {
 	RateLimiter,
 	type RateLimitSettings,
 	RateLimitWaitExceeded,
+	type Ticket,
 } from './rateLimit';
 import { tierOf } from './tiers';
 import {
@@ -272,7 +273,7 @@ export class CarbonClient {
 		for (let attempt = 1; ; ) {
 			const last = attempt >= RETRY_POLICY.maxAttempts;
 			let response: IN8nHttpFullResponse;
-			let ticket;
+			let ticket: Ticket;
 			try {
 				ticket = await pacer.acquire(budgetMs - rateWaitedMs, rateWaitedMs);
 			} catch (error) {
