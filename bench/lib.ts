@@ -148,6 +148,6 @@ export function mergeResults(previous: string, partial: string, how: string): st
 		...fresh.sections.filter((s) => !s.startsWith('## Summary')),
 	].sort((a, b) => Number(number(a)) - Number(number(b)));
 	const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-	const head = old.head.replace(/\n*$/, '') + `\n\nRows ${[...freshNumbers].join(', ')} re-measured by ${how} on ${when} (the other rows are from the run named above).\n`;
+	const head = old.head.replace(/\n*$/, '') + `\n\nRow${freshNumbers.size > 1 ? 's' : ''} ${[...freshNumbers].join(', ')} re-measured by ${how} on ${when} (the other rows are from the run named above).\n`;
 	return [head, summary, ...sections].join('\n');
 }
