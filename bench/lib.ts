@@ -123,3 +123,31 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
 	const line = (cells: Array<string | number>) => `| ${cells.map(String).join(' | ')} |`;
 	return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/**
+ * Merges a partial bench run (`--only`) into an existing RESULTS.md: its `## N.` sections and summary rows replace
+ * the ones with the same number, the rest stays; a line under the title says which rows were re-run when.
+ */
+export function mergeResults(previous: string, partial: string, how: string): string {
+	const split = (text: string) => {
+		const parts = text.split(/\n(?=## )/);
+		return { head: parts[0], sections: parts.slice(1) };
+	};
+	const number = (section: string) => /^## (\d+)\./.exec(section)?.[1];
+	const summaryRows = (section: string | undefined) => (section ?? '').split('\n').filter((l) => /^\| \d+\./.test(l));
+	const old = split(previous);
+	const fresh = split(partial);
+	const freshNumbers = new Set(fresh.sections.map(number).filter(Boolean));
+	const oldSummary = old.sections.find((s) => s.startsWith('## Summary'));
+	const newSummary = fresh.sections.find((s) => s.startsWith('## Summary'));
+	const rows = [...summaryRows(oldSummary).filter((l) => !freshNumbers.has(/^\| (\d+)\./.exec(l)?.[1])), ...summaryRows(newSummary)];
+	rows.sort((a, b) => Number(/^\| (\d+)/.exec(a)?.[1]) - Number(/^\| (\d+)/.exec(b)?.[1]));
+	const summary = ['## Summary', '', '| row | target | measured | verdict |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+	const sections = [
+		...old.sections.filter((s) => !s.startsWith('## Summary') && !freshNumbers.has(number(s))),
+		...fresh.sections.filter((s) => !s.startsWith('## Summary')),
+	].sort((a, b) => Number(number(a)) - Number(number(b)));
+	const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+	const head = old.head.replace(/\n*$/, '') + `\n\nRow${freshNumbers.size > 1 ? 's' : ''} ${[...freshNumbers].join(', ')} re-measured by ${how} on ${when} (the other rows are from the run named above).\n`;
+	return [head, summary, ...sections].join('\n');
+}

@@ -6,7 +6,8 @@
  * RETRY_POLICY and README "Errors, retries and concurrency":
  * - 4xx, malformed JSON and a 200 of the wrong shape: not retried, one request, a message naming the status and
  *   Carbon's text (or the broken response).
- * - 429 (with or without Retry-After): always retried — inject 3 → success on attempt 4; inject 4 → fails after 4.
+ * - 429 (with or without Retry-After): waited for and sent again without using up an attempt — inject 4 → success on
+ *   request 5; it fails only when Carbon's wait would pass the Rate Limit Wait budget (then at once, saying so).
  * - 5xx, reset, timeout: retried for `read` calls; exactly one request for calls that start a sync.
  * - Continue On Fail: outputs = inputs in count and order, each failure an error item paired to its input.
  *
@@ -28,7 +29,7 @@ jest.setTimeout(120_000);
 
 const ATTEMPTS = RETRY_POLICY.maxAttempts;
 
-type FaultClass = 'permanent' | 'notProcessed' | 'maybeProcessed';
+type FaultClass = 'permanent' | 'notProcessed' | 'maybeProcessed' | 'rateLimited';
 
 interface FaultCase {
 	id: string;
@@ -45,13 +46,19 @@ const DETAIL_422 = [
 	{ loc: ['body', 'other_field'], msg: 'fault-422 second problem', type: 'value_error' },
 ];
 
+/** What a request Carbon's rate limit keeps waiting past Rate Limit Wait fails with. */
+const RATE_LIMIT_WAIT = /Carbon's rate limit \(tier \d, .*\) would keep this request waiting longer than Rate Limit Wait \(1 s\)/;
+/** Rate-limited rows that must fail: Carbon asks for 30 s, the node may wait 1 s. */
+const OVER_BUDGET = { retryAfter: '30' };
+const SMALL_BUDGET = { rateLimitWaitSeconds: 1 };
+
 const FAULTS: FaultCase[] = [
 	{ id: '401', fault: { status: 401, body: { detail: 'fault-401 Invalid API Key' } }, cls: 'permanent', message: /Carbon rejected the API key.*fault-401 Invalid API Key.*\[HTTP 401\]/ },
 	{ id: '403', fault: { status: 403, body: { detail: 'fault-403 not your customer' } }, cls: 'permanent', message: /Carbon refused access.*fault-403 not your customer.*\[HTTP 403\]/ },
 	{ id: '404', fault: { status: 404, body: { detail: 'fault-404 Data source 1 not found' } }, cls: 'permanent', message: /could not find.*fault-404 Data source 1 not found.*\[HTTP 404\]/ },
 	{ id: '422', fault: { status: 422, body: { detail: DETAIL_422 } }, cls: 'permanent', message: /Carbon rejected a field: fault_field: fault-422 value is not allowed \[HTTP 422\]/ },
-	{ id: '429+Retry-After', fault: { status: 429, retryAfter: '0', body: { detail: 'fault-429 slow down' } }, cls: 'notProcessed', message: /rate limit.*fault-429 slow down.*\[HTTP 429\]/ },
-	{ id: '429', fault: { status: 429, body: { detail: 'fault-429 slow down' } }, cls: 'notProcessed', message: /rate limit.*\[HTTP 429\]/, slow: true },
+	{ id: '429+Retry-After', fault: { status: 429, retryAfter: '0', body: { detail: 'fault-429 slow down' } }, cls: 'rateLimited', message: RATE_LIMIT_WAIT },
+	{ id: '429', fault: { status: 429, body: { detail: 'fault-429 slow down' } }, cls: 'rateLimited', message: RATE_LIMIT_WAIT, slow: true },
 	{ id: '500', fault: { status: 500, retryAfter: '0', body: { detail: 'fault-500 boom' } }, cls: 'maybeProcessed', message: /internal error.*fault-500 boom.*\[HTTP 500\]/ },
 	{ id: '502', fault: { status: 502, retryAfter: '0', body: { detail: 'fault-502 bad gateway' } }, cls: 'maybeProcessed', message: /bad gateway.*\[HTTP 502\]/ },
 	{ id: '503', fault: { status: 503, retryAfter: '0', body: { detail: 'fault-503 unavailable' } }, cls: 'maybeProcessed', message: /unavailable.*\[HTTP 503\]/ },
@@ -81,12 +88,14 @@ const lines: string[] = [];
 
 function expectedRequests(op: OpSpec, f: FaultCase, injected: number): number {
 	if (f.cls === 'permanent') return 1;
+	if (f.cls === 'rateLimited') return injected + 1;
 	if (f.cls === 'maybeProcessed' && op.retry === 'startsWork') return 1;
 	return Math.min(injected + 1, ATTEMPTS);
 }
 
 function succeeds(op: OpSpec, f: FaultCase, injected: number): boolean {
 	if (f.cls === 'permanent') return false;
+	if (f.cls === 'rateLimited') return true;
 	if (f.cls === 'maybeProcessed' && op.retry === 'startsWork') return false;
 	return injected < ATTEMPTS;
 }
@@ -140,7 +149,7 @@ async function runCase(env: Env, op: OpSpec, f: FaultCase, injected: number, pro
 			if (!f.message.test(text)) problems.push(`${label}: message ${JSON.stringify(text)} does not match ${f.message}`);
 			if (/\n\s+at .+\(.*:\d+:\d+\)/.test(text)) problems.push(`${label}: stack trace in the message`);
 			const retried = want > 1;
-			if (retried && f.cls !== 'permanent' && !text.includes(`after ${ATTEMPTS} attempts`)) problems.push(`${label}: message does not say "after ${ATTEMPTS} attempts": ${text}`);
+			if (retried && f.cls !== 'permanent' && f.cls !== 'rateLimited' && !text.includes(`after ${ATTEMPTS} attempts`)) problems.push(`${label}: message does not say "after ${ATTEMPTS} attempts": ${text}`);
 			if (f.id === '422' && !/other_field: fault-422 second problem/.test(text)) problems.push(`${label}: 422 description lacks the second detail line`);
 		}
 	}
@@ -153,9 +162,11 @@ async function runCase(env: Env, op: OpSpec, f: FaultCase, injected: number, pro
 async function runContinueOnFail(env: Env, op: OpSpec, f: FaultCase, problems: string[]) {
 	env.reset();
 	// Every request fails: each input must become its own error item, in order.
-	env.emu.faults.inject({ path: op.path, count: 1000, ...f.fault });
+	// Rate-limited: Carbon's wait is past the budget, so every item fails at once.
+	const limited = f.cls === 'rateLimited';
+	env.emu.faults.inject({ path: op.path, count: 1000, ...f.fault, ...(limited ? OVER_BUDGET : {}) });
 	const { items, params } = op.three(env);
-	const result = await env.run({ items, parameters: withOptions(params, { ...timeoutFor(f.fault), maxConcurrency: 3 }), continueOnFail: true });
+	const result = await env.run({ items, parameters: withOptions(params, { ...timeoutFor(f.fault), maxConcurrency: 3, ...(limited ? SMALL_BUDGET : {}) }), continueOnFail: true });
 	runs++;
 	itemsIn += items.length;
 	const label = `${op.key} × ${f.id} (Continue On Fail, all fail)`;
@@ -225,8 +236,9 @@ async function runOperation(op: OpSpec): Promise<string[]> {
 			coverage.add(`${op.key}|${f.id}`);
 			continue;
 		}
-		// Retried and then successful (or, for sync-starting calls, failed after one request).
-		await runCase(e, op, f, f.cls === 'permanent' ? 1 : f.slow ? 1 : ATTEMPTS - 1, problems);
+		// Retried and then successful (or, for sync-starting calls, failed after one request). Rate-limited: more
+		// refusals than there are attempts, still successful.
+		await runCase(e, op, f, f.cls === 'permanent' ? 1 : f.slow ? 1 : f.cls === 'rateLimited' ? ATTEMPTS : ATTEMPTS - 1, problems);
 		// Retries exhausted: fails clearly after exactly ATTEMPTS requests.
 		const exhaust = f.cls === 'notProcessed' || (f.cls === 'maybeProcessed' && op.retry === 'read');
 		if (exhaust && (!f.slow || SLOW_EXHAUST.has(op.key))) await runCase(e, op, f, ATTEMPTS, problems);
@@ -237,15 +249,16 @@ async function runOperation(op: OpSpec): Promise<string[]> {
 			await runMiddleFails(e, op, f, problems);
 		}
 	}
-	// Retry-After longer than RETRY_POLICY.maxRetryAfterMs is not waited for; the error says when to retry.
+	// A Retry-After past the Rate Limit Wait budget is not waited for: it fails at once, saying how long it would take.
 	e.reset();
 	e.emu.faults.inject({ path: op.path, count: 1, status: 429, retryAfter: '120', body: { detail: 'fault-429 come back later' } });
-	const long = await e.run({ parameters: withOptions(op.params(e), timeoutFor({})) });
+	const long = await e.run({ parameters: withOptions(op.params(e), { ...timeoutFor({}), rateLimitWaitSeconds: 60 }) });
 	runs++;
 	itemsIn++;
 	const sent = e.emu.requests.filter((r) => r.path === op.path).length;
 	if (sent !== 1) problems.push(`${op.key} × 429 Retry-After 120: ${sent} requests`);
-	if (long.status !== 'error' || !/retry after 120 s/.test(errorText(long))) problems.push(`${op.key} × 429 Retry-After 120: ${errorText(long)}`);
+	const longText = errorText(long);
+	if (long.status !== 'error' || !/Rate Limit Wait \(60 s\)/.test(longText) || !/would need about 12\d s more/.test(longText)) problems.push(`${op.key} × 429 Retry-After 120: ${longText}`);
 	for (const v of e.emu.specViolations()) problems.push(`spec violation: ${v.method} ${v.path}: ${v.specErrors.join('; ')}`);
 	lines.push(`  ${op.key.padEnd(24)} ${op.retry.padEnd(10)} ${((Date.now() - started) / 1000).toFixed(1)} s, ${problems.length} problems`);
 	return problems;

@@ -145,8 +145,10 @@ else
 fi
 REDIS_PID="$(start_bg infra-redis "$WORK/logs/redis.log" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
   --dir "$WORK" --protected-mode yes)"
+# Carbon's documented tier limits (QUEUE_RATE_LIMIT=fixedWindow|tokenBucket) are off here until queue.ts expects
+# 429s: its loads send ~1,800 resyncs (10 minutes at tier 3's 180 per minute) and assert one 2xx per call.
 EMU_PID="$(cd "$REPO_DIR" && start_bg infra-emulator "$WORK/logs/emulator.log" "$REPO_DIR/node_modules/.bin/ts-node" --transpile-only \
-  test/emulator/cli.ts --port "$EMU_PORT" --seed 1 --size "${QUEUE_EMULATOR_SIZE:-2500}")"
+  test/emulator/cli.ts --port "$EMU_PORT" --seed 1 --size "${QUEUE_EMULATOR_SIZE:-2500}" --rate-limit "${QUEUE_RATE_LIMIT:-off}")"
 
 deadline=$((SECONDS + 30))
 until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres; do

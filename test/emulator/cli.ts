@@ -1,11 +1,13 @@
 /**
  * npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--sync carbon|instant]
  *                       [--sync-lag 2] [--error-retries 3] [--resync-conflicts true|false]
+ *                       [--rate-limit fixedWindow|tokenBucket|off] [--window-ms 60000]
  *
  * Out of process the emulator behaves like Carbon's asynchronous sync by default (CARBON_SYNC: a 2-poll lag,
  * SYNC_ERROR re-queued up to 3 times, 409 on resyncing an unsettled file); `--sync instant` turns that off.
  * Starts the Carbon emulator for out-of-process users (a real n8n, the demo), prints its URL and the demo
  * API key, and stops cleanly on SIGINT/SIGTERM. Drive it through the control API under /_emulator/.
+ * Carbon's documented tier rate limits (30 / 90 / 180 requests per minute) are on by default, with a real minute.
  */
 import { CARBON_SYNC, CarbonEmulator, INSTANT_SYNC } from './index';
 
@@ -35,7 +37,7 @@ function intArg(args: Record<string, string>, name: string, fallback: number): n
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		console.log('Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--sync carbon|instant] [--sync-lag 2] [--error-retries 3] [--resync-conflicts true|false]');
+		console.log('Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--sync carbon|instant] [--sync-lag 2] [--error-retries 3] [--resync-conflicts true|false] [--rate-limit fixedWindow|tokenBucket|off] [--window-ms 60000]');
 		return;
 	}
 	if (args.sync !== undefined && args.sync !== 'carbon' && args.sync !== 'instant') {
@@ -53,18 +55,26 @@ async function main(): Promise<void> {
 		errorRequeuePolls: base.errorRequeuePolls,
 		resyncConflicts: args['resync-conflicts'] === undefined ? base.resyncConflicts : args['resync-conflicts'] === 'true',
 	};
+	const model = args['rate-limit'] ?? 'fixedWindow';
+	if (!['fixedWindow', 'tokenBucket', 'off'].includes(model)) {
+		console.error(`--rate-limit must be fixedWindow, tokenBucket or off, got ${model}`);
+		process.exit(2);
+	}
 	const emulator = await CarbonEmulator.start({
 		port: intArg(args, 'port', 4010),
 		seed: intArg(args, 'seed', 1),
 		itemsPerSource: intArg(args, 'size', 60),
 		latencyMs: intArg(args, 'latency', 0),
 		sync,
+		rateLimits: model === 'off' ? undefined : { model: model as 'fixedWindow' | 'tokenBucket', windowMs: intArg(args, 'window-ms', 60_000) || 60_000 },
 	});
 	const c = `${emulator.url}/_emulator`;
 	console.log(`Carbon emulator listening on ${emulator.url}`);
 	console.log(`API key:      ${emulator.apiKey}`);
+	const limits = emulator.rateLimitStats();
+	console.log(limits ? `Rate limits:  ${limits.model}, tier 1/2/3 = ${limits.limits[1]}/${limits.limits[2]}/${limits.limits[3]} requests per ${limits.windowMs / 1000} s per organisation` : 'Rate limits:  off');
 	console.log(`Control API:  GET ${c}/  GET ${c}/state  GET|DELETE ${c}/requests  POST|GET|DELETE ${c}/faults`);
-	console.log(`              POST ${c}/advance  POST ${c}/sync  POST ${c}/organisations  POST ${c}/webhooks/flush`);
+	console.log(`              POST ${c}/advance  POST ${c}/sync  POST ${c}/organisations  POST ${c}/webhooks/flush  GET|POST ${c}/rate-limits`);
 	console.log(`Sync:         lag ${sync.lagPolls} polls, SYNC_ERROR re-queued ${sync.errorRetries}×, resync 409 ${sync.resyncConflicts ? 'on' : 'off'}`);
 
 	let stopping = false;

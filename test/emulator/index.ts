@@ -15,6 +15,7 @@ import * as http from 'node:http';
 
 import { DEFAULT_ITEMS_PER_SOURCE } from './generate';
 import { type Fault, EmulatorServer, type RateLimit, type RecordedRequest } from './server';
+import { TierRateLimiter, type TierRateLimitOptions } from './rateLimit';
 import { type CarbonSpec, loadSpec } from './spec';
 import {
 	type AccessTokenRecord,
@@ -50,6 +51,8 @@ export { WELL_KNOWN_ARTICLES } from './generate';
 export { CARBON_DEFAULT_APP_NAME, CARBON_DEFAULT_CLIENT_ID } from './whiteLabel';
 export type { WhiteLabelRecord } from './whiteLabel';
 export type { ZendeskClient, ZendeskToken } from './zendesk';
+export { DOCUMENTED_TIER_LIMITS, DOCUMENTED_WINDOW_MS, TierRateLimiter, endpointTier } from './rateLimit';
+export type { RateModel, Tier, TierRateLimitOptions, TierStats } from './rateLimit';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
@@ -70,6 +73,8 @@ export interface EmulatorOptions {
 	rateLimit?: RateLimit;
 	/** Carbon's asynchronous sync (lag, SYNC_ERROR re-queue, resync 409; lifecycle.ts). Default INSTANT_SYNC. */
 	sync?: Partial<SyncBehaviour>;
+	/** Carbon's documented tier limits (off unless given): fixed window or token bucket, window length, tier rates. */
+	rateLimits?: TierRateLimitOptions;
 	/** Webhook delivery tuning (timeouts, retries, payload object key, signature clock). */
 	webhooks?: {
 		timeoutMs?: number;
@@ -201,11 +206,16 @@ export class CarbonEmulator {
 				setWebhookObjectKey: (key) => dispatcher.setObjectKey(key),
 				setSync: (body) => emulator!.setSyncBehaviour(body as Partial<SyncBehaviour>),
 				flagWebhooks: (target, reason) => ({ flagged: store.flagWebhooks(target, reason ?? DEFAULT_FLAG_REASON).map((w) => store.webhookToApi(w, false)) }),
+				tierRateLimit: (body) => {
+					if (body) emulator!.setRateLimits(body.model ? (body as unknown as TierRateLimitOptions) : undefined);
+					return { rateLimits: emulator!.rateLimitStats() ?? null };
+				},
 			},
 		});
 		const url = await server.listen(opts.port ?? 0);
 		store.baseUrl = url;
 		server.rateLimit = opts.rateLimit;
+		if (opts.rateLimits) server.tierLimit = new TierRateLimiter(opts.rateLimits);
 		emulator = new CarbonEmulator({ url, spec, store, server, dispatcher, org });
 		return emulator;
 	}
@@ -220,6 +230,16 @@ export class CarbonEmulator {
 	setSyncBehaviour(sync: Partial<SyncBehaviour>): SyncBehaviour {
 		this.store.sync = syncBehaviour(sync, this.store.sync);
 		return { ...this.store.sync };
+	}
+
+	/** Switches Carbon's tier rate limits on (fresh counters) or, with undefined, off. */
+	setRateLimits(options: TierRateLimitOptions | undefined): void {
+		this.server.tierLimit = options ? new TierRateLimiter(options) : undefined;
+	}
+
+	/** Served and refused requests per tier since the tier limiter was switched on (undefined when it is off). */
+	rateLimitStats(): ReturnType<TierRateLimiter['stats']> | undefined {
+		return this.server.tierLimit?.stats();
 	}
 
 	/** Every recorded Carbon request, in arrival order (control API and the OAuth browser page excluded). */

@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import { ApiError, STATUS } from './errors';
 import { type HandlerContext, handlers } from './handlers';
+import type { TierRateLimiter } from './rateLimit';
 import type { CarbonSpec, Operation, ValidationIssue } from './spec';
 import type { OrganisationRecord, Store } from './state';
 import { STORAGE_PREFIX, serveStorage } from './storage';
@@ -24,6 +25,8 @@ export interface RecordedRequest {
 	/** Empty when the request conformed to the spec. */
 	specErrors: string[];
 	at: number;
+	/** Carbon's endpoint tier, when the tier rate limiter is on (a refused request has status 429). */
+	tier?: number;
 }
 
 export type FaultKind = 'status' | 'reset' | 'malformedJson' | 'hang' | 'badShape' | 'latency';
@@ -72,6 +75,8 @@ export interface ServerDeps {
 		/** Merges a partial sync behaviour (lifecycle.ts); throws on a bad value. */
 		setSync(body: Record<string, unknown>): unknown;
 		flagWebhooks(target: { id?: number; url?: string }, reason?: string): unknown;
+		/** With a body: switch the tier rate limiter (`{}` = off); then its statistics. */
+		tierRateLimit(body: Record<string, unknown> | undefined): unknown;
 	};
 }
 
@@ -83,6 +88,8 @@ export interface RateLimit {
 
 export class EmulatorServer {
 	rateLimit: RateLimit | undefined;
+	/** Carbon's documented requests-per-window per organisation per endpoint tier (rateLimit.ts). */
+	tierLimit: TierRateLimiter | undefined;
 	setLatency(ms: number): void {
 		this.deps.latencyMs = ms;
 	}
@@ -173,6 +180,17 @@ export class EmulatorServer {
 			at: Date.now(),
 		};
 		this.requests.push(record);
+
+		if (this.tierLimit) {
+			const admission = this.tierLimit.admit(this.organisationKey(req), path);
+			record.tier = admission.tier;
+			if (!admission.ok) {
+				record.status = 429;
+				const detail = `Rate limit exceeded for tier ${admission.tier} (${admission.limit} requests per ${this.tierLimit.windowMs / 1000} s). Retry after ${admission.retryAfterSeconds} seconds.`;
+				send(res, 429, { detail }, { 'retry-after': String(admission.retryAfterSeconds) });
+				return;
+			}
+		}
 
 		const limit = this.rateLimit;
 		const key = String(req.headers.authorization ?? '');
@@ -334,6 +352,16 @@ export class EmulatorServer {
 		return { org, customerId };
 	}
 
+	/** The organisation a request counts against (assumed: Carbon limits per organisation); else its raw header. */
+	private organisationKey(req: http.IncomingMessage): string {
+		const header = String(req.headers.authorization ?? '').trim();
+		const m = /^(\S+)\s+(.+)$/.exec(header);
+		const scheme = m?.[1].toLowerCase();
+		const credential = m?.[2].trim() ?? '';
+		const org = scheme === 'bearer' ? this.deps.store.organisationByKey(credential)?.id : scheme === 'token' ? this.deps.store.accessToken(credential)?.organisationId : undefined;
+		return org === undefined ? `header:${header}` : `org:${org}`;
+	}
+
 	// ------------------------------------------------------------------ faults
 
 	/**
@@ -449,6 +477,9 @@ export class EmulatorServer {
 					if (b && typeof b.latencyMs === 'number') this.deps.latencyMs = b.latencyMs;
 					return send(res, 200, { rateLimit: this.rateLimit ?? null, latencyMs: this.deps.latencyMs });
 				}
+				case 'POST /rate-limits':
+				case 'GET /rate-limits':
+					return send(res, 200, c.tierRateLimit(route.startsWith('POST') ? body : undefined));
 				case 'POST /faults':
 					this.injectFault(body as Fault);
 					return send(res, 200, { faults: this.faults });

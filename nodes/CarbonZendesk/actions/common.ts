@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { CarbonClient } from '../transport';
 import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT, runPool } from '../transport/pool';
 import { readItemParameter } from './parameters';
+import { DEFAULT_RATE_LIMIT_WAIT_SECONDS, MAX_RATE_LIMIT_WAIT_SECONDS, type RateLimitSettings } from '../transport/rateLimit';
 
 export const customerIdField: INodeProperties = {
 	displayName: 'Customer ID',
@@ -29,6 +30,26 @@ export const maxConcurrencyOption: INodeProperties = {
 	default: DEFAULT_MAX_CONCURRENCY,
 	description:
 		'The most requests to Carbon this node keeps in flight at once. The node starts lower, grows while Carbon answers promptly and backs off when Carbon signals its rate limit (429/503), so this is only a ceiling.',
+};
+
+export const rateLimitOption: INodeProperties = {
+	displayName: 'Rate Limit (Requests per Minute)',
+	name: 'rateLimitPerMinute',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	description:
+		"Your Carbon plan's requests per minute per endpoint tier (standard plan: 30 / 90 / 180 for tiers 1 / 2 / 3). The node spaces its requests to each tier to stay under it. 0 = learn the rate from Carbon's answers: full speed until Carbon's first refusal (429), then paced at what Carbon serves.",
+};
+
+export const rateLimitWaitOption: INodeProperties = {
+	displayName: 'Rate Limit Wait (Seconds)',
+	name: 'rateLimitWaitSeconds',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_RATE_LIMIT_WAIT_SECONDS },
+	default: DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	description:
+		"The longest one request may wait for Carbon's rate limit (spacing and Retry-After). A request that would wait longer fails with how long it waited; never longer than the workflow's timeout.",
 };
 
 export const timeoutOption: INodeProperties = {
@@ -137,12 +158,38 @@ export function compact<T extends IDataObject>(value: T): T {
 	return out as T;
 }
 
-export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
+export function errorItem(error: unknown, itemIndex: number, rateLimitWaitedMs = 0): INodeExecutionData {
 	const e = error as { message?: string; description?: string | null; httpCode?: string | null };
 	const json: IDataObject = { error: e.message ?? String(error) };
 	if (e.description) json.description = e.description;
 	if (e.httpCode) json.httpCode = e.httpCode;
+	addRateLimitWait(json, rateLimitWaitedMs);
 	return { json, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * The output field that says how long an item's requests waited for Carbon's rate limit (spacing, Retry-After),
+ * in seconds rounded up to 0.1 s. Present only when the node held the item back.
+ */
+export const RATE_LIMIT_WAITED_FIELD = 'rate_limit_waited_seconds';
+
+export function addRateLimitWait(json: IDataObject, waitedMs: number): IDataObject {
+	if (waitedMs > 0) json[RATE_LIMIT_WAITED_FIELD] = Math.ceil(waitedMs / 100) / 10;
+	return json;
+}
+
+/** Rate Limit and Rate Limit Wait, read once per execution (item 0): all requests share one budget per tier. */
+export function readRateLimit(ctx: IExecuteFunctions): Partial<RateLimitSettings> {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const perMinute = Number(options.rateLimitPerMinute ?? 0);
+	if (!Number.isFinite(perMinute) || perMinute < 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Rate Limit (Requests per Minute) must be a positive number, or 0 to learn it from Carbon', { itemIndex: 0 });
+	}
+	const waitS = Number(options.rateLimitWaitSeconds ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS);
+	if (!Number.isFinite(waitS) || waitS <= 0 || waitS > MAX_RATE_LIMIT_WAIT_SECONDS) {
+		throw new NodeOperationError(ctx.getNode(), `Rate Limit Wait (Seconds) must be a number from 1 to ${MAX_RATE_LIMIT_WAIT_SECONDS}`, { itemIndex: 0 });
+	}
+	return { perMinute: perMinute > 0 ? perMinute : undefined, waitBudgetMs: Math.round(waitS * 1000) };
 }
 
 export function readConcurrency(ctx: IExecuteFunctions): number {
@@ -182,12 +229,13 @@ export async function executePerItem(
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < count; i++) {
 		const result = results[i];
+		const waited = client.rateLimitWaitedMs(i);
 		if (result.ok) {
 			const values = Array.isArray(result.value) ? result.value : [result.value];
-			for (const json of values) out.push({ json, pairedItem: { item: i } });
+			for (const json of values) out.push({ json: addRateLimitWait(json, waited), pairedItem: { item: i } });
 		} else if ('error' in result) {
 			if (!continueOnFail) throw withProgress(ctx, result.error, i, results, client);
-			out.push(errorItem(result.error, i));
+			out.push(errorItem(result.error, i, waited));
 		}
 	}
 	return out;
@@ -202,9 +250,13 @@ function withProgress(
 ): unknown {
 	const done = results.flatMap((r, i) => (r.ok ? [i] : []));
 	if (results.length <= 1) return error;
-	const note = done.length
-		? `Items already done before the node stopped: ${summariseIndexes(done)} (of ${results.length}). Items not listed were not sent or failed.`
-		: `No item had been applied when the node stopped (item ${failedIndex} failed).`;
+	const waited = client.totalRateLimitWaitedMs();
+	const note = [
+		done.length
+			? `Items already done before the node stopped: ${summariseIndexes(done)} (of ${results.length}). Items not listed were not sent or failed.`
+			: `No item had been applied when the node stopped (item ${failedIndex} failed).`,
+		...(waited > 0 ? [`Requests of this execution waited ${Math.ceil(waited / 1000)} s in total for Carbon's rate limit.`] : []),
+	].join('\n');
 	if (error instanceof NodeOperationError || (error as { description?: unknown }).description !== undefined) {
 		const e = error as { description?: string | null };
 		e.description = client.redact([e.description, note].filter(Boolean).join('\n'));
@@ -343,7 +395,7 @@ export async function collectPages<T>(
 	return out;
 }
 
-/** The Options collection most operations share: Max Concurrency, Timeout and any operation-specific extras. */
+/** The Options collection most operations share: Max Concurrency, Rate Limit, Rate Limit Wait, Timeout and extras. */
 export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -351,7 +403,7 @@ export function optionsCollection(extra: INodeProperties[] = []): INodePropertie
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [maxConcurrencyOption, timeoutOption, ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [maxConcurrencyOption, rateLimitOption, rateLimitWaitOption, timeoutOption, ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CarbonClient } from '../transport';
-import { errorItem, readConcurrency } from './common';
+import { errorItem, readConcurrency, readRateLimit } from './common';
 import { finishToolOutput, guardToolCall, isToolMode } from './toolMode';
 import * as dataSource from './dataSource/DataSource.resource';
 import * as file from './file/File.resource';
@@ -50,7 +50,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (tool) guardToolCall(this, resource, operation);
 	let client: CarbonClient;
 	try {
-		client = await CarbonClient.connect(this, readConcurrency(this));
+		client = await CarbonClient.connect(this, readConcurrency(this), readRateLimit(this));
 	} catch (error) {
 		// A broken credential fails every item alike; with Continue On Fail each input gets its error item.
 		if (this.continueOnFail()) return [this.getInputData().map((_, i) => errorItem(error, i))];

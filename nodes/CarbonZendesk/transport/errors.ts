@@ -5,6 +5,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { RateLimitWaitExceeded } from './rateLimit';
+
 /** FastAPI-style body Carbon answers 4xx with: `{detail: string}` or `{detail: [{loc, msg, type}]}` (422). */
 interface ValidationDetail {
 	loc?: Array<string | number>;
@@ -38,7 +40,7 @@ const STATUS_HINTS: Record<number, string> = {
 	408: 'Carbon timed out reading the request',
 	409: 'Carbon reported a conflict with the current state',
 	422: 'Carbon rejected a field',
-	429: 'Carbon rate limit reached and retries did not get through. Lower Max Concurrency or run the workflow less often',
+	429: "Carbon's rate limit refused the request",
 	500: 'Carbon had an internal error',
 	502: 'Carbon (or a proxy in front of it) answered with a bad gateway',
 	503: 'Carbon is unavailable right now',
@@ -137,6 +139,31 @@ export function carbonNetworkError(
 		{
 			message: messages[failure.kind],
 			description: `${context.method} ${context.path} failed with ${failure.code}${tries}.`,
+			itemIndex: context.itemIndex,
+		},
+	);
+}
+
+/**
+ * A request Carbon's rate limit would keep waiting past the Rate Limit Wait budget. Says how long it waited, how
+ * long it would still need and what to change.
+ */
+export function rateLimitWaitError(
+	node: INode,
+	e: RateLimitWaitExceeded,
+	context: { method: string; path: string; itemIndex?: number },
+): NodeApiError {
+	const s = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+	return new NodeApiError(
+		node,
+		{ rate_limit_tier: e.tier, rate_limit_waited_seconds: Math.ceil(e.waitedMs / 100) / 10 },
+		{
+			message: `Carbon's rate limit (tier ${e.tier}, ${context.path}) would keep this request waiting longer than Rate Limit Wait (${s(e.budgetMs)})`,
+			description: [
+				`${context.method} ${context.path} waited ${s(e.waitedMs)} for Carbon's rate limit and would need about ${s(e.neededMs)} more; Carbon refused ${e.refusals} requests of this tier in this execution.`,
+				"Raise the Rate Limit Wait option (or the workflow's timeout), set Rate Limit to your Carbon plan's requests per minute, or send fewer items per execution.",
+			].join('\n'),
+			httpCode: '429',
 			itemIndex: context.itemIndex,
 		},
 	);

@@ -2,8 +2,10 @@
  * The only module that speaks HTTP to Carbon.
  * - URL from the credential's Base URL; auth via n8n's httpRequestWithAuthentication (Bearer key only).
  * - customer-id added here on customer-scoped calls, never on organisation-level ones.
- * - Retries by a written policy (see RETRY_POLICY), honouring Retry-After; backoff uses n8n-workflow's sleep,
- *   which stops when the execution is cancelled.
+ * - Retries by a written policy (see RETRY_POLICY); backoff uses n8n-workflow's sleep, which stops when the
+ *   execution is cancelled.
+ * - Carbon's rate limits (429 + Retry-After) are handled by the tier pacers (rateLimit.ts, tiers.ts): a 429 is
+ *   never an attempt; the request waits for its tier within the Rate Limit Wait budget and is sent again.
  * - Responses are checked against the zod schema the caller passes.
  */
 import type {
@@ -22,11 +24,20 @@ import type { z } from 'zod';
 import { AdaptiveLimiter } from './limiter';
 import { DEFAULT_MAX_CONCURRENCY } from './pool';
 import {
+	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	RateLimiter,
+	type RateLimitSettings,
+	RateLimitWaitExceeded,
+	type Ticket,
+} from './rateLimit';
+import { tierOf } from './tiers';
+import {
 	carbonHttpError,
 	carbonNetworkError,
 	classifyNetworkError,
 	inputError,
 	invalidResponseError,
+	rateLimitWaitError,
 } from './errors';
 
 export const CREDENTIAL_TYPE = 'carbonApi';
@@ -44,11 +55,10 @@ export const RETRY_POLICY = {
 	maxAttempts: 4,
 	baseDelayMs: 500,
 	maxDelayMs: 8_000,
-	/** A Retry-After longer than this is not waited for: the error says when to try again. */
+	/** A 5xx Retry-After longer than this is not waited for: the error says when to try again. */
 	maxRetryAfterMs: 60_000,
 } as const;
 
-const ALWAYS_RETRYABLE_STATUS = new Set([429]);
 const READ_RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
 export type CarbonScope = 'customer' | 'organization';
@@ -76,6 +86,7 @@ export interface CarbonCredentials {
 export type CarbonContext = Pick<FunctionsBase, 'getNode' | 'getCredentials'> & {
 	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication'>;
 	getExecutionCancelSignal?: () => AbortSignal | undefined;
+	getWorkflowSettings?: () => { executionTimeout?: number };
 };
 
 /** Reads and checks the credential once; errors name the credential field to fix. */
@@ -161,23 +172,46 @@ function backoffMs(attempt: number): number {
 export class CarbonClient {
 	readonly redact: (text: string) => string;
 	readonly limiter: AdaptiveLimiter;
+	readonly rateLimiter: RateLimiter;
+	private readonly rateWaitByItem = new Map<number, number>();
 
 	private constructor(
 		private readonly ctx: CarbonContext,
 		readonly credentials: CarbonCredentials,
 		maxConcurrency: number,
+		rateLimit: Partial<RateLimitSettings>,
 	) {
 		this.redact = makeRedactor([credentials.apiKey]);
 		this.limiter = new AdaptiveLimiter(maxConcurrency);
+		let waitBudgetMs = rateLimit.waitBudgetMs ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS * 1000;
+		// Never wait past the workflow's own timeout (n8n cancels the execution then).
+		const timeoutS = Number(ctx.getWorkflowSettings?.()?.executionTimeout);
+		if (Number.isFinite(timeoutS) && timeoutS > 0) waitBudgetMs = Math.min(waitBudgetMs, timeoutS * 1000);
+		this.rateLimiter = new RateLimiter({ perMinute: rateLimit.perMinute, waitBudgetMs }, ctx.getExecutionCancelSignal?.());
+	}
+
+	/** How long the requests of an input item (undefined: of no item) waited for Carbon's rate limit, ms. */
+	rateLimitWaitedMs(itemIndex?: number): number {
+		return this.rateWaitByItem.get(itemIndex ?? -1) ?? 0;
+	}
+
+	/** Sum over all items: what the whole execution's requests waited for Carbon's rate limit, ms. */
+	totalRateLimitWaitedMs(): number {
+		let sum = 0;
+		for (const v of this.rateWaitByItem.values()) sum += v;
+		return sum;
 	}
 
 	get node(): INode {
 		return this.ctx.getNode();
 	}
 
-	/** `maxConcurrency` caps the requests in flight at once; the limiter adapts below it. */
-	static async connect(ctx: CarbonContext, maxConcurrency = DEFAULT_MAX_CONCURRENCY): Promise<CarbonClient> {
-		return new CarbonClient(ctx, await readCredentials(ctx), maxConcurrency);
+	/**
+	 * `maxConcurrency` caps the requests in flight at once; the limiter adapts below it. `rateLimit`: the user's
+	 * plan rate (requests per minute per tier; empty = learn from Carbon) and the Rate Limit Wait budget.
+	 */
+	static async connect(ctx: CarbonContext, maxConcurrency = DEFAULT_MAX_CONCURRENCY, rateLimit: Partial<RateLimitSettings> = {}): Promise<CarbonClient> {
+		return new CarbonClient(ctx, await readCredentials(ctx), maxConcurrency, rateLimit);
 	}
 
 	/** The customer a customer-scoped call acts for: the node's field, else the credential's default. */
@@ -230,11 +264,37 @@ export class CarbonClient {
 		};
 		if (call.body !== undefined) options.body = call.body;
 		const signal = this.ctx.getExecutionCancelSignal?.();
+		const tier = tierOf(call.path);
+		const pacer = this.rateLimiter.pacer(tier);
+		const budgetMs = this.rateLimiter.settings.waitBudgetMs;
+		let rateWaitedMs = 0;
 
-		for (let attempt = 1; ; attempt++) {
+		// `attempt` counts only what may fail for good (network, 5xx); Carbon's 429s wait within the budget instead.
+		for (let attempt = 1; ; ) {
 			const last = attempt >= RETRY_POLICY.maxAttempts;
 			let response: IN8nHttpFullResponse;
+			let ticket: Ticket;
+			try {
+				ticket = await pacer.acquire(budgetMs - rateWaitedMs, rateWaitedMs);
+			} catch (error) {
+				if (error instanceof RateLimitWaitExceeded) {
+					throw rateLimitWaitError(node, error, { method: call.method, path: call.path, itemIndex: call.itemIndex });
+				}
+				throw this.cancelled();
+			}
+			if (ticket.waitedMs > 0) {
+				rateWaitedMs += ticket.waitedMs;
+				const key = call.itemIndex ?? -1;
+				this.rateWaitByItem.set(key, (this.rateWaitByItem.get(key) ?? 0) + ticket.waitedMs);
+			}
 			await this.limiter.acquire();
+			if (!pacer.valid(ticket)) {
+				// While it waited for an in-flight slot, Carbon refused another request or the tier began probing.
+				this.limiter.release('failed', 0);
+				pacer.giveBack(ticket);
+				continue;
+			}
+			pacer.markSent(ticket);
 			const sentAt = Date.now();
 			try {
 				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
@@ -242,9 +302,19 @@ export class CarbonClient {
 					CREDENTIAL_TYPE,
 					{ ...options, headers: { ...headers } },
 				)) as IN8nHttpFullResponse;
-				const throttled = response.statusCode === 429 || response.statusCode === 503;
-				this.limiter.release(throttled ? 'throttled' : response.statusCode < 400 ? 'ok' : 'failed', Date.now() - sentAt);
+				const status = response.statusCode;
+				if (status === 429) {
+					const wasPaced = pacer.paced;
+					pacer.release(ticket, 'refused', parseRetryAfter(response.headers?.['retry-after']));
+					// Until the refusals show a rate, they may be an in-flight cap: the limiter drops to what is served.
+					this.limiter.release(wasPaced ? 'failed' : 'throttled', Date.now() - sentAt);
+					if (!wasPaced && pacer.paced) this.limiter.thaw();
+					continue;
+				}
+				pacer.release(ticket, status < 300 ? 'served' : 'other');
+				this.limiter.release(status === 503 ? 'throttled' : status < 400 ? 'ok' : 'failed', Date.now() - sentAt);
 			} catch (error) {
+				pacer.release(ticket, 'other');
 				this.limiter.release('failed', Date.now() - sentAt);
 				const failure = classifyNetworkError(error);
 				const notProcessed = failure.kind === 'refused' || failure.code === 'EAI_AGAIN';
@@ -252,7 +322,7 @@ export class CarbonClient {
 					failure.kind !== 'aborted' &&
 					(notProcessed || (call.retry === 'read' && (failure.kind === 'reset' || failure.kind === 'timeout')));
 				if (retryable && !last && !signal?.aborted) {
-					await this.pause(backoffMs(attempt), signal);
+					await this.pause(backoffMs(attempt++), signal);
 					continue;
 				}
 				throw carbonNetworkError(node, failure, {
@@ -268,11 +338,11 @@ export class CarbonClient {
 			const status = response.statusCode;
 			if (status >= 200 && status < 300) return this.parse(call, response.body);
 
-			const retryable =
-				ALWAYS_RETRYABLE_STATUS.has(status) || (call.retry === 'read' && READ_RETRYABLE_STATUS.has(status));
+			const retryable = call.retry === 'read' && READ_RETRYABLE_STATUS.has(status);
 			const retryAfter = parseRetryAfter(response.headers?.['retry-after']);
 			if (retryable && !last && (retryAfter === undefined || retryAfter <= RETRY_POLICY.maxRetryAfterMs)) {
 				await this.pause(retryAfter ?? backoffMs(attempt), signal);
+				attempt++;
 				continue;
 			}
 			throw carbonHttpError(node, status, parseMaybeJson(response.body), {
@@ -290,14 +360,18 @@ export class CarbonClient {
 		try {
 			await sleep(ms, signal);
 		} catch {
-			throw carbonNetworkError(this.ctx.getNode(), { kind: 'aborted', code: 'ABORT_ERR' }, {
-				baseUrl: this.credentials.baseUrl,
-				method: '',
-				path: '',
-				attempts: 1,
-				timeoutMs: 0,
-			});
+			throw this.cancelled();
 		}
+	}
+
+	private cancelled() {
+		return carbonNetworkError(this.ctx.getNode(), { kind: 'aborted', code: 'ABORT_ERR' }, {
+			baseUrl: this.credentials.baseUrl,
+			method: '',
+			path: '',
+			attempts: 1,
+			timeoutMs: 0,
+		});
 	}
 
 	private parse<S extends z.ZodTypeAny>(call: CarbonCall<S>, body: unknown): z.infer<S> {

@@ -42,6 +42,14 @@ export class AdaptiveLimiter {
 		await new Promise<void>((resolve) => this.waiting.push(resolve));
 	}
 
+	/**
+	 * Carbon's refusals turned out to be a rate (the tier pacer now spaces requests): the in-flight cap they set is
+	 * lifted again, so slow answers do not hold the learnt rate back.
+	 */
+	thaw(): void {
+		this.frozen = false;
+	}
+
 	release(outcome: RequestOutcome, latencyMs: number): void {
 		this.inFlight--;
 		if (outcome === 'throttled') {

@@ -13,6 +13,8 @@ import {
 	fieldError,
 	jsonObjectParam,
 	maxConcurrencyOption,
+	rateLimitOption,
+	rateLimitWaitOption,
 	readTimeoutMs,
 	showValue,
 	timeoutOption,
@@ -109,6 +111,8 @@ const properties: INodeProperties[] = [
 				description: 'Whether later syncs skip items that have not changed since they were last synced',
 			},
 			maxConcurrencyOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			{
 				displayName: 'Populate Item List',
 				name: 'syncSourceItems',

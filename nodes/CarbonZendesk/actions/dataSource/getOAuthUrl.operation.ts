@@ -14,6 +14,8 @@ import {
 	jsonObjectParam,
 	maxConcurrencyOption,
 	readTimeoutMs,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 import { fileSyncOptions, processingBody, processingOptions } from '../processing.options';
@@ -119,6 +121,8 @@ const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether Carbon fills the item list (used by List Items) when the account connects',
 			},
+			rateLimitOption,
+			rateLimitWaitOption,
 			{
 				displayName: 'Re-Authorize Data Source ID',
 				name: 'dataSourceId',

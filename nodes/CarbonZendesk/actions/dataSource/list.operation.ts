@@ -15,6 +15,8 @@ import {
 	readStringList,
 	readTimeoutMs,
 	returnAllFields,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 
@@ -71,7 +73,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [maxConcurrencyOption, timeoutOption],
+		options: [maxConcurrencyOption, rateLimitOption, rateLimitWaitOption, timeoutOption],
 	},
 ];
 

@@ -14,6 +14,8 @@ import {
 	readStringList,
 	readTimeoutMs,
 	showValue,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 
@@ -64,6 +66,8 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether Carbon keeps the file metadata so the files can be re-synced later',
 			},
+			rateLimitOption,
+			rateLimitWaitOption,
 			{
 				displayName: 'Send Webhook',
 				name: 'sendWebhook',

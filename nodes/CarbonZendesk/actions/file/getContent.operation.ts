@@ -10,6 +10,8 @@ import {
 	executePerItem,
 	fieldError,
 	maxConcurrencyOption,
+	rateLimitOption,
+	rateLimitWaitOption,
 	readPositiveId,
 	readTimeoutMs,
 	showValue,
@@ -66,6 +68,8 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			maxConcurrencyOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			{
 				displayName: 'Text File Format',
 				name: 'textFormat',

@@ -22,6 +22,8 @@ import {
 	readTimeoutMs,
 	showValue,
 	returnAllFields,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 
@@ -254,6 +256,8 @@ const properties: INodeProperties[] = [
 				default: 'updated_at',
 			},
 			orderDirectionOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			timeoutOption,
 		],
 	},

@@ -14,6 +14,8 @@ import {
 	maxConcurrencyOption,
 	readPositiveId,
 	readTimeoutMs,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 import { readItemParameter } from '../parameters';
@@ -81,6 +83,8 @@ const properties: INodeProperties[] = [
 				description: 'Whether Carbon regenerates embeddings even if the content did not change',
 			},
 			maxConcurrencyOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			{
 				displayName: 'Skip File Processing',
 				name: 'skipFileProcessing',

@@ -14,6 +14,8 @@ import {
 	fieldError,
 	jsonObjectParam,
 	maxConcurrencyOption,
+	rateLimitOption,
+	rateLimitWaitOption,
 	readDataSourceId,
 	readPositiveId,
 	readStringList,
@@ -202,6 +204,8 @@ const properties: INodeProperties[] = [
 					'Whether to add each result\'s file name (article title, ticket subject). Carbon\'s search results have no name: this costs one /user_files_v2 request per 250 distinct files found (none with One Help Center, whose file list is already read).',
 			},
 			maxConcurrencyOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			{
 				displayName: 'Media Type',
 				name: 'mediaType',

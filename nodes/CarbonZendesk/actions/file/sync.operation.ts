@@ -18,6 +18,7 @@ import {
 import type { CarbonClient } from '../../transport';
 import { runPool } from '../../transport/pool';
 import {
+	addRateLimitWait,
 	asNodeError,
 	checkBody,
 	compact,
@@ -33,6 +34,8 @@ import {
 	readDataSourceId,
 	readTimeoutMs,
 	summariseIndexes,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 import { fileSyncOptions, processingBody, processingOptions } from '../processing.options';
@@ -106,6 +109,8 @@ const properties: INodeProperties[] = [
 				description: 'Whether Carbon skips items that have not changed since they were last synced',
 			},
 			maxConcurrencyOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			timeoutOption,
 			...waitAfterSyncOptions,
 			settleOption,
@@ -278,7 +283,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const pairedItem: IPairedItemData[] = list[g].inputs.map((item) => ({ item }));
 		if (result.ok) {
 			// A failed file under Continue On Fail: the item keeps the outcomes and carries `error` / `description`.
-			for (const json of result.value) output.push({ json, pairedItem });
+			for (const json of result.value) output.push({ json: addRateLimitWait(json, client.rateLimitWaitedMs(list[g].inputs[0])), pairedItem });
 			continue;
 		}
 		if (!('error' in result)) continue;

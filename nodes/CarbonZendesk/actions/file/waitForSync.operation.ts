@@ -9,6 +9,8 @@ import {
 	maxConcurrencyOption,
 	readPositiveId,
 	readStringList,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 import { readWaitSettings, waitForFiles, waitOptions } from '../waitForSync';
@@ -46,6 +48,8 @@ const properties: INodeProperties[] = [
 				description:
 					'Keep waiting until at least this many files exist (Carbon creates them after Sync Files answers). Defaults to the synced_count of the input item.',
 			},
+			rateLimitOption,
+			rateLimitWaitOption,
 			timeoutOption,
 			...waitOptions,
 		],

@@ -20,6 +20,8 @@ import {
 	readStringList,
 	readTimeoutMs,
 	returnAllFields,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 
@@ -142,6 +144,8 @@ const properties: INodeProperties[] = [
 				default: 'name',
 			},
 			orderDirectionOption,
+			rateLimitOption,
+			rateLimitWaitOption,
 			timeoutOption,
 		],
 	},

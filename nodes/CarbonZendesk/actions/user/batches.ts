@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 import { NodeApiError } from 'n8n-workflow';
 
 import type { CarbonClient } from '../../transport';
-import { asNodeError, errorItem, inInputOrder } from '../common';
+import { addRateLimitWait, asNodeError, errorItem, inInputOrder } from '../common';
 
 export interface IdGroup<S extends IDataObject> {
 	settings: S;
@@ -30,7 +30,7 @@ export interface BatchOptions<S extends IDataObject> {
 	wording: { done: string; applied: string; notApplied: string; rerun: string };
 }
 
-type Outcome = { ok: true; batch: number } | { ok: false; batch: number; error: unknown };
+type Outcome = ({ ok: true; batch: number } | { ok: false; batch: number; error: unknown }) & { waitedMs?: number };
 
 export async function runInBatches<S extends IDataObject>(
 	ctx: IExecuteFunctions,
@@ -70,6 +70,7 @@ export async function runInBatches<S extends IDataObject>(
 		for (let b = 0; b < batches; b++) {
 			const ids = group.ids.slice(b * options.batchSize, (b + 1) * options.batchSize);
 			let outcome: Outcome;
+			const waitedBefore = client.totalRateLimitWaitedMs();
 			try {
 				outcome = (await options.send(ids, group, group.sources.get(ids[0])?.[0]))
 					? { ok: true, batch: b + 1 }
@@ -81,6 +82,7 @@ export async function runInBatches<S extends IDataObject>(
 			} catch (error) {
 				outcome = { ok: false, batch: b + 1, error };
 			}
+			outcome.waitedMs = client.totalRateLimitWaitedMs() - waitedBefore;
 			for (const id of ids) {
 				outcomes.set(id, outcome);
 				if (outcome.ok) applied.push(id);
@@ -91,6 +93,7 @@ export async function runInBatches<S extends IDataObject>(
 			const outcome = outcomes.get(id)!;
 			const pairedItem: IPairedItemData[] = group.sources.get(id)!.map((item) => ({ item }));
 			const json: IDataObject = { customer_id: id, [options.doneField]: outcome.ok, batch: outcome.batch, batches, ...group.settings };
+			addRateLimitWait(json, outcome.waitedMs ?? 0);
 			if (!outcome.ok) {
 				const e = outcome.error as { message?: string; description?: string; httpCode?: string };
 				json.error = e.message ?? String(outcome.error);

@@ -12,6 +12,8 @@ import {
 	readStringList,
 	readTimeoutMs,
 	showValue,
+	rateLimitOption,
+	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
 import { runInBatches } from './batches';
@@ -124,6 +126,8 @@ const properties: INodeProperties[] = [
 			limitOption('Max Characters per Upload', 'maxCharactersPerUpload', 'Characters per upload'),
 			limitOption('Max Files', 'maxFiles', 'Total files a user may sync'),
 			limitOption('Max Files per Upload', 'maxFilesPerUpload', 'Files per upload'),
+			rateLimitOption,
+			rateLimitWaitOption,
 			timeoutOption,
 		],
 	},

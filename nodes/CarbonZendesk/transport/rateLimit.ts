@@ -1,0 +1,337 @@
+/**
+ * Pacing for Carbon's documented rate limits: requests per minute per endpoint tier (tiers.ts), 429 with the
+ * seconds to wait. One `TierPacer` per tier per CarbonClient, i.e. per node execution: per-item calls, paging,
+ * Wait for Sync polls, Update Users batches and webhook registration all share it.
+ *
+ * How it decides when a request may go:
+ * 1. Uncapped at first. Most runs stay under the limit and should not be slowed down; a cap at the documented
+ *    rate would make 100 Resync File items take 33 s instead of a second. But once this execution has sent a
+ *    tier's documented budget (e.g. 180 for tier 3) within a minute without a refusal, the next request is likely
+ *    refused, so the tier **probes**: one request in flight at a time. The first refusal then costs one request
+ *    instead of everything in flight, wherever the window boundaries fall. If Carbon serves another documented
+ *    budget that way (a custom plan), the tier is uncapped again until the next one; with a custom plan, set
+ *    Rate Limit and the node never probes.
+ * 2. A 429 closes the tier until its `Retry-After` has passed (the **gate**): no request of that tier is sent
+ *    before, so waiting costs no further refusals. A 429 never uses up an attempt. After the first refusal the
+ *    in-flight limiter holds the tier at what was in flight then (one, after a probe): until the refusals show
+ *    a rate, they may as well be an in-flight cap.
+ * 3. From the refusals the pacer **learns the rate**: a cycle runs from one reopening of the gate to the next;
+ *    requests served in cycles ÷ their length = what Carbon allows. That holds for a fixed window (a cycle is
+ *    whole windows) and a token bucket (a cycle is the refill behind one Retry-After) alike; whole-second
+ *    Retry-After rounding averages out over cycles. The cycle before the first refusal is not used (it may start
+ *    mid-window, or with a full bucket), so pacing starts at the second refusal. Requests are then spaced evenly
+ *    at 97 % of the learnt rate (the margin absorbs jitter between n8n and Carbon). A refusal while paced means
+ *    the pace was too fast (or another workflow takes a share): the pace drops to the lower of the new estimate
+ *    and 95 % of itself. After a minute without a refusal it rises by 10 % to find capacity others freed.
+ * 4. A Rate Limit set by the user (their plan's requests per minute) paces every tier from the first request
+ *    and is never exceeded; refusals still teach a lower rate (the plan may be shared by other workflows).
+ * Every request has a wait budget (Rate Limit Wait): one that cannot be sent within it fails at once with the
+ * time it would still need, instead of sleeping through it.
+ *
+ * Order per request: `acquire` (gate, pacing, probe) → the in-flight limiter → `valid` (still allowed? a refusal
+ * or a probe may have started while it waited for a slot; else `giveBack` and acquire again) → `markSent` → send →
+ * `release` with the outcome.
+ */
+import { sleep } from 'n8n-workflow';
+
+import { DOCUMENTED_TIER_RATES, type Tier } from './tiers';
+
+export const DEFAULT_RATE_LIMIT_WAIT_SECONDS = 3600;
+export const MAX_RATE_LIMIT_WAIT_SECONDS = 86_400;
+/** Spacing uses this share of the learnt or configured rate. */
+export const PACE_MARGIN = 0.97;
+/** When Carbon gives no Retry-After with its 429. */
+export const DEFAULT_RETRY_AFTER_MS = 1000;
+const MINUTE_MS = 60_000;
+/** A refusal while paced: the pace drops at least to this share of itself. */
+const DECREASE_FACTOR = 0.95;
+const RAISE_AFTER_MS = MINUTE_MS;
+const RAISE_FACTOR = 1.1;
+
+export interface RateLimitSettings {
+	/** The user's plan, requests per minute per tier; undefined = learn from Carbon. */
+	perMinute?: number;
+	/** The longest one request may wait for Carbon's rate limit (pacing, gates), ms. */
+	waitBudgetMs: number;
+}
+
+/** A request cannot be sent within its wait budget; `neededMs` = the wait still ahead of it (estimate). */
+export class RateLimitWaitExceeded extends Error {
+	constructor(
+		readonly tier: Tier,
+		readonly waitedMs: number,
+		readonly neededMs: number,
+		readonly budgetMs: number,
+		readonly refusals: number,
+	) {
+		super(`rate limit wait of ${Math.round(budgetMs / 1000)} s exceeded on tier ${tier}`);
+	}
+}
+
+export interface Ticket {
+	/** Set by markSent. */
+	sentAt: number;
+	waitedMs: number;
+	probe: boolean;
+	/** How many refusals had closed the gate when it was issued. */
+	gate: number;
+}
+
+interface Waiter {
+	resolve: (ticket: Ticket) => void;
+	reject: (error: unknown) => void;
+	enqueuedAt: number;
+	deadline: number;
+	waitedBeforeMs: number;
+	budgetMs: number;
+}
+
+export interface TierReport {
+	tier: Tier;
+	sent: number;
+	served: number;
+	refused: number;
+	/** Learnt (or configured) requests per minute now; undefined while unpaced. */
+	pacePerMinute?: number;
+}
+
+export class TierPacer {
+	private readonly configuredIntervalMs?: number;
+	private intervalMs?: number;
+	private gateUntil = 0;
+	private gates = 0;
+	private nextSlot = 0;
+	/** Send times within the last minute, while probing may still start. */
+	private readonly recentSends: number[] = [];
+	private probing = false;
+	/** No probing any more: Carbon refused once, or the tier is paced. */
+	private probeOver: boolean;
+	private probeInFlight = 0;
+	private probeServed = 0;
+	private cycleStart = 0;
+	private cycleServed = 0;
+	private cyclesClosed = 0;
+	/** Sums over the measured cycles (the second and later). */
+	private measuredServed = 0;
+	private measuredMs = 0;
+	private lastRefusalAt = 0;
+	private lastRaiseAt = 0;
+	private readonly queue: Waiter[] = [];
+	private pumping = false;
+	private wake?: () => void;
+	sent = 0;
+	served = 0;
+	refused = 0;
+
+	constructor(
+		readonly tier: Tier,
+		settings: RateLimitSettings,
+		private readonly signal?: AbortSignal,
+	) {
+		if (settings.perMinute && settings.perMinute > 0) {
+			this.configuredIntervalMs = MINUTE_MS / (settings.perMinute * PACE_MARGIN);
+			this.intervalMs = this.configuredIntervalMs;
+		}
+		this.probeOver = this.intervalMs !== undefined;
+	}
+
+	get paced(): boolean {
+		return this.intervalMs !== undefined;
+	}
+
+	report(): TierReport {
+		return {
+			tier: this.tier,
+			sent: this.sent,
+			served: this.served,
+			refused: this.refused,
+			pacePerMinute: this.intervalMs ? Math.round((MINUTE_MS / this.intervalMs) * 10) / 10 : undefined,
+		};
+	}
+
+	/** Waits until this tier may send one request; `budgetMs` = what the request may still wait. */
+	acquire(budgetMs: number, waitedBeforeMs = 0): Promise<Ticket> {
+		const now = Date.now();
+		if (!this.queue.length && !this.pumping && this.sendAt(now) <= now) return Promise.resolve(this.issue(now, now));
+		return new Promise<Ticket>((resolve, reject) => {
+			this.queue.push({ resolve, reject, enqueuedAt: now, deadline: now + Math.max(0, budgetMs), waitedBeforeMs, budgetMs: budgetMs + waitedBeforeMs });
+			void this.pump();
+		});
+	}
+
+	/**
+	 * Whether a ticket may still be used once the request has its in-flight slot: not when a refusal closed the
+	 * gate meanwhile (and it is still closed), nor when probing started and it is not the probe.
+	 */
+	valid(ticket: Ticket): boolean {
+		if (ticket.gate !== this.gates && Date.now() < this.gateUntil) return false;
+		return !this.probing || ticket.probe;
+	}
+
+	/** Returns a ticket that is no longer valid; the request acquires again. */
+	giveBack(ticket: Ticket): void {
+		if (ticket.probe) this.probeInFlight--;
+		this.kick();
+	}
+
+	/** The request goes out now. */
+	markSent(ticket: Ticket): void {
+		const now = Date.now();
+		ticket.sentAt = now;
+		this.sent++;
+		if (this.probeOver || this.probing) return;
+		this.recentSends.push(now);
+		while (this.recentSends[0] <= now - MINUTE_MS) this.recentSends.shift();
+		if (this.recentSends.length >= DOCUMENTED_TIER_RATES[this.tier]) this.probing = true;
+	}
+
+	/** What came of a request sent with `ticket`: served (2xx), refused (429, with its Retry-After) or other. */
+	release(ticket: Ticket, outcome: 'served' | 'refused' | 'other', retryAfterMs?: number): void {
+		const now = Date.now();
+		if (ticket.probe) this.probeInFlight--;
+		if (outcome === 'served') {
+			this.served++;
+			if (ticket.sentAt >= this.cycleStart) this.cycleServed++;
+			// Another documented budget served one at a time: Carbon allows more; uncapped until the next budget.
+			if (ticket.probe && this.probing && ++this.probeServed >= DOCUMENTED_TIER_RATES[this.tier]) {
+				this.probing = false;
+				this.probeServed = 0;
+				this.recentSends.length = 0;
+			}
+		} else if (outcome === 'refused') {
+			this.refused++;
+			this.lastRefusalAt = now;
+			this.probing = false;
+			this.probeOver = true;
+			this.recentSends.length = 0;
+			const reopen = now + Math.max(0, retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+			const extended = reopen > this.gateUntil;
+			if (extended) this.gateUntil = reopen;
+			this.gates++;
+			if (ticket.sentAt >= this.cycleStart) this.closeCycle();
+			else if (extended && this.cycleServed === 0) this.cycleStart = this.gateUntil;
+			this.nextSlot = Math.max(this.nextSlot, this.gateUntil);
+		}
+		this.kick();
+	}
+
+	/** The first refusal of a cycle closes it; the first cycle (before any refusal) is not a measure. */
+	private closeCycle(): void {
+		if (this.cyclesClosed > 0) {
+			this.measuredServed += this.cycleServed;
+			this.measuredMs += Math.max(1, this.gateUntil - this.cycleStart);
+			const perMs = this.measuredServed / this.measuredMs;
+			if (perMs > 0) {
+				let interval = 1 / (perMs * PACE_MARGIN);
+				// Refused while paced: at least a bit slower than before.
+				if (this.intervalMs !== undefined && this.cyclesClosed > 1) interval = Math.max(interval, this.intervalMs / DECREASE_FACTOR);
+				this.intervalMs = Math.max(interval, this.configuredIntervalMs ?? 0);
+			}
+		}
+		this.cyclesClosed++;
+		this.cycleStart = this.gateUntil;
+		this.cycleServed = 0;
+	}
+
+	/** The earliest time the head of the queue may be sent (Infinity: wait for the probe to answer). */
+	private sendAt(now: number): number {
+		let at = this.gateUntil;
+		if (this.intervalMs !== undefined) {
+			if (this.lastRefusalAt > 0 && now - this.lastRefusalAt >= RAISE_AFTER_MS && now - this.lastRaiseAt >= RAISE_AFTER_MS) {
+				this.intervalMs = Math.max(this.intervalMs / RAISE_FACTOR, this.configuredIntervalMs ?? 0);
+				this.lastRaiseAt = now;
+			}
+			at = Math.max(at, this.nextSlot);
+		}
+		if (this.probing && this.probeInFlight >= 1) return Infinity;
+		return at;
+	}
+
+	private issue(now: number, enqueuedAt: number): Ticket {
+		if (this.intervalMs !== undefined) this.nextSlot = Math.max(now, this.nextSlot) + this.intervalMs;
+		const probe = this.probing;
+		if (probe) this.probeInFlight++;
+		return { sentAt: now, waitedMs: now - enqueuedAt, probe, gate: this.gates };
+	}
+
+	private async pump(): Promise<void> {
+		if (this.pumping) return this.kick();
+		this.pumping = true;
+		try {
+			while (this.queue.length) {
+				const now = Date.now();
+				const at = this.sendAt(now);
+				if (at <= now) {
+					const w = this.queue.shift()!;
+					w.resolve(this.issue(now, w.enqueuedAt));
+					continue;
+				}
+				if (Number.isFinite(at)) this.expire(at, now);
+				if (!this.queue.length) break;
+				await this.sleepUntil(at);
+			}
+		} catch (error) {
+			for (const w of this.queue.splice(0)) w.reject(error);
+		} finally {
+			this.pumping = false;
+		}
+	}
+
+	/** Fails at once every waiter whose projected send time is past its budget (the rest keep their order). */
+	private expire(at: number, now: number): void {
+		let position = 0;
+		for (let k = 0; k < this.queue.length; k++) {
+			const w = this.queue[k];
+			const projected = at + position * (this.intervalMs ?? 0);
+			if (projected > w.deadline) {
+				this.queue.splice(k--, 1);
+				w.reject(new RateLimitWaitExceeded(this.tier, now - w.enqueuedAt + w.waitedBeforeMs, projected - now, w.budgetMs, this.refused));
+			} else position++;
+		}
+	}
+
+	private async sleepUntil(at: number): Promise<void> {
+		const outer = this.signal;
+		if (outer?.aborted) throw outer.reason ?? new Error('aborted');
+		const controller = new AbortController();
+		let cancelled = false;
+		const onAbort = () => {
+			cancelled = true;
+			controller.abort();
+		};
+		outer?.addEventListener('abort', onAbort, { once: true });
+		this.wake = () => controller.abort();
+		try {
+			if (Number.isFinite(at)) await sleep(Math.max(1, at - Date.now()), controller.signal).catch(() => undefined);
+			else if (!controller.signal.aborted) await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+		} finally {
+			outer?.removeEventListener('abort', onAbort);
+			this.wake = undefined;
+		}
+		if (cancelled) throw outer?.reason ?? new Error('aborted');
+	}
+
+	private kick(): void {
+		this.wake?.();
+	}
+}
+
+/** One pacer per tier for one client. */
+export class RateLimiter {
+	private readonly pacers = new Map<Tier, TierPacer>();
+
+	constructor(
+		readonly settings: RateLimitSettings,
+		private readonly signal?: AbortSignal,
+	) {}
+
+	pacer(tier: Tier): TierPacer {
+		let p = this.pacers.get(tier);
+		if (!p) this.pacers.set(tier, (p = new TierPacer(tier, this.settings, this.signal)));
+		return p;
+	}
+
+	report(): TierReport[] {
+		return [...this.pacers.values()].map((p) => p.report());
+	}
+}
