@@ -289,7 +289,7 @@ export class CarbonClient {
 			}
 			await this.limiter.acquire();
 			if (!pacer.valid(ticket)) {
-				// While it waited for an in-flight slot, Carbon refused another request or the tier began probing.
+				// While it waited for an in-flight slot, Carbon refused another request or the tier began its slow start.
 				this.limiter.release('failed', 0);
 				pacer.giveBack(ticket);
 				continue;
