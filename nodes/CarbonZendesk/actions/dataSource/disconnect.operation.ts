@@ -11,6 +11,7 @@ import {
 	readDataSourceId,
 	readTimeoutMs,
 } from '../common';
+import { readItemParameter } from '../parameters';
 
 const properties: INodeProperties[] = [
 	customerIdField,
@@ -24,7 +25,7 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const dataSourceId = readDataSourceId(this, i);
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const response = await client.request({
 			method: 'POST',
 			path: '/revoke_access_token',

@@ -11,6 +11,7 @@ import {
 	readTimeoutMs,
 } from '../common';
 import { fetchDataSource } from '../waitForSync';
+import { readItemParameter } from '../parameters';
 
 const properties: INodeProperties[] = [
 	customerIdField,
@@ -23,7 +24,7 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 /** POST /user_data_sources filtered to one ID; a missing one is an error naming the ID and the customer. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		return (await fetchDataSource(client, customerId, readDataSourceId(this, i), i, readTimeoutMs(this, i))) as IDataObject;
 	});
 }

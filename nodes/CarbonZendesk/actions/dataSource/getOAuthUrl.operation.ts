@@ -20,6 +20,7 @@ import {
 } from '../common';
 import { fileSyncOptions, processingBody, processingOptions } from '../processing.options';
 import { helpCenterFor, zendeskSourcesLookup } from './helpCenters';
+import { readItemParameter } from '../parameters';
 
 /** POST /integrations/oauth_url for service ZENDESK. */
 export const requestSchema = processingOptionsSchema
@@ -167,14 +168,14 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	const zendeskSources = zendeskSourcesLookup(client);
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const subdomain = normaliseSubdomain(this.getNodeParameter('zendeskSubdomain', i));
+		const subdomain = normaliseSubdomain(readItemParameter(this, 'zendeskSubdomain', i));
 		if (!subdomain) {
 			throw fieldError(node, 'Zendesk Subdomain', 'is empty', i, 'Enter the <subdomain> of <subdomain>.zendesk.com, e.g. acme.');
 		}
-		const syncedTypes = this.getNodeParameter('syncedTypes', i, ['ARTICLE']) as unknown;
-		const syncAttachments = this.getNodeParameter('syncAttachments', i, false) as boolean;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const syncedTypes = readItemParameter(this, 'syncedTypes', i, ['ARTICLE']) as unknown;
+		const syncAttachments = readItemParameter(this, 'syncAttachments', i, false) as boolean;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 
 		const body = compact({
 			service: 'ZENDESK',

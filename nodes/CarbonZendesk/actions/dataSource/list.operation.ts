@@ -19,6 +19,7 @@ import {
 	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
+import { readItemParameter } from '../parameters';
 
 const responseSchema = z.object({ results: z.array(dataSourceSchema), count: z.number().int().nonnegative() }).passthrough();
 
@@ -83,9 +84,9 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const limit = readLimit(this, i);
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+		const filters = readItemParameter(this, 'filters', i, {}) as IDataObject;
 		const statuses = readStringList(filters.syncStatuses);
 		for (const status of statuses) {
 			if (!(DATA_SOURCE_SYNC_STATUSES as readonly string[]).includes(status)) {

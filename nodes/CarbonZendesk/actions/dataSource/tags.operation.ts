@@ -14,6 +14,7 @@ import {
 	readStringList,
 	readTimeoutMs,
 } from '../common';
+import { readItemParameter } from '../parameters';
 
 const options = optionsCollection();
 
@@ -55,7 +56,7 @@ export const removeDescription = updateDisplayOptions({ show: { resource: ['data
 /** POST /data_sources/tags/add: upserts tags; repeating it converges to the same tags. */
 export async function executeAdd(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const tags = jsonObjectParam(this.getNode(), this.getNodeParameter('tags', i, '{}'), 'Tags', i);
+		const tags = jsonObjectParam(this.getNode(), readItemParameter(this, 'tags', i, '{}'), 'Tags', i);
 		if (!tags || !Object.keys(tags).length) {
 			throw fieldError(this.getNode(), 'Tags', 'is empty', i, 'Enter a JSON object with at least one tag, e.g. {"plan": "enterprise"}.');
 		}
@@ -64,7 +65,7 @@ export async function executeAdd(this: IExecuteFunctions, client: CarbonClient):
 			path: '/data_sources/tags/add',
 			body: { data_source_id: readDataSourceId(this, i), tags },
 			scope: 'customer',
-			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i),
 			retry: 'read',
 			response: dataSourceSchema,
 			itemIndex: i,
@@ -76,8 +77,8 @@ export async function executeAdd(this: IExecuteFunctions, client: CarbonClient):
 /** POST /data_sources/tags/remove: removing an absent tag changes nothing, so it is safe to retry. */
 export async function executeRemove(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const removeAll = this.getNodeParameter('removeAll', i, false) as boolean;
-		const keys = removeAll ? [] : readStringList(this.getNodeParameter('tagKeys', i, ''));
+		const removeAll = readItemParameter(this, 'removeAll', i, false) as boolean;
+		const keys = removeAll ? [] : readStringList(readItemParameter(this, 'tagKeys', i, ''));
 		if (!removeAll && !keys.length) {
 			throw fieldError(this.getNode(), 'Tag Keys', 'is empty', i, 'List the tag keys to remove, or turn on Remove All Tags.');
 		}
@@ -88,7 +89,7 @@ export async function executeRemove(this: IExecuteFunctions, client: CarbonClien
 				? { data_source_id: readDataSourceId(this, i), remove_all_tags: true }
 				: { data_source_id: readDataSourceId(this, i), tags_to_remove: keys },
 			scope: 'customer',
-			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i),
 			retry: 'read',
 			response: dataSourceSchema,
 			itemIndex: i,

@@ -26,6 +26,7 @@ import {
 	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
+import { readItemParameter } from '../parameters';
 
 /** Carbon's order_by values for /user_files_v2 (the Order By option). */
 const ORDER_BY = ['created_at', 'file_size', 'id', 'last_sync', 'name', 'updated_at'];
@@ -266,7 +267,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['getMany'] } }, properties);
 
 export function ticketTagFilter(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
-	const conditions = ((ctx.getNodeParameter('ticketTags', i, {}) as IDataObject).conditions ?? []) as IDataObject[];
+	const conditions = ((readItemParameter(ctx, 'ticketTags', i, {}) as IDataObject).conditions ?? []) as IDataObject[];
 	if (!conditions.length) return undefined;
 	const blocks = conditions.map((c, n) => {
 		const values = readStringList(c.value);
@@ -281,7 +282,7 @@ export function ticketTagFilter(ctx: IExecuteFunctions, i: number): IDataObject 
 		}
 		return { key: String(c.key), value: values.length === 1 ? values[0] : values, negate: Boolean(c.negate) };
 	});
-	const match = ctx.getNodeParameter('tagMatch', i, 'AND') as string;
+	const match = readItemParameter(ctx, 'tagMatch', i, 'AND') as string;
 	if (match !== 'AND' && match !== 'OR') throw fieldError(ctx.getNode(), 'Match', `must be AND or OR (got "${showValue(match)}")`, i);
 	return { [match]: blocks };
 }
@@ -295,10 +296,10 @@ function tagFilterParam(ctx: IExecuteFunctions, value: unknown, i: number): IDat
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const limit = readLimit(this, i);
-		const f = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const f = readItemParameter(this, 'filters', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const list = (v: unknown) => {
 			const l = readStringList(v);
 			return l.length ? l : undefined;

@@ -26,6 +26,7 @@ import {
 import { isToolMode, noResultItem } from '../toolMode';
 import { fetchFiles } from '../waitForSync';
 import { filtersSchema, ticketTagFields, ticketTagFilter } from './getMany.operation';
+import { readItemParameter } from '../parameters';
 
 const CONTENT_TYPES: Record<string, string[] | undefined> = {
 	any: undefined,
@@ -283,26 +284,26 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	const empty = new Map<number, string>();
 	const items = await executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
-		const rawQuery = this.getNodeParameter('query', i, '') as unknown;
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
+		const rawQuery = readItemParameter(this, 'query', i, '') as unknown;
 		if (rawQuery !== null && rawQuery !== undefined && typeof rawQuery !== 'string' && typeof rawQuery !== 'number') {
 			throw fieldError(node, 'Query', `must be text (got ${Array.isArray(rawQuery) ? 'a list' : typeof rawQuery})`, i, 'Map a single text, e.g. {{ $json.subject }}.');
 		}
 		const query = rawQuery === null || rawQuery === undefined ? '' : String(rawQuery).trim();
 		if (!query) throw fieldError(node, 'Query', 'is empty', i, 'Enter the question or keywords to search for, e.g. {{ $json.subject }}.');
-		const k = readPositiveId(node, this.getNodeParameter('k', i, 5), 'Number of Results', i);
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const k = readPositiveId(node, readItemParameter(this, 'k', i, 5), 'Number of Results', i);
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const timeoutMs = readTimeoutMs(this, i);
-		const content = this.getNodeParameter('content', i, 'any') as string;
+		const content = readItemParameter(this, 'content', i, 'any') as string;
 		if (!(content in CONTENT_TYPES)) throw fieldError(node, 'Content', `has an unknown value "${showValue(content)}"`, i, 'Use any, both, articles or tickets.');
-		const output = this.getNodeParameter('output', i, 'chunks') as string;
+		const output = readItemParameter(this, 'output', i, 'chunks') as string;
 		if (output !== 'chunks' && output !== 'combined') throw fieldError(node, 'Output', `has an unknown value "${showValue(output)}"`, i, 'Use chunks or combined.');
 		let fileIds: number[] | undefined = readStringList(options.fileIds).map((id) => readPositiveId(node, id, 'File IDs', i));
 		if (!fileIds.length) fileIds = undefined;
 
 		// One help center: its file IDs (Carbon's search has no data-source filter), which also carry the names.
 		const known = new Map<number, UserFile>();
-		const scope = this.getNodeParameter('scope', i, 'all') as string;
+		const scope = readItemParameter(this, 'scope', i, 'all') as string;
 		if (scope !== 'all' && scope !== 'dataSource') throw fieldError(node, 'Help Center', `has an unknown value "${showValue(scope)}"`, i, 'Use all or dataSource.');
 		if (scope === 'dataSource') {
 			const dataSourceId = readDataSourceId(this, i);

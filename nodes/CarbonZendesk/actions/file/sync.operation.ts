@@ -41,6 +41,7 @@ import {
 import { fileSyncOptions, processingBody, processingOptions } from '../processing.options';
 import { readWaitSettings, waitAfterSyncOptions, type WaitSettings } from '../waitForSync';
 import { SyncTracker, countOutcomes, settleOption, summarise } from './trackSync';
+import { readItemParameter } from '../parameters';
 
 /** POST /integrations/files/sync (SyncFilesRequest). Zendesk uses the string form of `ids`. */
 export const requestSchema = processingOptionsSchema
@@ -161,18 +162,18 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 
 	for (let i = 0; i < inputs.length; i++) {
 		try {
-			const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+			const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 			const dataSourceId = readDataSourceId(this, i);
-			const ids = readIds(this.getNodeParameter('externalIds', i, ''));
+			const ids = readIds(readItemParameter(this, 'externalIds', i, ''));
 			if (!ids.length) {
 				throw fieldError(node, 'External IDs', 'is empty', i, 'Give the external_id of at least one item (List Items returns them).');
 			}
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 			const body = compact({
 				data_source_id: dataSourceId,
 				tags: jsonObjectParam(node, options.tags, 'File Tags', i),
 				file_sync_config: compact({
-					sync_attachments: this.getNodeParameter('syncAttachments', i, false) as boolean,
+					sync_attachments: readItemParameter(this, 'syncAttachments', i, false) as boolean,
 					...fileSyncOptions(options),
 				}),
 				incremental_sync: options.incrementalSync,

@@ -14,6 +14,7 @@ import {
 	timeoutOption,
 } from '../common';
 import { readWaitSettings, waitForFiles, waitOptions } from '../waitForSync';
+import { readItemParameter } from '../parameters';
 
 const properties: INodeProperties[] = [
 	customerIdField,
@@ -63,19 +64,19 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	const inputs = this.getInputData();
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const requestId = String(this.getNodeParameter('requestId', i, '') ?? '').trim();
-		const fileIds = readStringList(this.getNodeParameter('fileIds', i, '')).map((id) => readPositiveId(node, id, 'File IDs', i));
+		const requestId = String(readItemParameter(this, 'requestId', i, '') ?? '').trim();
+		const fileIds = readStringList(readItemParameter(this, 'fileIds', i, '')).map((id) => readPositiveId(node, id, 'File IDs', i));
 		if (!requestId && !fileIds.length) {
 			throw fieldError(node, 'Request ID', 'and File IDs are both empty', i, 'Give the request_id Sync Files returned, or file IDs.');
 		}
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const fromInput = Number(inputs[i]?.json?.synced_count);
 		const expected = Number(options.expected ?? (Number.isInteger(fromInput) && fromInput > 0 ? fromInput : 1));
 		const result = await waitForFiles(
 			this,
 			client,
 			{
-				customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+				customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i),
 				requestIds: requestId ? [requestId] : undefined,
 				fileIds: fileIds.length ? fileIds : undefined,
 				expected,

@@ -11,6 +11,7 @@ import {
 	readDataSourceId,
 	readTimeoutMs,
 } from '../common';
+import { readItemParameter } from '../parameters';
 
 const properties: INodeProperties[] = [
 	customerIdField,
@@ -28,7 +29,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			path: '/integrations/items/sync/cancel',
 			body: { data_source_id: readDataSourceId(this, i) },
 			scope: 'customer',
-			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i),
 			retry: 'read',
 			response: dataSourceSchema,
 			itemIndex: i,

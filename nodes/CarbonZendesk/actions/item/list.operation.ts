@@ -24,6 +24,7 @@ import {
 	rateLimitWaitOption,
 	timeoutOption,
 } from '../common';
+import { readItemParameter } from '../parameters';
 
 /** POST /integrations/items/list (ListDataSourceItemsRequest). */
 export const requestSchema = z
@@ -159,10 +160,10 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const dataSourceId = readDataSourceId(this, i);
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const limit = readLimit(this, i);
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const filters = readItemParameter(this, 'filters', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const ids = readStringList(filters.ids).map((id) => readPositiveId(node, id, 'Item IDs', i));
 		const externalIds = readStringList(filters.externalIds);
 		const itemTypes = readStringList(filters.itemTypes);
@@ -191,6 +192,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				customerId,
 				retry: 'read',
 				response: responseSchema,
+				// Passthrough schemas only: the items as Carbon sent them, not zod's copy (Return All memory).
+				keepBody: true,
 				itemIndex: i,
 				timeoutMs,
 			});

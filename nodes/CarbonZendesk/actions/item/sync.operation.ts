@@ -12,6 +12,7 @@ import {
 	readTimeoutMs,
 } from '../common';
 import { fetchDataSource, readWaitSettings, waitAfterSyncOptions, waitForDataSource } from '../waitForSync';
+import { readItemParameter } from '../parameters';
 
 const properties: INodeProperties[] = [
 	customerIdField,
@@ -27,8 +28,8 @@ export const description = updateDisplayOptions({ show: { resource: ['item'], op
  */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const dataSourceId = readDataSourceId(this, i);
 		const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
 		const before = wait ? await fetchDataSource(client, customerId, dataSourceId, i, wait.requestTimeoutMs) : undefined;

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { type CarbonUser, userSchema } from '../../schemas/users';
 import type { CarbonClient } from '../../transport';
 import { executePerItem, optionsCollection, readTimeoutMs } from '../common';
+import { readItemParameter } from '../parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -43,7 +44,7 @@ export function usageOf(user: CarbonUser): IDataObject {
 /** POST /user (organisation-level, tier 1): files, characters and tokens synced, auto-sync settings, limits. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const user = await client.request({
 			method: 'POST',
 			path: '/user',

@@ -14,6 +14,7 @@ import {
 	returnAllFields,
 	showValue,
 } from '../common';
+import { readItemParameter } from '../parameters';
 
 const properties: INodeProperties[] = [
 	...returnAllFields,
@@ -68,8 +69,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const limit = readLimit(this, i);
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const filters = readItemParameter(this, 'filters', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const orderBy = options.orderBy ?? 'created_at';
 		const orderDir = options.orderDir ?? 'desc';
 		if (typeof orderBy !== 'string' || !['created_at', 'updated_at'].includes(orderBy)) throw fieldError(node, 'Order By', `has an unknown value "${showValue(orderBy)}"`, i, 'Use created_at or updated_at.');
