@@ -127,6 +127,7 @@ export class TierPacer {
 	private readonly queue: Waiter[] = [];
 	private pumping = false;
 	private wake?: () => void;
+	private listening = false;
 	sent = 0;
 	served = 0;
 	refused = 0;
@@ -303,25 +304,30 @@ export class TierPacer {
 		}
 	}
 
+	/**
+	 * Sleeps until `at` (Infinity: until kicked) or a kick. The execution's cancel signal gets one listener per pacer,
+	 * not one per sleep: n8n hangs a listener per request on it, and removing one from a long list is a linear scan
+	 * (the profile of 1,000 items spent more there than in zod). An endless wait needs no AbortController either.
+	 */
 	private async sleepUntil(at: number): Promise<void> {
 		const outer = this.signal;
 		if (outer?.aborted) throw outer.reason ?? new Error('aborted');
-		const controller = new AbortController();
-		let cancelled = false;
-		const onAbort = () => {
-			cancelled = true;
-			controller.abort();
-		};
-		outer?.addEventListener('abort', onAbort, { once: true });
-		this.wake = () => controller.abort();
+		if (outer && !this.listening) {
+			this.listening = true;
+			outer.addEventListener('abort', () => this.kick(), { once: true });
+		}
 		try {
-			if (Number.isFinite(at)) await sleep(Math.max(1, at - Date.now()), controller.signal).catch(() => undefined);
-			else if (!controller.signal.aborted) await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+			if (Number.isFinite(at)) {
+				const controller = new AbortController();
+				this.wake = () => controller.abort();
+				await sleep(Math.max(1, at - Date.now()), controller.signal).catch(() => undefined);
+			} else {
+				await new Promise<void>((resolve) => (this.wake = resolve));
+			}
 		} finally {
-			outer?.removeEventListener('abort', onAbort);
 			this.wake = undefined;
 		}
-		if (cancelled) throw outer?.reason ?? new Error('aborted');
+		if (outer?.aborted) throw outer.reason ?? new Error('aborted');
 	}
 
 	private kick(): void {
