@@ -76,10 +76,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let lastSeen: unknown;
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20000, everyMs = 150): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
+	lastSeen = undefined;
 	for (;;) {
 		const v = await fn();
 		if (v) return v;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		if (Date.now() > deadline) {
+			const seen = lastSeen === undefined ? '' : ` (last seen: ${JSON.stringify(lastSeen)})`;
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${seen}`);
+		}
 		await sleep(everyMs);
 	}
 }
@@ -241,9 +245,8 @@ async function main(): Promise<void> {
 		const hasTrigger = types.some((t) => t.name === 'n8n-nodes-carbon-zendesk.carbonTrigger');
 
 		// ---------------------------------------------------------- 1. activate the Carbon Trigger workflow
-		let hookUrl = '';
 		if (hasTrigger) {
-			hookUrl = await step('activate examples/d (Carbon Trigger) → POST /add_webhook at Carbon', async () => {
+			await step('activate examples/d (Carbon Trigger) → POST /add_webhook at Carbon', async () => {
 				const wf = await rest('GET', `/rest/workflows/${IDS.d}`);
 				await rest('POST', `/rest/workflows/${IDS.d}/activate`, { versionId: wf.data.versionId });
 				const add = await until('the trigger to register its webhook', async () =>

@@ -54,7 +54,9 @@ const chain = (names: string[]) => Object.fromEntries(names.slice(0, -1).map((n,
 const workflow = (id: string, name: string, nodes: any[]) => ({ id, name, nodes: [manual, ...nodes], connections: chain(['Start', ...nodes.map((n) => n.name)]), settings: { executionOrder: 'v1' } });
 
 export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
-	const { check, eq, step, http, EMU } = h;
+	// An assertion function called by name needs an explicit type (TS2775).
+	const check: E2eHelpers['check'] = h.check;
+	const { eq, step, http, EMU } = h;
 	const carbon = { carbonApi: { id: h.carbonCredentialId, name: 'Carbon account' } };
 	const tokenCred = { carbonZendeskAccessTokenApi: { id: IDS.token, name: 'Zendesk token (acme-token)' } };
 	const oauthCred = { carbonZendeskOAuth2Api: { id: IDS.oauth, name: 'Acme Zendesk app' } };
