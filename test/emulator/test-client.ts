@@ -8,14 +8,12 @@ import type { AddressInfo } from 'node:net';
 import type { CarbonEmulator } from '.';
 
 /** A JSON object from a reply body. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Row = Record<string, any>;
 
 export interface Reply {
 	status: number;
 	headers: http.IncomingHttpHeaders;
 	text: string;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	body: any;
 }
 
