@@ -40,8 +40,8 @@ ensure_n8n() {
   # One installer at a time per cache (two concurrent runs would rm -rf each other's half install).
   mkdir -p "$(dirname "$N8N_E2E_CACHE")"
   if command -v flock >/dev/null; then
-    exec 9>"$(dirname "$N8N_E2E_CACHE")/.install.lock"
-    flock -w 900 9 || die "another run holds $(dirname "$N8N_E2E_CACHE")/.install.lock for > 15 min"
+    exec 9>"$N8N_E2E_CACHE.install.lock"   # one lock per cache (per n8n version)
+    flock -w 900 9 || die "another run holds $N8N_E2E_CACHE.install.lock for > 15 min"
   fi
   if [ -f "$SENTINEL" ] && [ -x "$N8N_E2E_CACHE/node_modules/.bin/n8n" ]; then
     log "n8n $N8N_VERSION cache: $N8N_E2E_CACHE (warm)"
