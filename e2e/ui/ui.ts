@@ -157,10 +157,13 @@ async function closeNdv(page: Page): Promise<void> {
 	await page.getByTestId('ndv-close-button').first().click();
 	await page.getByTestId('ndv').waitFor({ state: 'hidden', timeout: T });
 }
+/** What the last poll saw, for the timeout message (set by the polled function). */
+let seen: unknown;
 /** Polls until fn is truthy (the DOM settles: lists load, search debounces). */
 async function until<R>(what: string, fn: () => Promise<R | undefined | false>, timeoutMs = T): Promise<R> {
 	const deadline = Date.now() + timeoutMs;
 	let last: unknown;
+	seen = undefined;
 	for (;;) {
 		try {
 			const v = await fn();
@@ -169,7 +172,7 @@ async function until<R>(what: string, fn: () => Promise<R | undefined | false>, 
 		} catch (e) {
 			last = e instanceof Error ? e.message : e;
 		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} (last: ${JSON.stringify(last)})`);
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} (last: ${JSON.stringify(seen ?? last).slice(0, 1500)})`);
 		await new Promise((r) => setTimeout(r, 150));
 	}
 }
@@ -330,7 +333,7 @@ async function main(): Promise<void> {
 			return good.id;
 		});
 
-		// ---------------------------------------------------------- 3. every resource → operation
+		// ---------------------------------------------------------- 3. one workflow with a node per resource → operation
 		const opNodes = operations.map((op, i) => ({ op, name: `${op.resourceName} → ${op.operationName}`, i }));
 		const opsWorkflow = await createWorkflow(
 			ctx,
@@ -338,40 +341,6 @@ async function main(): Promise<void> {
 			[manual(), ...opNodes.map(({ op, name, i }) => node(name, NODE, 1, { resource: op.resource, operation: op.operation }, [260 + 220 * (i % 5), 200 * Math.floor(i / 5)], credentialId))],
 			chain('When clicking ‘Execute workflow’', opNodes.map((n) => n.name)),
 		);
-		const firstOfResource = new Set<string>();
-		await step(page, `every resource → operation (${operations.length}) renders its fields, no issue badge where defaults are valid`, async () => {
-			await openWorkflow(page, opsWorkflow);
-			for (const { op, name } of opNodes) {
-				const ndv = await openNdv(page, name);
-				const shown = visibleParameters(description, { resource: op.resource, operation: op.operation });
-				for (const p of shown) {
-					if (p.type === 'notice') {
-						await ndv.getByText(p.displayName.slice(0, 40)).first().waitFor({ timeout: T });
-					} else {
-						const loc = ndv.locator(`[data-test-id="parameter-input-${p.name}"], [data-test-id="resource-locator-${p.name}"], [data-test-id="${p.type === 'collection' || p.type === 'fixedCollection' ? 'parameter-item' : 'never'}"]:has-text("${p.displayName}")`);
-						await until(`${name}: field "${p.displayName}" (${p.name}, ${p.type}) rendered`, async () => (await loc.count()) > 0);
-					}
-					checks++;
-				}
-				// Issue badges: only on a required field whose default is empty (the user must fill it).
-				const badged = await ndv.getByTestId('parameter-issues').evaluateAll((els) =>
-					els.map((e) => e.closest('[data-test-id^="parameter-input-"], [data-test-id^="resource-locator-"], [data-test-id="parameter-item"]')?.getAttribute('data-test-id') ?? '?'),
-				);
-				const full = NodeHelpers.getNodeParameters(description.properties, { resource: op.resource, operation: op.operation }, true, false, { typeVersion: 1 }, description) ?? {};
-				const mustFill = new Set(shown.filter((p) => p.required && isEmpty(full[p.name])).map((p) => p.name));
-				const wrong = badged.filter((b) => ![...mustFill].some((n) => b.endsWith(`-${n}`)));
-				check(wrong.length === 0, `${name}: no parameter-issue badge on a field whose default is valid`, { badged, mustFill: [...mustFill] });
-				if (!firstOfResource.has(op.resource)) {
-					firstOfResource.add(op.resource);
-					await screenshot(page, `operation ${name}`, `editor-${op.resource}.png`);
-				} else {
-					await screenshot(page, `operation ${name}`);
-				}
-				await assertNoErrorToast(page, `after opening ${name}`);
-			}
-			await closeNdv(page);
-		});
-
 		// ---------------------------------------------------------- 4. data-source picker
 		// The data-source picker: a resource locator whose From List calls searchDataSources.
 		const isPicker = (p: INodeProperties) =>
@@ -382,20 +351,30 @@ async function main(): Promise<void> {
 		check(picker?.param, 'an operation has the Data Source picker');
 		const pickerParam = picker.param.name;
 		await step(page, `data-source picker (${picker.name}): From List shows the help centers, search filters`, async () => {
+			await openWorkflow(page, opsWorkflow);
 			const ndv = await openNdv(page, picker.name);
 			const rlc = ndv.getByTestId(`resource-locator-${pickerParam}`);
+			// The emulator moves a new help center along (QUEUED_FOR_SYNCING → SYNCING → READY): the row shows the status
+			// at the moment the list loaded, so any status seen between just before and just after is right.
+			const statusesBefore = (await emulator('GET', '/_emulator/state')).json.dataSources as Array<{ id: number; sync_status: string }>;
 			await rlc.getByTestId('rlc-input').click();
-			const dropdown = page.getByTestId('resource-locator-dropdown').filter({ visible: true });
-			await dropdown.waitFor();
-			const rows = () => dropdown.getByTestId('rlc-item').allInnerTexts();
-			const expected = HELP_CENTERS.map((s) => `${s} (#${dataSources[s].id}, ${dataSources[s].status})`);
-			const all = await until('the help centers in From List', async () => {
+			// The list is a popper outside the panel; its rows are rlc-item.
+			const items = page.getByTestId('rlc-item').filter({ visible: true });
+			const rows = () => items.allInnerTexts();
+			const all = await until('the help centers in From List (subdomain, #ID, status as Carbon reports it)', async () => {
 				const r = await rows();
-				return expected.every((e) => r.some((x) => x.includes(e))) ? r : undefined;
+				const now = (await emulator('GET', '/_emulator/state')).json.dataSources as Array<{ id: number; sync_status: string }>;
+				seen = { rows: r, emulator: now.map((d) => [d.id, d.sync_status]) };
+				const ok = HELP_CENTERS.every((sub) => {
+					const id = dataSources[sub].id;
+					const statuses = [...statusesBefore, ...now].filter((d) => d.id === id).map((d) => d.sync_status);
+					return r.some((x) => x.startsWith(sub) && statuses.some((st) => x.includes(`(#${id}, ${st})`)));
+				});
+				return ok ? r : undefined;
 			});
-			check(all.length >= expected.length, 'From List shows subdomain, ID and status of each help center', all);
+			check(all.length === HELP_CENTERS.length, 'From List shows exactly this customer’s help centers', all);
 			await screenshot(page, 'data source picker', 'data-source-picker.png');
-			await dropdown.getByTestId('rlc-search').locator('input').first().fill('beta');
+			await page.getByTestId('rlc-search').filter({ visible: true }).locator('input').first().fill('beta');
 			await until('search to keep only ui-beta-help', async () => {
 				const r = (await rows()).filter((x) => x.trim());
 				return r.length >= 1 && r.every((x) => x.includes('ui-beta-help')) ? r : undefined;
@@ -477,6 +456,41 @@ async function main(): Promise<void> {
 			const ndv = await openNdv(page, 'Carbon Zendesk Tool');
 			await ndv.getByTestId('parameter-input-resource').waitFor();
 			await screenshot(page, 'tool panel');
+			await closeNdv(page);
+		});
+
+		// ---------------------------------------------------------- 3. (last: the longest) every resource → operation
+		const firstOfResource = new Set<string>();
+		await step(page, `every resource → operation (${operations.length}) renders its fields, no issue badge where defaults are valid`, async () => {
+			await openWorkflow(page, opsWorkflow);
+			for (const { op, name } of opNodes) {
+				const ndv = await openNdv(page, name);
+				const shown = visibleParameters(description, { resource: op.resource, operation: op.operation });
+				for (const p of shown) {
+					if (p.type === 'notice') {
+						await ndv.getByText(p.displayName.slice(0, 40)).first().waitFor({ timeout: T });
+					} else {
+						const loc = ndv.locator(`[data-test-id="parameter-input-${p.name}"], [data-test-id="resource-locator-${p.name}"], [data-test-id="${p.type === 'collection' || p.type === 'fixedCollection' ? 'parameter-item' : 'never'}"]:has-text("${p.displayName}")`);
+						await until(`${name}: field "${p.displayName}" (${p.name}, ${p.type}) rendered`, async () => (await loc.count()) > 0);
+					}
+					checks++;
+				}
+				// Issue badges: only on a required field whose default is empty (the user must fill it).
+				const badged = await ndv.getByTestId('parameter-issues').evaluateAll((els) =>
+					els.map((e) => e.closest('[data-test-id^="parameter-input-"], [data-test-id^="resource-locator-"], [data-test-id="parameter-item"]')?.getAttribute('data-test-id') ?? '?'),
+				);
+				const full = NodeHelpers.getNodeParameters(description.properties, { resource: op.resource, operation: op.operation }, true, false, { typeVersion: 1 }, description) ?? {};
+				const mustFill = new Set(shown.filter((p) => p.required && isEmpty(full[p.name])).map((p) => p.name));
+				const wrong = badged.filter((b) => ![...mustFill].some((n) => b.endsWith(`-${n}`)));
+				check(wrong.length === 0, `${name}: no parameter-issue badge on a field whose default is valid`, { badged, mustFill: [...mustFill] });
+				if (!firstOfResource.has(op.resource)) {
+					firstOfResource.add(op.resource);
+					await screenshot(page, `operation ${name}`, `editor-${op.resource}.png`);
+				} else {
+					await screenshot(page, `operation ${name}`);
+				}
+				await assertNoErrorToast(page, `after opening ${name}`);
+			}
 			await closeNdv(page);
 		});
 
