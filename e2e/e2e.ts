@@ -303,7 +303,7 @@ async function main(): Promise<void> {
 				nodes: [{ id: '33333333-3333-4333-8333-333333333300', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, http1],
 				connections: { Manual: { main: [[{ node: http1.name, type: 'main', index: 0 }]] } } };
 			const saved = await http('POST', `${N8N}/rest/workflows`, { name: wf.name, nodes: wf.nodes, connections: wf.connections, settings: wf.settings });
-			check(saved.status === 400 && /cannot use credential type "carbonApi"/.test(saved.text), 'the editor/REST refuses to save HTTP Request + Carbon credential', saved.text);
+			check(saved.status === 400 && /cannot use credential type "carbonApi"/.test(String(saved.json?.message)), 'the editor/REST refuses to save HTTP Request + Carbon credential', saved.text);
 			// The CLI import does not validate, so the run-time guard is what stops an imported workflow.
 			fs.writeFileSync(path.join(WORK, 'wf-http-carbon.json'), JSON.stringify(wf));
 			const imp = await n8nCli(['import:workflow', `--input=${path.join(WORK, 'wf-http-carbon.json')}`]);
