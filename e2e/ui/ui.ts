@@ -51,6 +51,7 @@ const TOOL = `${PKG}.carbonZendeskTool`;
 const CUSTOMER = 'ui-customer';
 const HELP_CENTERS = ['ui-alpha-support', 'ui-beta-help'];
 const T = 30_000; // per wait; every wait polls the DOM, none sleeps
+let nodeVersion = 1; // Carbon Zendesk's latest version, read from n8n's /types/nodes.json
 
 // ------------------------------------------------------------------ checks, steps, screenshots
 let checks = 0;
@@ -118,7 +119,7 @@ function operationsOf(d: INodeTypeDescription): Operation[] {
 	const ops: Operation[] = [];
 	for (const r of resource.options as Array<{ name: string; value: string }>) {
 		const prop = d.properties.find(
-			(p) => p.name === 'operation' && NodeHelpers.displayParameter({ resource: r.value }, p, { typeVersion: 1 }, d),
+			(p) => p.name === 'operation' && NodeHelpers.displayParameter({ resource: r.value }, p, { typeVersion: nodeVersion }, d),
 		);
 		check(prop?.options?.length, `resource ${r.value} has operations`);
 		for (const o of prop.options as Array<{ name: string; value: string }>) {
@@ -130,8 +131,8 @@ function operationsOf(d: INodeTypeDescription): Operation[] {
 
 /** The top-level parameters the editor shows for these values, with their defaults filled in as n8n does. */
 function visibleParameters(d: INodeTypeDescription, values: Record<string, unknown>): INodeProperties[] {
-	const full = NodeHelpers.getNodeParameters(d.properties, values as never, true, false, { typeVersion: 1 }, d) ?? {};
-	return d.properties.filter((p) => NodeHelpers.displayParameter(full, p, { typeVersion: 1 }, d));
+	const full = NodeHelpers.getNodeParameters(d.properties, values as never, true, false, { typeVersion: nodeVersion }, d) ?? {};
+	return d.properties.filter((p) => NodeHelpers.displayParameter(full, p, { typeVersion: nodeVersion }, d));
 }
 const isEmpty = (v: unknown): boolean =>
 	v === '' || v === undefined || v === null || (Array.isArray(v) && v.length === 0) ||
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
 		const latest = (name: string) => types.filter((t) => t.name === name).sort((a, b) => Math.max(...[b.version].flat()) - Math.max(...[a.version].flat()))[0];
 		const description = latest(NODE);
 		check(description && latest(TRIGGER) && latest(TOOL), 'n8n serves Carbon Zendesk, Carbon Trigger and Carbon Zendesk Tool', types.filter((t) => t.name.startsWith(PKG)).map((t) => t.name));
+		nodeVersion = Math.max(...[description.version].flat());
 		const operations = operationsOf(description);
 
 		// Two help centers for the test's own customer, connected as an end user would (OAuth link → GET).
@@ -273,7 +275,7 @@ async function main(): Promise<void> {
 
 		// ---------------------------------------------------------- 2. credential dialog
 		const credentialId = await step(page, 'credential dialog: Test succeeds for a good key, shows Carbon’s message for a bad one', async () => {
-			const wf = await createWorkflow(ctx, 'UI: credential', [manual(), node('Carbon Zendesk', NODE, 1, { resource: operations[0].resource, operation: operations[0].operation }, [220, 0])], chain('When clicking ‘Execute workflow’', ['Carbon Zendesk']));
+			const wf = await createWorkflow(ctx, 'UI: credential', [manual(), node('Carbon Zendesk', NODE, nodeVersion, { resource: operations[0].resource, operation: operations[0].operation }, [220, 0])], chain('When clicking ‘Execute workflow’', ['Carbon Zendesk']));
 			await openWorkflow(page, wf);
 			const fill = async (values: Record<string, string>, name: string) => {
 				const ndv = await openNdv(page, 'Carbon Zendesk');
@@ -338,7 +340,7 @@ async function main(): Promise<void> {
 		const opsWorkflow = await createWorkflow(
 			ctx,
 			'UI: every operation',
-			[manual(), ...opNodes.map(({ op, name, i }) => node(name, NODE, 1, { resource: op.resource, operation: op.operation }, [260 + 220 * (i % 5), 200 * Math.floor(i / 5)], credentialId))],
+			[manual(), ...opNodes.map(({ op, name, i }) => node(name, NODE, nodeVersion, { resource: op.resource, operation: op.operation }, [260 + 220 * (i % 5), 200 * Math.floor(i / 5)], credentialId))],
 			chain('When clicking ‘Execute workflow’', opNodes.map((n) => n.name)),
 		);
 		// ---------------------------------------------------------- 4. data-source picker
@@ -389,7 +391,7 @@ async function main(): Promise<void> {
 		// ---------------------------------------------------------- 5. failing execution
 		await step(page, 'a failing execution: the output panel shows the message and the fix, no stack trace', async () => {
 			const getOp = operations.find((o) => o.resource === picker.op.resource && o.operation === picker.op.operation)!;
-			const failing = node('Get a deleted help center', NODE, 1, { resource: getOp.resource, operation: getOp.operation, [pickerParam]: { __rl: true, mode: 'id', value: '999999' } }, [260, 0], credentialId);
+			const failing = node('Get a deleted help center', NODE, nodeVersion, { resource: getOp.resource, operation: getOp.operation, [pickerParam]: { __rl: true, mode: 'id', value: '999999' } }, [260, 0], credentialId);
 			const wf = await createWorkflow(ctx, 'UI: failing execution', [manual(), failing], chain('When clicking ‘Execute workflow’', [failing.name]));
 			await openWorkflow(page, wf);
 			const ndv = await openNdv(page, failing.name);
@@ -418,7 +420,7 @@ async function main(): Promise<void> {
 
 		// ---------------------------------------------------------- 6. trigger panel
 		await step(page, 'Carbon Trigger panel: webhook URL and the Events filter', async () => {
-			const trigger = node('Carbon Trigger', TRIGGER, 1, {}, [0, 0], credentialId);
+			const trigger = node('Carbon Trigger', TRIGGER, Math.max(...[latest(TRIGGER).version].flat()), {}, [0, 0], credentialId);
 			(trigger as any).webhookId = '11111111-2222-4333-8444-555555555555';
 			const wf = await createWorkflow(ctx, 'UI: trigger', [trigger]);
 			await openWorkflow(page, wf);
@@ -441,7 +443,7 @@ async function main(): Promise<void> {
 			check(agentType, 'n8n serves the AI Agent node');
 			const agentVersion = Math.max(...[agentType.version].flat());
 			const agent = node('AI Agent', agentType.name, agentVersion, { options: {} }, [260, 0]);
-			const tool = node('Carbon Zendesk Tool', TOOL, 1, { resource: picker.op.resource, operation: 'list' }, [420, 220], credentialId);
+			const tool = node('Carbon Zendesk Tool', TOOL, nodeVersion, { resource: picker.op.resource, operation: picker.op.operation }, [420, 220], credentialId);
 			const wf = await createWorkflow(ctx, 'UI: agent with tool', [manual(), agent, tool], {
 				...chain('When clicking ‘Execute workflow’', ['AI Agent']),
 				'Carbon Zendesk Tool': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
@@ -486,7 +488,7 @@ async function main(): Promise<void> {
 				const badged = await ndv.getByTestId('parameter-issues').evaluateAll((els) =>
 					els.map((e) => e.closest('[data-test-id^="parameter-input-"], [data-test-id^="resource-locator-"], [data-test-id="parameter-item"]')?.getAttribute('data-test-id') ?? '?'),
 				);
-				const full = NodeHelpers.getNodeParameters(description.properties, { resource: op.resource, operation: op.operation }, true, false, { typeVersion: 1 }, description) ?? {};
+				const full = NodeHelpers.getNodeParameters(description.properties, { resource: op.resource, operation: op.operation }, true, false, { typeVersion: nodeVersion }, description) ?? {};
 				const mustFill = new Set(shown.filter((p) => p.required && isEmpty(full[p.name])).map((p) => p.name));
 				const wrong = badged.filter((b) => ![...mustFill].some((n) => b.endsWith(`-${n}`)));
 				check(wrong.length === 0, `${name}: no parameter-issue badge on a field whose default is valid`, { badged, mustFill: [...mustFill] });
