@@ -29,6 +29,8 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { EmulatorControl, N8nRest, type RecordedRequest, type SavedWorkflow } from '../n8n-client';
+
 const env = (name: string): string => {
 	const v = process.env[name];
 	if (!v) throw new Error(`missing env ${name} (run through e2e/queue/run.sh)`);
@@ -109,45 +111,13 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(1);
 
 // ------------------------------------------------------------------ HTTP
-let cookie = '';
-async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 60_000) {
-	const res = await fetch(url, {
-		method,
-		headers: {
-			...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-			...(cookie && url.startsWith(N8N) ? { cookie } : {}),
-			...headers,
-		},
-		body: body === undefined ? undefined : JSON.stringify(body),
-		redirect: 'manual',
-		signal: AbortSignal.timeout(timeoutMs),
-	});
-	const text = await res.text();
-	let json: any;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, headers: res.headers, text, json };
-}
-async function rest(method: string, p: string, body?: unknown) {
-	const r = await http(method, `${N8N}${p}`, body);
-	if (r.status >= 300) throw new Error(`n8n ${method} ${p} → HTTP ${r.status}: ${r.text.slice(0, 500)}`);
-	return r.json;
-}
-
-interface Recorded {
-	seq: number;
-	method: string;
-	path: string;
-	headers: Record<string, string | undefined>;
-	body: any;
-	status: number;
-	specErrors: string[];
-}
+const n8n = new N8nRest(N8N, 60_000);
+const emulator = new EmulatorControl(EMU);
+const http = n8n.http.bind(n8n);
+const rest = n8n.rest.bind(n8n);
+type Recorded = RecordedRequest;
 async function carbonRequests(afterSeq = 0): Promise<Recorded[]> {
-	const { requests } = (await http('GET', `${EMU}/_emulator/requests`)).json as { requests: Recorded[] };
+	const { requests } = await emulator.requests();
 	return requests.filter((r) => r.seq > afterSeq);
 }
 async function carbonSeq(): Promise<number> {
@@ -157,9 +127,7 @@ async function carbonSeq(): Promise<number> {
 let apiKey = '';
 /** A Carbon API call straight to the emulator (what a customer's backend would do; not through n8n). */
 async function carbon(p: string, body: unknown, customerId = CUSTOMER) {
-	const r = await http('POST', `${EMU}${p}`, body, { authorization: `Bearer ${apiKey}`, 'customer-id': customerId });
-	if (r.status !== 200) throw new Error(`emulator POST ${p} → HTTP ${r.status}: ${r.text.slice(0, 500)}`);
-	return r.json;
+	return await emulator.carbon(p, body, apiKey, customerId);
 }
 
 // ------------------------------------------------------------------ Postgres + Redis
@@ -496,13 +464,8 @@ function triggerWorkflow() {
 		settings: { executionOrder: 'v1' },
 	};
 }
-async function createWorkflow(wf: object): Promise<{ id: string; versionId: string }> {
-	const { data } = await rest('POST', '/rest/workflows', { ...wf, active: false });
-	return { id: data.id, versionId: data.versionId };
-}
-async function activate(wf: { id: string; versionId: string }) {
-	await rest('POST', `/rest/workflows/${wf.id}/activate`, { versionId: wf.versionId });
-}
+const createWorkflow = (wf: object) => n8n.createWorkflow(wf);
+const activate = (wf: SavedWorkflow) => n8n.activate(wf.id, wf.versionId);
 
 // ------------------------------------------------------------------ load generator
 interface CallResult {
@@ -520,7 +483,7 @@ async function fire(webhookPath: string, fileIds: number[], concurrency = CONCUR
 		while (next < fileIds.length) {
 			const fileId = fileIds[next++];
 			try {
-				const r = await http('POST', `${N8N}/webhook/${webhookPath}`, { queueFileId: fileId }, {}, 60_000);
+				const r = await n8n.webhook(webhookPath, { queueFileId: fileId }, 60_000);
 				results.push({ fileId, status: r.status, body: r.json ?? r.text });
 			} catch (e) {
 				results.push({ fileId, status: 0, body: undefined, error: (e as Error).message });
@@ -533,7 +496,7 @@ async function fire(webhookPath: string, fileIds: number[], concurrency = CONCUR
 /** The first call after activation can 404 while n8n registers the webhook asynchronously: retry only that. */
 async function warmUp(webhookPath: string, fileId: number) {
 	return await until(`webhook ${webhookPath} to be registered`, async () => {
-		const r = await http('POST', `${N8N}/webhook/${webhookPath}`, { queueFileId: fileId });
+		const r = await n8n.webhook(webhookPath, { queueFileId: fileId });
 		if (r.status === 404) return undefined;
 		check(r.status === 200, `warm-up call to ${webhookPath} answered 200`, r.text);
 		return r;
@@ -581,11 +544,9 @@ async function main(): Promise<void> {
 
 	// ---------------------------------------------------------- setup
 	const wf = await step('owner, Carbon credential, workflows (REST); the package is loaded by main and worker', async () => {
-		const r = await http('POST', `${N8N}/rest/owner/setup`, OWNER);
-		check(r.status === 200, 'POST /rest/owner/setup', r.text);
-		cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
-		check(cookie.startsWith('n8n-auth='), 'owner setup sets the n8n-auth cookie');
-		const types = (await http('GET', `${N8N}/types/nodes.json`)).json as { name: string }[];
+		await n8n.setupOwner(OWNER);
+		checks += 2; // the 200 and the n8n-auth cookie, asserted by setupOwner
+		const types = await n8n.nodeTypes();
 		const ours = types.filter((t) => t.name.startsWith('n8n-nodes-carbon-zendesk.')).map((t) => t.name).sort();
 		check(ours.includes('n8n-nodes-carbon-zendesk.carbonZendesk') && ours.includes('n8n-nodes-carbon-zendesk.carbonTrigger'), 'main loaded both nodes of the package', ours);
 		const cred = await rest('POST', '/rest/credentials', {
@@ -790,7 +751,7 @@ async function main(): Promise<void> {
 
 		// Deactivate → DELETE /delete_webhook/{id}
 		const seq2 = await carbonSeq();
-		await rest('POST', `/rest/workflows/${wf.trigger.id}/deactivate`);
+		await n8n.deactivate(wf.trigger.id);
 		const del = await until('the trigger to delete its webhook', async () =>
 			(await carbonRequests(seq2)).find((r) => r.method === 'DELETE' && r.path === `/delete_webhook/${webhookId}`),
 		);
