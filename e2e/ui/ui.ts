@@ -110,6 +110,7 @@ async function emulator(method: string, p: string, body?: unknown, headers: Reco
 }
 
 // ------------------------------------------------------------------ the node description → what the editor must show
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 interface Operation { resource: string; resourceName: string; operation: string; operationName: string }
 
 /** Every resource → operation the description offers, in the order the editor lists them. */
@@ -117,12 +118,15 @@ function operationsOf(d: INodeTypeDescription): Operation[] {
 	const resource = d.properties.find((p) => p.name === 'resource');
 	check(resource?.options?.length, 'the node has a Resource parameter with options');
 	const ops: Operation[] = [];
-	for (const r of resource.options as Array<{ name: string; value: string }>) {
+	// n8n appends "Custom API Call" (__CUSTOM_API_CALL__) to the lists of every node with an OAuth2 credential; it is
+	// n8n's, not an operation of ours (the router answers it with a clear error).
+	const ours = (o: { value: string }) => o.value !== CUSTOM_API_CALL;
+	for (const r of (resource.options as Array<{ name: string; value: string }>).filter(ours)) {
 		const prop = d.properties.find(
 			(p) => p.name === 'operation' && NodeHelpers.displayParameter({ resource: r.value }, p, { typeVersion: nodeVersion }, d),
 		);
 		check(prop?.options?.length, `resource ${r.value} has operations`);
-		for (const o of prop.options as Array<{ name: string; value: string }>) {
+		for (const o of (prop.options as Array<{ name: string; value: string }>).filter(ours)) {
 			ops.push({ resource: r.value, resourceName: r.name, operation: o.value, operationName: o.name });
 		}
 	}

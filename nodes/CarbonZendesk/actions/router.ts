@@ -10,6 +10,9 @@ import * as item from './item/Item.resource';
 import * as user from './user/User.resource';
 import * as whiteLabel from './whiteLabel/WhiteLabel.resource';
 
+/** The value n8n gives the "Custom API Call" option it appends to resource and operation lists. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
 type Operation = { execute: (this: IExecuteFunctions, client: CarbonClient) => Promise<INodeExecutionData[]> };
 
 const resources: Record<string, Record<string, Operation>> = {
@@ -39,8 +42,16 @@ const resources: Record<string, Record<string, Operation>> = {
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
+	// No Operation field is shown for n8n's Custom API Call resource, hence the default.
+	const operation = this.getNodeParameter('operation', 0, '') as string;
 	const op = resources[resource]?.[operation];
+	if (!op && (resource === CUSTOM_API_CALL || operation === CUSTOM_API_CALL)) {
+		// n8n adds "Custom API Call" to every node with an OAuth2 credential; this node has no generic call.
+		throw new NodeOperationError(this.getNode(), 'Custom API Call is not an operation of Carbon Zendesk', {
+			description:
+				'Pick one of the node\'s operations. For another Carbon endpoint use an HTTP Request node with its own Header Auth credential: the Carbon and Zendesk credentials of this package are usable only by its nodes.',
+		});
+	}
 	if (!op) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`, {
 			description: 'Pick an operation from the list; an expression must give one of its values.',
