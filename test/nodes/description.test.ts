@@ -16,7 +16,11 @@ import { loadPackage, ROOT } from '../harness';
 const PACKAGE = 'n8n-nodes-carbon-zendesk';
 const HINT_KEYS = new Set(['description', 'hint', 'placeholder', 'action', 'message']);
 
-/** The description without hint texts; functions become a marker, key order is kept as n8n gives it. */
+/**
+ * The description without hint texts; functions become a marker. The options of a collection are sorted by name:
+ * their order is only the order of the editor's "Add Option" list (n8n's lint wants it alphabetical), while every
+ * other list keeps its order.
+ */
 function withoutHints(value: unknown): unknown {
 	if (typeof value === 'function') return '[function]';
 	if (Array.isArray(value)) return value.map(withoutHints);
@@ -28,6 +32,9 @@ function withoutHints(value: unknown): unknown {
 		// A notice's displayName is its text.
 		if (key === 'displayName' && object.type === 'notice') continue;
 		out[key] = withoutHints(child);
+	}
+	if (object.type === 'collection' && Array.isArray(out.options)) {
+		out.options = [...(out.options as Array<{ name: string }>)].sort((a, b) => a.name.localeCompare(b.name));
 	}
 	return out;
 }
