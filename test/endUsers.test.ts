@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { DELETE_USERS_BATCH_SIZE } from '../nodes/CarbonZendesk/actions/user/delete.operation';
+import { DELETE_USERS_BATCH_SIZE } from '../nodes/CarbonZendesk/v1/actions/user/delete.operation';
 import { connectHelpCenter, useEmulator } from './helpers';
 
 const ctx = useEmulator({ itemsPerSource: 20 });

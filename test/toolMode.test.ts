@@ -141,7 +141,7 @@ describe('other operations as tools', () => {
 
 	test('Wait for Sync as a tool waits at most 60 s whatever Wait Timeout says', async () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { readWaitSettings } = require('../dist/nodes/CarbonZendesk/actions/waitForSync') as typeof import('../nodes/CarbonZendesk/actions/waitForSync');
+		const { readWaitSettings } = require('../dist/nodes/CarbonZendesk/v1/actions/helpers/waitForSync') as typeof import('../nodes/CarbonZendesk/v1/actions/helpers/waitForSync');
 		const fake = (type: string) =>
 			({ getNode: () => ({ type }), getNodeParameter: () => ({}) }) as unknown as Parameters<typeof readWaitSettings>[0];
 		expect(readWaitSettings(fake(TOOL_TYPE), { waitTimeoutSeconds: 86400 }, 0).timeoutMs).toBe(60_000);

@@ -16,17 +16,11 @@
 import type { IDataObject, IHookFunctions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { asNodeError } from '../CarbonZendesk/actions/common';
+import { asNodeError } from '../CarbonZendesk/transport/errors';
 import { successSchema } from '../CarbonZendesk/schemas/carbon';
 import { CarbonClient } from '../CarbonZendesk/transport';
 import { STATIC_KEY } from './dedupe';
-import {
-	addWebhookRequestSchema,
-	listWebhooksRequestSchema,
-	type WebhookNoKey,
-	webhookListSchema,
-	webhookWithKeySchema,
-} from './schemas';
+import { addWebhookRequestSchema, listWebhooksRequestSchema, type WebhookNoKey, webhookListSchema, webhookWithKeySchema } from './schemas';
 import { isHexKey } from './signature';
 
 export const MAX_WEBHOOKS_PER_ORGANISATION = 3;

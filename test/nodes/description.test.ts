@@ -53,7 +53,7 @@ describe('node and credential descriptions (what saved workflows rely on)', () =
 		const type = nodeTypes.getByName(`${PACKAGE}.${name}`) as INodeType | IVersionedNodeType;
 		expect(type).toBeDefined();
 		const versions = versionsOf(type);
-		const defaultVersion = 'nodeVersions' in type ? type.getLatestVersion() : Math.max(...versions);
+		const defaultVersion = 'nodeVersions' in type ? type.description.defaultVersion : Math.max(...versions);
 		const perVersion = versions.map((version) => {
 			const node = NodeHelpers.getVersionedNodeType(type, version);
 			return {

@@ -1,5 +1,5 @@
 /**
- * The one place that turns Carbon's answers and network failures into n8n errors.
+ * The one place that turns Carbon's answers, network failures and bad input into n8n errors (both nodes use it).
  * Messages name the field or setting to fix; nothing here ever includes request headers.
  */
 import type { INode, JsonObject } from 'n8n-workflow';
@@ -185,6 +185,22 @@ export function invalidResponseError(
 	);
 }
 
+/**
+ * Bad input (a node field, a credential field): the message names the field and what is wrong, the description how
+ * to fix it. The one input-error helper of both nodes.
+ */
 export function inputError(node: INode, message: string, itemIndex: number | undefined, description?: string) {
 	return new NodeOperationError(node, message, { itemIndex, description });
+}
+
+/** Keeps n8n's own errors as they are (message, description, HTTP code); wraps anything else. */
+export function asNodeError(node: INode, error: unknown): NodeOperationError | NodeApiError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error);
+}
+
+/** A parameter value for an error message: text as it is, anything else as JSON, both shortened. */
+export function showValue(value: unknown): string {
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+	return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
