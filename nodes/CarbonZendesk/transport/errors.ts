@@ -35,7 +35,7 @@ export function describeCarbonDetail(body: unknown): { summary: string; lines: s
 const STATUS_HINTS: Record<number, string> = {
 	400: 'Carbon could not use the request',
 	401: 'Carbon rejected the API key. Check the API Key in the Carbon API credential',
-	403: 'Carbon refused access with this API key. Check that the key belongs to the organisation that owns this customer and data source',
+	403: 'Carbon refused access with this API key. Check that the key belongs to the organization that owns this customer and data source',
 	404: 'Carbon could not find what was asked for. Check the IDs (data source ID, file ID) and the Customer ID they belong to',
 	408: 'Carbon timed out reading the request',
 	409: 'Carbon reported a conflict with the current state',

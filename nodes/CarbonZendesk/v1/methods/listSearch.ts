@@ -42,7 +42,7 @@ export async function searchDataSources(
 		},
 		scope: 'customer',
 		customerId: override,
-		retry: 'read',
+		retry: 'idempotent',
 		response: listResponse,
 	});
 	const needle = (filter ?? '').trim().toLowerCase();

@@ -42,7 +42,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			body: { data_source_id: readDataSourceId(this, i), tags },
 			scope: 'customer',
 			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
-			retry: 'read',
+			retry: 'idempotent',
 			response: dataSourceSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),

@@ -34,7 +34,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			body: { data_source_id: dataSourceId },
 			scope: 'customer',
 			customerId,
-			retry: 'read',
+			retry: 'idempotent',
 			response: successSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),

@@ -97,7 +97,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					body: { filters: carbonFilters, pagination: { limit: pageSize, offset }, order_by: 'created_at', order_dir: 'asc' },
 					scope: 'customer',
 					customerId,
-					retry: 'read',
+					retry: 'idempotent',
 					response: responseSchema,
 					itemIndex: i,
 					timeoutMs,

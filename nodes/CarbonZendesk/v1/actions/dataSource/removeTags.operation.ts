@@ -52,7 +52,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				: { data_source_id: readDataSourceId(this, i), tags_to_remove: keys },
 			scope: 'customer',
 			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
-			retry: 'read',
+			retry: 'idempotent',
 			response: dataSourceSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),

@@ -98,7 +98,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			body: { filters, send_webhook: Boolean(options.sendWebhook), preserve_file_record: Boolean(options.preserveFileRecord) },
 			scope: 'customer',
 			customerId,
-			retry: 'read',
+			retry: 'idempotent',
 			response: successSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),

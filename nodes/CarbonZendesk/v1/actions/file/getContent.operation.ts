@@ -158,7 +158,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			},
 			scope: 'customer',
 			customerId,
-			retry: 'read',
+			retry: 'idempotent',
 			response: filesResponse,
 			itemIndex: i,
 			timeoutMs,

@@ -193,7 +193,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					},
 					scope: 'customer',
 					customerId,
-					retry: 'read',
+					retry: 'idempotent',
 					response: responseSchema,
 					itemIndex: i,
 					timeoutMs,

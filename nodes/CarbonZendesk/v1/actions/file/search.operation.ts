@@ -341,7 +341,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					body: body as IDataObject,
 					scope: 'customer',
 					customerId,
-					retry: 'read',
+					retry: 'idempotent',
 					response: searchResponseSchema,
 					itemIndex: i,
 					timeoutMs,

@@ -74,7 +74,7 @@ async function listItems(scope: Scope, extra: IDataObject) {
 			body: { data_source_id: scope.dataSourceId, ...extra, pagination: { limit: pageSize, offset }, order_by: 'id', order_dir: 'asc' },
 			scope: 'customer',
 			customerId: scope.customerId,
-			retry: 'read',
+			retry: 'idempotent',
 			response: itemsResponse,
 			itemIndex: scope.itemIndex,
 			timeoutMs: scope.timeoutMs,

@@ -1,5 +1,5 @@
 /**
- * Shared by the White Label operations (organisation-level: API key only, no customer-id). Carbon's spec types the
+ * Shared by the White Label operations (organization-level: API key only, no customer-id). Carbon's spec types the
  * requests but leaves all four responses untyped (`{}`), so responses are parsed leniently: any JSON object, its
  * registrations found wherever Carbon puts a list of objects. `client_secret` is redacted in everything output.
  */

@@ -31,7 +31,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			body: { data_source_id: readDataSourceId(this, i) },
 			scope: 'customer',
 			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
-			retry: 'read',
+			retry: 'idempotent',
 			response: dataSourceSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),

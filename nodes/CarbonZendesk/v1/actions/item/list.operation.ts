@@ -169,7 +169,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				body: request as IDataObject,
 				scope: 'customer',
 				customerId,
-				retry: 'read',
+				retry: 'idempotent',
 				response: responseSchema,
 				itemIndex: i,
 				timeoutMs,

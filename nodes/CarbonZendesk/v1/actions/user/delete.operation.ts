@@ -21,7 +21,7 @@ export const requestSchema = z.object({ customer_ids: z.array(z.string().min(1).
 
 export const meta: OperationMeta = {
 	name: 'Delete',
-	description: 'Permanently delete end users with their data sources and synced files (organisation level)',
+	description: 'Permanently delete end users with their data sources and synced files (organization level)',
 	action: 'Delete users',
 	destructive: true,
 };

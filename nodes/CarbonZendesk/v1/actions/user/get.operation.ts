@@ -29,7 +29,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
 
-/** POST /user (organisation-level, tier 1): files, characters and tokens synced, auto-sync settings, limits. */
+/** POST /user (organization-level, tier 1): files, characters and tokens synced, auto-sync settings, limits. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
@@ -38,7 +38,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			path: '/user',
 			body: { customer_id: customerId },
 			scope: 'organization',
-			retry: 'read',
+			retry: 'idempotent',
 			response: userSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),

@@ -11,7 +11,7 @@ import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
 	name: 'List',
-	description: 'List the end users of your Carbon organisation',
+	description: 'List the end users of your Carbon organization',
 	action: 'List users',
 };
 
@@ -61,7 +61,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['list'] } }, properties);
 
 /**
- * POST /list_users (organisation-level), paged with include_count so paging stops exactly at Carbon's total.
+ * POST /list_users (organization-level), paged with include_count so paging stops exactly at Carbon's total.
  * The list carries no usage counters: Get User has them (one tier-1 /user call per customer).
  */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
@@ -88,7 +88,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					include_count: true,
 				},
 				scope: 'organization',
-				retry: 'read',
+				retry: 'idempotent',
 				response: userListResponseSchema,
 				itemIndex: i,
 				timeoutMs,

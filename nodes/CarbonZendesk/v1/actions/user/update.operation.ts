@@ -17,7 +17,7 @@ export const AUTO_SYNC_INTERVALS = [3, 6, 12, 24] as const;
 
 const limit = z.number().int().min(-1);
 
-/** POST /update_users (UpdateUsersInput). Organisation-level: no customer-id header. */
+/** POST /update_users (UpdateUsersInput). Organization-level: no customer-id header. */
 export const requestSchema = z
 	.object({
 		customer_ids: z.array(z.string().min(1)).min(1).max(MAX_IDS_PER_REQUEST),
@@ -61,7 +61,7 @@ const limitOption = (displayName: string, name: string, what: string): INodeProp
 
 export const meta: OperationMeta = {
 	name: 'Update',
-	description: 'Turn auto-sync on or off and set sync limits for any number of end users (organisation level)',
+	description: 'Turn auto-sync on or off and set sync limits for any number of end users (organization level)',
 	action: 'Turn auto sync on or off and set sync limits for end users',
 };
 
@@ -108,7 +108,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Every 3 Hours', value: 3 },
 			{ name: 'Every 6 Hours', value: 6 },
 			{ name: 'Keep Unchanged', value: 0 },
-			{ name: 'Organisation Default', value: -1 },
+			{ name: 'Organization Default', value: -1 },
 		],
 		default: 0,
 		description: 'How often Carbon re-syncs the enabled sources',
@@ -175,7 +175,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				body: { customer_ids: ids, ...group.settings } as IDataObject,
 				scope: 'organization',
 				// Setting the same values twice converges to the same state.
-				retry: 'read',
+				retry: 'idempotent',
 				response: successSchema,
 				itemIndex,
 				timeoutMs: group.timeoutMs,

@@ -28,7 +28,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			path: '/whoami',
 			scope: 'customer',
 			customerId,
-			retry: 'read',
+			retry: 'idempotent',
 			response: userSchema,
 			itemIndex: i,
 			timeoutMs: readTimeoutMs(this, i),

@@ -12,7 +12,7 @@ import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
 	name: 'List',
-	description: 'List your organisation\'s white-label registrations (client secrets redacted)',
+	description: 'List your organization\'s white-label registrations (client secrets redacted)',
 	action: 'List white labels',
 };
 
@@ -83,7 +83,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				path: '/white_label/list',
 				body: { pagination: { limit: pageSize, offset }, order_by: orderBy, order_dir: orderDir, filters: carbonFilters },
 				scope: 'organization',
-				retry: 'read',
+				retry: 'idempotent',
 				response: untypedResponse,
 				itemIndex: i,
 				timeoutMs,

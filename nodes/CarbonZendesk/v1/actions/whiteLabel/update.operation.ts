@@ -31,7 +31,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				body: body as unknown as IDataObject,
 				scope: 'organization',
 				// Setting the same credentials twice converges.
-				retry: 'read',
+				retry: 'idempotent',
 				response: untypedResponse,
 				itemIndex: i,
 				timeoutMs: readTimeoutMs(this, i),
