@@ -1,5 +1,5 @@
-import { testCredential } from './harness';
-import { unusedPort, useEmulator } from './helpers';
+import { testCredential } from '../harness';
+import { unusedPort, useEmulator } from '../helpers';
 
 const ctx = useEmulator();
 

@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { testCredential } from './harness';
-import { useEmulator } from './helpers';
+import { testCredential } from '../../harness';
+import { useEmulator } from '../../helpers';
 
 const ctx = useEmulator();
 

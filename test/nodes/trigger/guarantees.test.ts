@@ -10,10 +10,10 @@ import { createHmac } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { seenBefore, STATIC_KEY } from '../nodes/CarbonTrigger/dedupe';
-import { computeSignature, verifySignature } from '../nodes/CarbonTrigger/signature';
-import { CarbonEmulator, DEFAULT_FLAG_REASON, pythonJson, sign } from './emulator';
-import { TriggerHarness, type TriggerHarnessOptions } from './harness/webhook';
+import { seenBefore, STATIC_KEY } from '../../../nodes/CarbonTrigger/dedupe';
+import { computeSignature, verifySignature } from '../../../nodes/CarbonTrigger/signature';
+import { CarbonEmulator, DEFAULT_FLAG_REASON, pythonJson, sign } from '../../emulator';
+import { TriggerHarness, type TriggerHarnessOptions } from '../../harness/webhook';
 
 // ---------------------------------------------------------------- Carbon's published test vector (CONTRACT.md §7)
 const VECTOR = {
@@ -331,7 +331,7 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 
 		// "Restart": a fresh module registry, so the package (and its per-process memory) is loaded anew.
 		await jest.isolateModulesAsync(async () => {
-			const fresh = await import('./harness/webhook');
+			const fresh = await import('../../harness/webhook');
 			const restarted = await fresh.TriggerHarness.start({
 				credentials: { apiKey: emulator.apiKey, baseUrl: emulator.url },
 				workflowId,

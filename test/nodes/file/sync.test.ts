@@ -1,4 +1,4 @@
-import { connectHelpCenter, useEmulator } from './helpers';
+import { connectHelpCenter, useEmulator } from '../../helpers';
 
 const ctx = useEmulator({ itemsPerSource: 80 });
 const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
@@ -39,7 +39,6 @@ describe('Sync Files', () => {
 		expect(files[0].tags).toMatchObject({ batch: 'nightly' });
 		expect(Object.keys(files[0].tags ?? {})).toEqual(expect.arrayContaining(['ticket_status', 'ticket_priority']));
 	});
-
 	test('groups by customer and options; de-duplicates IDs; keeps the user request ID', async () => {
 		const tickets = (await listTickets()).slice(0, 3);
 		ctx.emulator.clearRequests();
@@ -74,7 +73,6 @@ describe('Sync Files', () => {
 		expect(bodies[1]).toMatchObject({ ids: [tickets[2].external_id], chunk_size: 900 });
 		expect(result.items.map((i) => i.pairedItem)).toEqual([[{ item: 0 }, { item: 1 }, { item: 2 }], [{ item: 3 }]]);
 	});
-
 	test('bad input: an empty external ID is an error item with Continue On Fail, the rest is synced', async () => {
 		const [ticket] = await listTickets();
 		ctx.emulator.clearRequests();
@@ -89,7 +87,6 @@ describe('Sync Files', () => {
 		expect(result.items[1].json.error).toMatch(/External IDs is empty/);
 		expect(result.items[1].pairedItem).toEqual({ item: 1 });
 	});
-
 	test('a 500 is not retried (Sync Files starts work) and the error says nothing was accepted', async () => {
 		const [ticket] = await listTickets();
 		ctx.emulator.clearRequests();
@@ -101,54 +98,5 @@ describe('Sync Files', () => {
 		expect(result.status).toBe('error');
 		expect(ctx.requestsTo('/integrations/files/sync')).toHaveLength(1);
 		expect(result.error?.description).toMatch(/No sync request had been accepted/);
-	});
-});
-
-describe('Resync File', () => {
-	test('re-syncs a synced file with the options and returns it', async () => {
-		const [ticket] = await listTickets();
-		await ctx.run({ items: [ticket], parameters: { resource: 'file', operation: 'sync', customerId: 'cust-files', dataSourceId: rl(dataSourceId) } });
-		const file = ctx.emulator.state.files.find((f) => f.external_file_id === ticket.external_id)!;
-		ctx.emulator.clearRequests();
-		const result = await ctx.run({
-			items: [{ fileId: file.id }],
-			parameters: {
-				resource: 'file',
-				operation: 'resync',
-				customerId: 'cust-files',
-				fileId: '={{ $json.fileId }}',
-				options: { chunkSize: 600, chunkOverlap: 30, forceEmbeddingGeneration: true, skipFileProcessing: false },
-			},
-		});
-		expect(result.status).toBe('success');
-		expect(ctx.requestsTo('/resync_file')[0].body).toEqual({
-			file_id: file.id,
-			chunk_size: 600,
-			chunk_overlap: 30,
-			force_embedding_generation: true,
-			skip_file_processing: false,
-		});
-		expect(result.items[0].json).toMatchObject({ id: file.id, sync_status: 'QUEUED_FOR_SYNC' });
-	});
-
-	test.each([
-		['a file ID that is not a number', { fileId: 'abc' }, /File ID must be a positive whole number/],
-		['a negative file ID', { fileId: '-3' }, /File ID must be a positive whole number/],
-		['overlap above size', { fileId: '5', options: { chunkSize: 10, chunkOverlap: 20 } }, /Chunk Overlap.*smaller/],
-	])('bad input: %s', async (_n, params, message) => {
-		const result = await ctx.run({ parameters: { resource: 'file', operation: 'resync', customerId: 'cust-files', ...params } });
-		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(message);
-	});
-
-	test('an unknown file: Carbon\'s not-found message; Continue On Fail keeps order and pairing', async () => {
-		const result = await ctx.run({
-			items: [{ id: 999999 }, { id: 999998 }],
-			parameters: { resource: 'file', operation: 'resync', customerId: 'cust-files', fileId: '={{ $json.id }}' },
-			continueOnFail: true,
-		});
-		expect(result.status).toBe('success');
-		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(String(result.items[0].json.error)).toMatch(/HTTP 404|not found/i);
 	});
 });

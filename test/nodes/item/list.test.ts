@@ -1,5 +1,5 @@
-import { MAX_PAGE_SIZE } from './emulator';
-import { connectHelpCenter, useEmulator } from './helpers';
+import { MAX_PAGE_SIZE } from '../../emulator';
+import { connectHelpCenter, useEmulator } from '../../helpers';
 
 const ctx = useEmulator({ itemsPerSource: 600 });
 let dataSourceId: number;
@@ -25,7 +25,6 @@ describe('List Items', () => {
 		expect(new Set(result.items.map((i) => i.json.id)).size).toBe(total);
 		expect(result.items.every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
-
 	test('Limit stops exactly at the limit', async () => {
 		const result = await ctx.run({
 			parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), returnAll: false, limit: 7 },
@@ -35,7 +34,6 @@ describe('List Items', () => {
 		expect(requests).toHaveLength(1);
 		expect(requests[0].body).toMatchObject({ data_source_id: dataSourceId, pagination: { limit: 7, offset: 0 } });
 	});
-
 	test('filters, parent and order reach the request body and filter the result', async () => {
 		const result = await ctx.run({
 			parameters: {
@@ -61,7 +59,6 @@ describe('List Items', () => {
 		const ids = result.items.map((i) => Number(i.json.id));
 		expect(ids).toEqual([...ids].sort((a, b) => b - a));
 	});
-
 	test('browse the tree with Parent External ID, and filter by external and Carbon IDs', async () => {
 		const all = (await ctx.run({ parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), returnAll: true } })).items.map((i) => i.json);
 		const category = all.find((i) => i.item_type === 'CATEGORY')!;
@@ -80,7 +77,6 @@ describe('List Items', () => {
 		});
 		expect(byId.items.map((i) => i.json.id)).toEqual([two[0].id]);
 	});
-
 	test.each([
 		['a data source ID that is not a number (from an expression)', { dataSourceId: rl('={{ "abc" }}') }, /Data Source must be a positive whole number/],
 		['a negative item ID', { filters: { ids: '-4' } }, /Item IDs must be a positive whole number/],
@@ -94,7 +90,6 @@ describe('List Items', () => {
 		expect(result.error?.message).toMatch(message);
 		expect(ctx.requestsTo('/integrations/items/list')).toHaveLength(0);
 	});
-
 	test("another customer's data source is refused with Carbon's message", async () => {
 		const result = await ctx.run({
 			parameters: { resource: 'item', operation: 'list', customerId: 'someone-else', dataSourceId: rl(dataSourceId) },
@@ -102,48 +97,5 @@ describe('List Items', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/HTTP 4\d\d/);
 		expect(result.error?.message).toMatch(String(dataSourceId));
-	});
-});
-
-describe('Sync Items and Cancel Sync', () => {
-	test('Sync Items returns the data source with its sync status; Cancel Sync stops it', async () => {
-		const sync = await ctx.run({ parameters: { resource: 'item', operation: 'sync', customerId: 'cust-items', dataSourceId: rl(dataSourceId) } });
-		expect(sync.status).toBe('success');
-		expect(sync.items[0].json).toMatchObject({ id: dataSourceId, data_source_type: 'ZENDESK', sync_status: 'QUEUED_FOR_SYNCING' });
-		expect(ctx.requestsTo('/integrations/items/sync')[0].body).toEqual({ data_source_id: dataSourceId });
-		const cancel = await ctx.run({ parameters: { resource: 'item', operation: 'cancelSync', customerId: 'cust-items', dataSourceId: rl(dataSourceId) } });
-		expect(cancel.status).toBe('success');
-		expect(cancel.items[0].json).toMatchObject({ id: dataSourceId, last_sync_action: 'CANCEL' });
-	});
-
-	test('per-item data sources and customers, outputs in input order', async () => {
-		const other = await connectHelpCenter(ctx, 'cust-other', 'other-co');
-		ctx.emulator.clearRequests();
-		const result = await ctx.run({
-			items: [
-				{ c: 'cust-items', ds: dataSourceId },
-				{ c: 'cust-other', ds: other },
-				{ c: 'cust-items', ds: dataSourceId },
-			],
-			parameters: { resource: 'item', operation: 'sync', customerId: '={{ $json.c }}', dataSourceId: rl('={{ $json.ds }}') },
-		});
-		expect(result.status).toBe('success');
-		expect(result.items.map((i) => i.json.id)).toEqual([dataSourceId, other, dataSourceId]);
-		expect(ctx.requestsTo('/integrations/items/sync').map((r) => r.headers['customer-id']).sort()).toEqual(['cust-items', 'cust-items', 'cust-other']);
-	});
-
-	test('a 500 on Sync Items is not retried (it starts work at Carbon)', async () => {
-		ctx.emulator.faults.inject({ path: '/integrations/items/sync', status: 500, count: 1 });
-		const result = await ctx.run({ parameters: { resource: 'item', operation: 'sync', customerId: 'cust-items', dataSourceId: rl(dataSourceId) } });
-		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/HTTP 500/);
-		expect(ctx.requestsTo('/integrations/items/sync')).toHaveLength(1);
-	});
-
-	test('a 429 with Retry-After on Sync Items is retried and succeeds', async () => {
-		ctx.emulator.faults.inject({ path: '/integrations/items/sync', status: 429, retryAfter: '0', count: 1 });
-		const result = await ctx.run({ parameters: { resource: 'item', operation: 'sync', customerId: 'cust-items', dataSourceId: rl(dataSourceId) } });
-		expect(result.status).toBe('success');
-		expect(ctx.requestsTo('/integrations/items/sync').map((r) => r.status)).toEqual([429, 200]);
 	});
 });

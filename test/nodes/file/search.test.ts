@@ -1,5 +1,5 @@
 /** File → Search (POST /embeddings) through the engine against the emulator. */
-import { connectHelpCenter, useEmulator } from './helpers';
+import { connectHelpCenter, useEmulator } from '../../helpers';
 
 const ctx = useEmulator({ itemsPerSource: 60 });
 const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });

@@ -1,22 +1,10 @@
 /**
- * Property-based fuzzing (fast-check) of every operation through the real engine: generated parameter sets —
- * wrong types from expressions, huge lists, unicode, empty strings, negative/NaN/huge numbers, nested garbage in
- * JSON fields, unknown enum values — must never produce an unhandled exception or a stack-trace/raw-JS message;
- * either the emulator's OpenAPI validator accepts every request the node sends (zero spec violations), or the node
- * fails with a clear error that names a field (or a Carbon answer that names its status).
- *
- * FUZZ_RUNS (default 60) is the number of runs per operation; FUZZ_SEED fixes the seed. `npm run test:fuzz`
- * runs more (see package.json). Every run is capped at 2.5 s (a cancelled long Wait for Sync counts as handled).
+ * The fuzz matrix: a generator for every parameter of every operation (mostly valid values, sometimes garbage).
+ * test/matrix/coverage.test.ts fails when an operation's field or option has none, so a new option is fuzzed too.
  */
 import fc from 'fast-check';
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { loadPackage } from './harness';
-import { type Env, OPERATIONS, type OpSpec, prepareEnv, rl } from './reliability/ops';
-
-const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-jest.setTimeout(Math.max(120_000, RUNS * 16 * 1_000));
+import { type Env, type OpSpec, rl } from './ops';
 
 // ------------------------------------------------------------------ generators
 
@@ -52,12 +40,13 @@ const garbage: fc.Arbitrary<unknown> = fc.oneof(
 /** Mostly a valid value, sometimes garbage (so that many runs get as far as sending a request). */
 const maybe = (...valid: unknown[]) => fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: garbage });
 /** Items from the previous node: what `$json.x` expressions see. */
-const inputItems = fc.oneof(
+export const inputItems = fc.oneof(
 	{ weight: 3, arbitrary: fc.constant([{}]) },
 	fc.array(fc.record({ x: garbage as fc.Arbitrary<unknown> }, { requiredKeys: [] }), { minLength: 1, maxLength: 3 }),
 );
 
-function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknown>>; options: Record<string, fc.Arbitrary<unknown>> } {
+/** The generators of every parameter of an operation: its top-level fields and its Options collection. */
+export function fuzzFields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknown>>; options: Record<string, fc.Arbitrary<unknown>> } {
 	// A resource locator is stored as {__rl, mode, value}: garbage goes into its value (or an expression).
 	const ds = fc.oneof(
 		fc.constantFrom(rl(op.key === 'dataSource.disconnect' ? env.revokeDsId : env.dsId), rl(987654), { __rl: true, mode: 'list', value: String(env.dsId) }, rl(' 1 ')),
@@ -65,8 +54,9 @@ function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknow
 		expression,
 	);
 	const common = { customerId: maybe(env.customerId, '', 'other-customer') };
-	const timing = { timeoutSeconds: maybe(1, 5, 600), maxConcurrency: maybe(1, 5, 50) };
-	const wait = { pollIntervalSeconds: maybe(0.1, 0.5, 3600), waitTimeoutSeconds: maybe(1) };
+	const timing = { timeoutSeconds: maybe(1, 5, 600), maxConcurrency: maybe(1, 5, 50), rateLimitPerMinute: maybe(0, 600), rateLimitWaitSeconds: maybe(1, 60, 3600) };
+	const { maxConcurrency: _perItem, ...batchTiming } = timing;
+	const wait = { pollIntervalSeconds: maybe(0.1, 0.5, 3600), waitTimeoutSeconds: maybe(1), errorSettleSeconds: maybe(0, 0.5, 60) };
 	const processing = {
 		chunkSize: maybe(100, 1500, 30),
 		chunkOverlap: maybe(0, 20),
@@ -112,7 +102,7 @@ function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknow
 		case 'file.sync':
 			return {
 				top: { ...common, dataSourceId: ds, externalIds: maybe(env.articleIds[0], env.articleIds.join(','), [{ id: env.articleIds[0], root_id: env.articleIds[0] }], '={{ $json.x }}'), syncAttachments: maybe(true, false) },
-				options: { ...timing, ...wait, ...processing, tags: maybe('{"t":"1"}', '{"n":{"e":{"s":[1]}}}', 'nope'), incrementalSync: maybe(true), waitForSync: maybe(false, true) },
+				options: { ...timing, ...wait, ...processing, tags: maybe('{"t":"1"}', '{"n":{"e":{"s":[1]}}}', 'nope'), incrementalSync: maybe(true), waitForSync: maybe(false, true), settleSeconds: maybe(0, 0.5) },
 			};
 		case 'file.resync':
 			return { top: { ...common, fileId: maybe(String(env.fileIds[0]), env.fileIds[0], '0', '1e3') }, options: { ...timing, ...wait, chunkSize: maybe(100, 1500), chunkOverlap: maybe(0, 20), forceEmbeddingGeneration: maybe(true), skipFileProcessing: maybe(true), waitForSync: maybe(false, true) } };
@@ -173,7 +163,7 @@ function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknow
 			const limit = maybe(-1, 0, 100);
 			return {
 				top: { customerIds: maybe('u1', 'u1,u2,u1', '={{ $json.x }}'), autoSync: maybe('selected', 'all', 'none', 'unchanged'), sources: maybe(['ZENDESK'], ['ZENDESK', 'GOOGLE_DRIVE'], []), autoSyncInterval: maybe(0, 3, 24, -1) },
-				options: { timeoutSeconds: timing.timeoutSeconds, maxCharacters: limit, maxCharactersPerFile: limit, maxCharactersPerUpload: limit, maxFiles: limit, maxFilesPerUpload: limit },
+				options: { ...batchTiming, maxCharacters: limit, maxCharactersPerFile: limit, maxCharactersPerUpload: limit, maxFiles: limit, maxFilesPerUpload: limit },
 			};
 		}
 		case 'dataSource.connect': {
@@ -190,7 +180,7 @@ function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknow
 		case 'user.list':
 			return { top: { ...page, filters: fc.record({ customerIds: maybe(env.customerId, 'a,b', '') }, { requiredKeys: [] }) }, options: { ...timing, orderBy: maybe('created_at', 'updated_at'), orderDir: maybe('asc', 'desc') } };
 		case 'user.delete':
-			return { top: { customerIds: maybe('fuzz-del-1', 'a,b,a', '={{ $json.x }}') }, options: { timeoutSeconds: timing.timeoutSeconds } };
+			return { top: { customerIds: maybe('fuzz-del-1', 'a,b,a', '={{ $json.x }}') }, options: timing };
 		case 'whiteLabel.create':
 		case 'whiteLabel.update':
 			return { top: { redirectUri: maybe('', 'https://carbon.acme.example/integrations/zendesk', `${env.emu.url}/integrations/zendesk`) }, options: timing };
@@ -202,126 +192,3 @@ function fields(op: OpSpec, env: Env): { top: Record<string, fc.Arbitrary<unknow
 			throw new Error(`no fuzz fields for ${op.key}`);
 	}
 }
-
-function caseArbitrary(op: OpSpec, env: Env) {
-	const { top, options } = fields(op, env);
-	return fc.record({
-		top: fc.record(top, { requiredKeys: [] }),
-		options: fc.record(options, { requiredKeys: [] }),
-		items: inputItems,
-		continueOnFail: fc.boolean(),
-	});
-}
-
-// ------------------------------------------------------------------ oracle
-
-/** Display names of every field of the node (collections included): what a clear error names. */
-let fieldNames: string[] = [];
-const EXTRA_NAMES = ['Customer ID', 'Data Source', 'API Key', 'Base URL', 'Timeout', 'Max Concurrency', 'Poll Interval', 'Wait Timeout'];
-/** Outcomes that are not input errors (waiting ended, Carbon answered, cancelled by the 4 s cap). */
-const OUTCOMES = [/did not finish syncing within/, /failed to sync/, /ended in SYNC_ERROR/, /was cancelled/, /\[HTTP \d{3}\]/, /was not found for customer/, /is not ready yet \(status/];
-const RAW_JS = /\n\s+at \S+ \(|\n\s+at .+:\d+:\d+|Cannot read propert|is not a function|is not iterable|undefined is not|Maximum call stack|\[object Object\]|Unexpected token|\b(TypeError|RangeError|ReferenceError|SyntaxError)\b|ERR_INVALID_CHAR|ERR_HTTP_INVALID_HEADER_VALUE|Invalid character in header/;
-
-function collectNames(properties: INodeProperties[], out: Set<string>) {
-	for (const p of properties) {
-		if (p.displayName) out.add(p.displayName.replace(/ \(.*\)$/, ''));
-		for (const o of (p.options ?? []) as Array<INodeProperties & { values?: INodeProperties[] }>) {
-			if (o && typeof o === 'object' && 'displayName' in o) collectNames([o], out);
-			if (o && Array.isArray(o.values)) collectNames(o.values, out);
-		}
-	}
-}
-
-function judge(message: string, httpCode: unknown): string | undefined {
-	if (!message) return 'empty error message';
-	if (RAW_JS.test(message)) return `raw JS error / stack trace: ${message.slice(0, 300)}`;
-	if (httpCode || OUTCOMES.some((re) => re.test(message))) return undefined;
-	const lower = message.toLowerCase();
-	if (!fieldNames.some((name) => lower.includes(name.toLowerCase()))) return `names no field: ${message.slice(0, 300)}`;
-	return undefined;
-}
-
-// ------------------------------------------------------------------ runs
-
-const stats: string[] = [];
-let totalRuns = 0;
-let totalFailures = 0;
-
-beforeAll(async () => {
-	const { nodeClass } = await loadPackage();
-	const names = new Set<string>(EXTRA_NAMES);
-	collectNames(nodeClass.description.properties, names);
-	fieldNames = [...names].filter((n) => n.length >= 4 && !['Options', 'Filters', 'Resource', 'Operation'].includes(n));
-});
-
-afterAll(() => {
-	// eslint-disable-next-line no-console
-	console.log(`Fuzz: ${totalRuns} runs (${RUNS} per operation × ${OPERATIONS.length}), ${totalFailures} failures, seed ${SEED ?? 'random'}\n${stats.join('\n')}`);
-});
-
-describe.each(OPERATIONS.map((op) => [op.key, op] as const))('fuzz %s', (_key, op) => {
-	test(`${RUNS} generated parameter sets`, async () => {
-		const env = await prepareEnv({ customerId: `cust-fuzz-${op.key.replace('.', '-')}` });
-		const started = Date.now();
-		let runs = 0;
-		let sent = 0;
-		let failedClearly = 0;
-		let cancelled = 0;
-		let rejectedByN8n = 0;
-		let engineFlakes = 0;
-		try {
-			const property = fc.asyncProperty(caseArbitrary(op, env), async ({ top, options, items, continueOnFail }) => {
-				runs++;
-				env.reset();
-				const base = op.params(env);
-				const parameters: IDataObject = { ...base, ...(top as IDataObject), options: { ...((base.options as IDataObject) ?? {}), ...(options as IDataObject) } };
-				if (op.key === 'user.update' || op.key === 'user.delete') delete parameters.customerId;
-				let result;
-				try {
-					result = await env.run({ parameters, items: items as IDataObject[], continueOnFail, cancelAfterMs: 2500 });
-				} catch (error) {
-					// n8n itself refuses to start a workflow whose node misses a required parameter.
-					if ((error as Error).name === 'WorkflowHasIssuesError') {
-						rejectedByN8n++;
-						return;
-					}
-					// n8n's own pre-flight check of the parameters, before the node runs: its safe-regex can time out under
-					// load, and it throws on a resource locator value like [{"toString": ""}] (n8n-workflow, not this node).
-					if (/checkReadyForExecution/.test(String((error as Error).stack))) {
-						engineFlakes++;
-						return;
-					}
-					throw new Error(`unhandled exception: ${(error as Error).stack}`);
-				}
-				const violations = env.emu.specViolations().map((v) => `${v.method} ${v.path}: ${v.specErrors.join('; ')}`);
-				if (violations.length) throw new Error(`spec violations: ${violations.slice(0, 3).join(' | ')}`);
-				if (env.emu.requests.length) sent++;
-				if (result.status === 'canceled' || (result.status as string) === 'cancelled') {
-					cancelled++;
-					return;
-				}
-				const problems: string[] = [];
-				if (result.status === 'error') {
-					failedClearly++;
-					const problem = judge(String(result.error?.message ?? ''), result.error?.httpCode);
-					if (problem) problems.push(problem);
-				}
-				for (const item of result.items) {
-					if (typeof item.json.error === 'string') {
-						const problem = judge(item.json.error, item.json.httpCode);
-						if (problem) problems.push(`error item: ${problem}`);
-					}
-				}
-				if (problems.length) throw new Error(problems.join('\n'));
-			});
-			await fc.assert(property, { numRuns: RUNS, seed: SEED, endOnFailure: false, interruptAfterTimeLimit: RUNS * 1_000 });
-		} catch (error) {
-			totalFailures++;
-			throw error;
-		} finally {
-			totalRuns += runs;
-			stats.push(`  ${op.key.padEnd(24)} ${runs} runs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sent} sent requests (all spec-valid), ${failedClearly} clear node errors, ${rejectedByN8n} refused by n8n (required parameter empty), ${engineFlakes} n8n pre-flight errors, ${cancelled} capped at 2.5 s`);
-			await env.emu.close();
-		}
-	});
-});

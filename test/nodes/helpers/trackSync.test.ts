@@ -3,8 +3,8 @@
  * per external ID, SYNC_ERROR re-queues, and 409 on resyncing an unsettled file. The emulator runs with
  * CARBON_SYNC-like behaviour; counts are asserted in polls and requests, never in time.
  */
-import { CARBON_SYNC } from './emulator';
-import { connectHelpCenter, useEmulator } from './helpers';
+import { CARBON_SYNC } from '../../emulator';
+import { connectHelpCenter, useEmulator } from '../../helpers';
 
 const LAG = 3;
 const ctx = useEmulator({ itemsPerSource: 40, sync: { ...CARBON_SYNC, lagPolls: LAG } });
@@ -24,63 +24,6 @@ async function items(customerId: string, dataSourceId: number, type: string) {
 	});
 	return list.items.map((i) => i.json as { external_id: string; parent_external_id: string | null; name: string });
 }
-
-describe('the lag: the first READY after a sync request is the previous one', () => {
-	test('data source: a waiter that trusts the first READY gets the old sync; Sync Items + Wait waits for last_synced_at to change', async () => {
-		const id = await readyHelpCenter('cust-lag', 'lag-help');
-		const before = ctx.emulator.state.dataSource(id)!.last_synced_at;
-
-		// Sync Items, then a standalone Wait for Sync (no "before" value): it returns at the first READY — the stale one.
-		await ctx.run({ parameters: { resource: 'item', operation: 'sync', customerId: 'cust-lag', dataSourceId: rl(id) } });
-		const naive = await ctx.run({
-			parameters: { resource: 'dataSource', operation: 'waitForSync', customerId: 'cust-lag', dataSourceId: rl(id), options: fast },
-		});
-		expect(naive.items[0].json).toMatchObject({ sync_status: 'READY', last_synced_at: before, polls: 1 });
-		expect(ctx.emulator.state.dataSource(id)!.sync_status).toBe('QUEUED_FOR_SYNCING'); // what Carbon is really doing
-		ctx.emulator.advanceSync({ dataSourceId: id, toStatus: 'READY' });
-
-		const settled = ctx.emulator.state.dataSource(id)!.last_synced_at;
-		ctx.emulator.clearRequests();
-		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'sync', customerId: 'cust-lag', dataSourceId: rl(id), options: { waitForSync: true, ...fast } },
-		});
-		expect(result.status).toBe('success');
-		const out = result.items[0].json;
-		expect(out.sync_status).toBe('READY');
-		expect(out.last_synced_at).not.toBe(settled);
-		expect(out.last_synced_at).toBe(ctx.emulator.state.dataSource(id)!.last_synced_at);
-		// LAG stale READYs, then QUEUED_FOR_SYNCING → SYNCING → READY.
-		expect(out.polls).toBe(LAG + 3);
-		// One read just before the request, then one per poll.
-		expect(ctx.requestsTo('/user_data_sources')).toHaveLength(1 + Number(out.polls));
-		expect(ctx.emulator.requests.findIndex((r) => r.path === '/integrations/items/sync')).toBe(1);
-	});
-
-	test('a data source that ends in SYNC_ERROR after the lag is reported as such', async () => {
-		const id = await connectHelpCenter(ctx, 'cust-lag', 'lag-sync-error-help', { options: { connectingNewAccount: true } });
-		ctx.emulator.advanceSync({ dataSourceId: id, toStatus: 'READY' });
-		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'sync', customerId: 'cust-lag', dataSourceId: rl(id), options: { waitForSync: true, ...fast } },
-		});
-		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe(`Data source ${id} ended in SYNC_ERROR`);
-	});
-
-	test('file: Resync File + Wait waits for last_sync to change past the stale READY', async () => {
-		const id = await readyHelpCenter('cust-lag', 'lag-file-help');
-		const file = ctx.emulator.state.filesOf(id).find((f) => f.sync_status === 'READY')!;
-		ctx.emulator.clearRequests();
-		const result = await ctx.run({
-			parameters: { resource: 'file', operation: 'resync', customerId: 'cust-lag', fileId: String(file.id), options: { waitForSync: true, ...fast } },
-		});
-		expect(result.status).toBe('success');
-		const out = result.items[0].json;
-		expect(out).toMatchObject({ id: file.id, sync_status: 'READY', resync_conflicts: 0 });
-		expect(out.last_sync).not.toBe(file.last_sync);
-		expect(out.last_sync).toBe(ctx.emulator.state.files.find((f) => f.id === file.id)!.last_sync);
-		expect(out.polls).toBe(LAG + 3); // LAG stale READYs, QUEUED_FOR_SYNC, SYNCING, READY
-	});
-});
 
 describe('Sync Files + Wait: one outcome per external ID', () => {
 	test('first sync → synced; incremental sync over unchanged tickets → unchanged, ended by the settle time, not the timeout', async () => {
@@ -106,7 +49,6 @@ describe('Sync Files + Wait: one outcome per external ID', () => {
 		expect(fileLists).toHaveLength(1 + 5); // the read before the request + one per check
 		expect(ctx.requestsTo('/integrations/files/sync')).toHaveLength(1);
 	});
-
 	test('unknown IDs are accepted by Carbon and come back not_found; the known ones sync', async () => {
 		const id = await readyHelpCenter('cust-unknown', 'unknown-ids-help');
 		const [ticket] = await items('cust-unknown', id, 'TICKET');
@@ -130,7 +72,6 @@ describe('Sync Files + Wait: one outcome per external ID', () => {
 			['no-such-ticket-2', 'not_found', true],
 		]);
 	});
-
 	test('container IDs: a section is attributed its articles, a ticket its attachments', async () => {
 		const id = await readyHelpCenter('cust-tree', 'tree-help');
 		const sections = await items('cust-tree', id, 'SECTION');
@@ -166,7 +107,6 @@ describe('Sync Files + Wait: one outcome per external ID', () => {
 		expect(ticketOutcome.children.map((c) => c.external_file_id).sort()).toEqual(ofTicket);
 		expect(ticketOutcome.children.every((c) => c.parent_id === ticketOutcome.file_id)).toBe(true);
 	});
-
 	test('SYNC_ERROR is re-queued by Carbon 3 times; the wait reports it once the retries are visibly over, with the message', async () => {
 		const id = await readyHelpCenter('cust-err', 'retry-corrupt-help');
 		const articles = await items('cust-err', id, 'ARTICLE');
@@ -200,7 +140,6 @@ describe('Sync Files + Wait: one outcome per external ID', () => {
 		expect(bad).toMatchObject({ external_id: corrupt.external_id, sync_status: 'SYNC_ERROR' });
 		expect(bad.sync_error_message).toMatch(/corrupt/);
 	});
-
 	test('a SYNC_ERROR Carbon does not re-queue (yet) is final after the Error Settle Time', async () => {
 		ctx.emulator.setSyncBehaviour({ errorRequeuePolls: 1000 });
 		try {
@@ -219,46 +158,5 @@ describe('Sync Files + Wait: one outcome per external ID', () => {
 		} finally {
 			ctx.emulator.setSyncBehaviour({ errorRequeuePolls: CARBON_SYNC.errorRequeuePolls });
 		}
-	});
-});
-
-describe('Resync File on a file that is still syncing (409)', () => {
-	test('without Wait for Sync: a clear error naming the status and the fix; Continue On Fail pairs it', async () => {
-		const id = await readyHelpCenter('cust-409', 'conflict-help');
-		const file = ctx.emulator.state.filesOf(id).find((f) => f.sync_status === 'READY')!;
-		const result = await ctx.run({
-			items: [{ id: file.id }, { id: file.id }],
-			parameters: { resource: 'file', operation: 'resync', customerId: 'cust-409', fileId: '={{ $json.id }}', options: { maxConcurrency: 1 } },
-			continueOnFail: true,
-		});
-		expect(result.status).toBe('success');
-		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(result.items[0].json).toMatchObject({ id: file.id, sync_status: 'QUEUED_FOR_SYNC' });
-		expect(result.items[1].json.error).toBe(
-			`File ${file.id} is still syncing at Carbon (status READY); Carbon does not resync a file until its current sync has settled`,
-		);
-		expect(result.items[1].json.description).toMatch(/409 "File not ready to be resynced"\. Turn on Wait for Sync/);
-		expect(ctx.requestsTo('/resync_file').map((r) => r.status)).toEqual([200, 409]);
-
-		const plain = await ctx.run({ parameters: { resource: 'file', operation: 'resync', customerId: 'cust-409', fileId: String(file.id) } });
-		expect(plain.status).toBe('error');
-		expect(plain.error?.message).toMatch(new RegExp(`^File ${file.id} is still syncing at Carbon \\(status (READY|QUEUED_FOR_SYNC|SYNCING)\\)`));
-	});
-
-	test('with Wait for Sync: the node waits for the file to settle, resyncs it then, and waits for that resync', async () => {
-		const id = await readyHelpCenter('cust-409', 'conflict-wait-help');
-		const file = ctx.emulator.state.filesOf(id).find((f) => f.sync_status === 'READY')!;
-		const result = await ctx.run({
-			items: [{ id: file.id }, { id: file.id }],
-			parameters: { resource: 'file', operation: 'resync', customerId: 'cust-409', fileId: '={{ $json.id }}', options: { maxConcurrency: 2, waitForSync: true, ...fast } },
-		});
-		expect(result.status).toBe('success');
-		expect(result.items.map((i) => i.json.sync_status)).toEqual(['READY', 'READY']);
-		const resyncs = ctx.requestsTo('/resync_file').map((r) => r.status);
-		expect(resyncs.filter((s) => s === 200)).toHaveLength(2); // each item resynced once
-		expect(resyncs.filter((s) => s === 409).length).toBeGreaterThanOrEqual(1);
-		expect(result.items.reduce((n, i) => n + Number(i.json.resync_conflicts), 0)).toBe(resyncs.filter((s) => s === 409).length);
-		const [a, b] = result.items.map((i) => String(i.json.last_sync));
-		expect(a).not.toBe(b); // two distinct syncs finished
 	});
 });

@@ -1,9 +1,12 @@
 /**
- * Shared by the reliability tests (faults, secrets, fuzz): every operation of the Carbon Zendesk node with the
+ * The reliability matrix (faults, secrets, fuzz): every operation of the Carbon Zendesk node's registry with the
  * Carbon path it calls, its retry class (as README / RETRY_POLICY document it) and parameters that succeed
  * against a prepared emulator (one request each), so tests can inject a fault and know what to expect.
+ * coverage.test.ts fails when the registry has an operation that is not listed here.
  */
 import type { IDataObject } from 'n8n-workflow';
+
+import type { OperationKey } from '../../nodes/CarbonZendesk/v1/actions/node.type';
 
 import { CarbonEmulator, type EmulatorOptions, type Fault } from '../emulator';
 import { type CarbonCredentialData, type RunOptions, type RunResult, runCarbonNode } from '../harness';
@@ -95,17 +98,17 @@ export async function prepareEnv(options: EmulatorOptions & { customerId?: strin
 	return env;
 }
 
-export type RetryClass = 'read' | 'startsWork';
+export type RetryClass = 'idempotent' | 'startsWork';
 
 export interface OpSpec {
-	/** resource.operation */
-	key: string;
+	/** resource.operation, as the registry names it */
+	key: OperationKey;
 	resource: string;
 	operation: string;
 	/** The Carbon path the operation calls (the one faults are injected on). */
 	path: string;
 	retry: RetryClass;
-	/** Organisation-level call (no customer-id header). */
+	/** Organization-level call (no customer-id header). */
 	organisation?: boolean;
 	/** Inputs share requests (IDs batched over items): `three` makes one request, so there is no middle-input failure. */
 	sharedRequest?: boolean;
@@ -122,7 +125,7 @@ export interface OpSpec {
 
 const FAST_WAIT = { pollIntervalSeconds: 0.1, waitTimeoutSeconds: 30 };
 
-function perItem(key: string, path: string, retry: RetryClass, params: (env: Env) => IDataObject): OpSpec {
+function perItem(key: OperationKey, path: string, retry: RetryClass, params: (env: Env) => IDataObject): OpSpec {
 	const [resource, operation] = key.split('.');
 	return {
 		key,
@@ -135,18 +138,18 @@ function perItem(key: string, path: string, retry: RetryClass, params: (env: Env
 	};
 }
 
-/** Every operation of carbonZendesk (the router's table). */
+/** Every operation of carbonZendesk (the registry's). */
 export const OPERATIONS: OpSpec[] = [
-	perItem('dataSource.getOAuthUrl', '/integrations/oauth_url', 'read', () => ({ zendeskSubdomain: 'fault-co', syncedTypes: ['ARTICLE'] })),
-	perItem('dataSource.list', '/user_data_sources', 'read', () => ({ returnAll: false, limit: 1 })),
-	perItem('dataSource.get', '/user_data_sources', 'read', (env) => ({ dataSourceId: rl(env.dsId) })),
-	perItem('dataSource.addTags', '/data_sources/tags/add', 'read', (env) => ({ dataSourceId: rl(env.dsId), tags: '{"plan":"enterprise"}' })),
-	perItem('dataSource.removeTags', '/data_sources/tags/remove', 'read', (env) => ({ dataSourceId: rl(env.dsId), tagKeys: 'plan' })),
-	perItem('dataSource.disconnect', '/revoke_access_token', 'read', (env) => ({ dataSourceId: rl(env.revokeDsId) })),
-	perItem('dataSource.waitForSync', '/user_data_sources', 'read', (env) => ({ dataSourceId: rl(env.dsId), options: { ...FAST_WAIT } })),
-	perItem('item.list', '/integrations/items/list', 'read', (env) => ({ dataSourceId: rl(env.dsId), returnAll: false, limit: 1 })),
+	perItem('dataSource.getOAuthUrl', '/integrations/oauth_url', 'idempotent', () => ({ zendeskSubdomain: 'fault-co', syncedTypes: ['ARTICLE'] })),
+	perItem('dataSource.list', '/user_data_sources', 'idempotent', () => ({ returnAll: false, limit: 1 })),
+	perItem('dataSource.get', '/user_data_sources', 'idempotent', (env) => ({ dataSourceId: rl(env.dsId) })),
+	perItem('dataSource.addTags', '/data_sources/tags/add', 'idempotent', (env) => ({ dataSourceId: rl(env.dsId), tags: '{"plan":"enterprise"}' })),
+	perItem('dataSource.removeTags', '/data_sources/tags/remove', 'idempotent', (env) => ({ dataSourceId: rl(env.dsId), tagKeys: 'plan' })),
+	perItem('dataSource.disconnect', '/revoke_access_token', 'idempotent', (env) => ({ dataSourceId: rl(env.revokeDsId) })),
+	perItem('dataSource.waitForSync', '/user_data_sources', 'idempotent', (env) => ({ dataSourceId: rl(env.dsId), options: { ...FAST_WAIT } })),
+	perItem('item.list', '/integrations/items/list', 'idempotent', (env) => ({ dataSourceId: rl(env.dsId), returnAll: false, limit: 1 })),
 	perItem('item.sync', '/integrations/items/sync', 'startsWork', (env) => ({ dataSourceId: rl(env.dsId) })),
-	perItem('item.cancelSync', '/integrations/items/sync/cancel', 'read', (env) => ({ dataSourceId: rl(env.dsId) })),
+	perItem('item.cancelSync', '/integrations/items/sync/cancel', 'idempotent', (env) => ({ dataSourceId: rl(env.dsId) })),
 	{
 		...perItem('file.sync', '/integrations/files/sync', 'startsWork', (env) => ({ dataSourceId: rl(env.dsId), externalIds: env.articleIds[0] })),
 		three: (env) => ({
@@ -156,19 +159,19 @@ export const OPERATIONS: OpSpec[] = [
 		}),
 	},
 	perItem('file.resync', '/resync_file', 'startsWork', (env) => ({ fileId: String(env.fileIds[0]) })),
-	perItem('file.getMany', '/user_files_v2', 'read', (env) => ({ dataSourceId: rl(env.dsId), returnAll: false, limit: 1 })),
-	perItem('file.delete', '/delete_files_v2', 'read', (env) => ({ dataSourceId: rl(env.dsId), deleteWhat: 'requestIds', requestIds: 'no-such-request' })),
-	perItem('file.waitForSync', '/user_files_v2', 'read', (env) => ({ requestId: '', fileIds: String(env.fileIds[0]), options: { ...FAST_WAIT } })),
+	perItem('file.getMany', '/user_files_v2', 'idempotent', (env) => ({ dataSourceId: rl(env.dsId), returnAll: false, limit: 1 })),
+	perItem('file.delete', '/delete_files_v2', 'idempotent', (env) => ({ dataSourceId: rl(env.dsId), deleteWhat: 'requestIds', requestIds: 'no-such-request' })),
+	perItem('file.waitForSync', '/user_files_v2', 'idempotent', (env) => ({ requestId: '', fileIds: String(env.fileIds[0]), options: { ...FAST_WAIT } })),
 	// Names off: one request per input (the names lookup is a second /user_files_v2 call); k 1: one output per input.
-	perItem('file.search', '/embeddings', 'read', () => ({ query: 'how do I reset my password', k: 1, options: { lookUpNames: false } })),
+	perItem('file.search', '/embeddings', 'idempotent', () => ({ query: 'how do I reset my password', k: 1, options: { lookUpNames: false } })),
 	// One Carbon request (the presigned URL); the download goes to storage, not to Carbon's API.
-	perItem('file.getContent', '/user_files_v2', 'read', (env) => ({ fileId: String(env.fileIds[0]) })),
+	perItem('file.getContent', '/user_files_v2', 'idempotent', (env) => ({ fileId: String(env.fileIds[0]) })),
 	{
 		key: 'user.update',
 		resource: 'user',
 		operation: 'update',
 		path: '/update_users',
-		retry: 'read',
+		retry: 'idempotent',
 		organisation: true,
 		params: () => ({ resource: 'user', operation: 'update', customerIds: 'fault-user-1', autoSync: 'selected', sources: ['ZENDESK'] }),
 		three: () => ({
@@ -179,8 +182,8 @@ export const OPERATIONS: OpSpec[] = [
 	},
 ];
 
-/** Organisation-level, one request per input item (the operation reads no Customer ID). */
-function orgPerItem(key: string, path: string, retry: RetryClass, params: (env: Env) => IDataObject, extra: Partial<OpSpec> = {}): OpSpec {
+/** Organization-level, one request per input item (the operation reads no Customer ID). */
+function orgPerItem(key: OperationKey, path: string, retry: RetryClass, params: (env: Env) => IDataObject, extra: Partial<OpSpec> = {}): OpSpec {
 	const [resource, operation] = key.split('.');
 	return {
 		key,
@@ -197,18 +200,18 @@ function orgPerItem(key: string, path: string, retry: RetryClass, params: (env: 
 
 OPERATIONS.push(
 	perItem('dataSource.connect', '/integrations/connect', 'startsWork', () => ({ syncedTypes: ['ARTICLE'] })),
-	perItem('user.whoAmI', '/whoami', 'read', () => ({})),
-	orgPerItem('user.list', '/list_users', 'read', () => ({ returnAll: false, limit: 1 })),
-	orgPerItem('user.get', '/user', 'read', (env) => ({ customerId: env.customerId })),
+	perItem('user.whoAmI', '/whoami', 'idempotent', () => ({})),
+	orgPerItem('user.list', '/list_users', 'idempotent', () => ({ returnAll: false, limit: 1 })),
+	orgPerItem('user.get', '/user', 'idempotent', (env) => ({ customerId: env.customerId })),
 	{
 		...orgPerItem('user.delete', '/delete_users', 'startsWork', () => ({ customerIds: 'fault-del-1' })),
 		sharedRequest: true,
 		three: () => ({ items: [{ id: 'fault-d0' }, { id: 'fault-d1' }, { id: 'fault-d2' }], params: { resource: 'user', operation: 'delete', customerIds: '={{ $json.id }}' } }),
 	},
 	orgPerItem('whiteLabel.create', '/white_label/create', 'startsWork', () => ({}), { untypedResponse: true }),
-	orgPerItem('whiteLabel.update', '/white_label/update', 'read', () => ({}), { untypedResponse: true }),
+	orgPerItem('whiteLabel.update', '/white_label/update', 'idempotent', () => ({}), { untypedResponse: true }),
 	orgPerItem('whiteLabel.delete', '/white_label/delete', 'startsWork', () => ({ whiteLabelIds: '999' }), { untypedResponse: true }),
-	orgPerItem('whiteLabel.list', '/white_label/list', 'read', () => ({ returnAll: false, limit: 1 }), { untypedResponse: true }),
+	orgPerItem('whiteLabel.list', '/white_label/list', 'idempotent', () => ({ returnAll: false, limit: 1 }), { untypedResponse: true }),
 );
 
 /** Adds options (timeout, concurrency) to an operation's parameters. */

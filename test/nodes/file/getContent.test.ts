@@ -1,5 +1,5 @@
 /** File → Get Content: /user_files_v2 presigned URLs, downloaded without the Carbon credential, into text or binary. */
-import { connectHelpCenter, useEmulator } from './helpers';
+import { connectHelpCenter, useEmulator } from '../../helpers';
 
 const ctx = useEmulator({ itemsPerSource: 60 });
 const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });

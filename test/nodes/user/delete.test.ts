@@ -4,11 +4,9 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-
 import type { IDataObject } from 'n8n-workflow';
-
-import { DELETE_USERS_BATCH_SIZE } from '../nodes/CarbonZendesk/v1/actions/user/delete.operation';
-import { connectHelpCenter, useEmulator } from './helpers';
+import { DELETE_USERS_BATCH_SIZE } from '../../../nodes/CarbonZendesk/v1/actions/user/delete.operation';
+import { connectHelpCenter, useEmulator } from '../../helpers';
 
 const ctx = useEmulator({ itemsPerSource: 20 });
 const ids = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
@@ -19,73 +17,6 @@ async function makeUsers(list: string[]) {
 	expect(r.status).toBe('success');
 	ctx.emulator.clearRequests();
 }
-
-describe('List Users', () => {
-	test('Return All pages 250 at a time with include_count, organisation-level; filters and order are sent', async () => {
-		const list = ids(260, 'list');
-		await makeUsers(list);
-		const all = await ctx.run({ parameters: { resource: 'user', operation: 'list', returnAll: true, filters: { customerIds: list.join(',') }, options: { orderBy: 'created_at', orderDir: 'asc' } } });
-		expect(all.status).toBe('success');
-		expect(all.items.map((i) => i.json.organization_supplied_user_id)).toEqual(list);
-		const requests = ctx.requestsTo('/list_users');
-		expect(requests.map((r) => (r.body as IDataObject).pagination)).toEqual([{ limit: 250, offset: 0 }, { limit: 250, offset: 250 }]);
-		expect(requests[0].body).toMatchObject({ include_count: true, order_by: 'created_at', order_dir: 'asc', filters: { customer_ids: list } });
-		expect(requests.every((r) => r.headers['customer-id'] === undefined)).toBe(true);
-		// The list has no usage counters (the spec's ListUserResponse); Get User has them.
-		expect(all.items[0].json.num_files_synced).toBeUndefined();
-	});
-
-	test('Limit asks for exactly that many; Carbon\'s default order is newest first', async () => {
-		const list = ids(5, 'newest');
-		await makeUsers(list);
-		const r = await ctx.run({ parameters: { resource: 'user', operation: 'list', returnAll: false, limit: 2, filters: { customerIds: list } } });
-		expect(r.items.map((i) => i.json.organization_supplied_user_id)).toEqual(['newest-5', 'newest-4']);
-		expect(ctx.requestsTo('/list_users').map((q) => (q.body as IDataObject).pagination)).toEqual([{ limit: 2, offset: 0 }]);
-	});
-});
-
-describe('Get User and Who Am I', () => {
-	test('files, characters and tokens synced grow as files sync; usage against the file limit', async () => {
-		const dsId = await connectHelpCenter(ctx, 'usage-customer', 'usage-help', { syncAttachments: false });
-		await ctx.run({ parameters: { resource: 'user', operation: 'update', customerIds: 'usage-customer', autoSync: 'unchanged', options: { maxFiles: 40 } } });
-		const get = () => ctx.run({ parameters: { resource: 'user', operation: 'get', customerId: 'usage-customer' } });
-		const before = (await get()).items[0].json;
-		expect(before).toMatchObject({ organization_supplied_user_id: 'usage-customer', num_files_synced: 0, num_characters_synced: 0, custom_limits: { max_files: 40 } });
-		ctx.emulator.advanceSync({ dataSourceId: dsId, toStatus: 'READY' });
-		const ready = ctx.emulator.state.filesOf(dsId).filter((f) => f.sync_status === 'READY').length;
-		expect(ready).toBeGreaterThan(0);
-		const after = (await get()).items[0].json;
-		expect(after.num_files_synced).toBe(ready);
-		expect(Number(after.num_characters_synced)).toBeGreaterThan(0);
-		expect(Number(after.num_tokens_synced)).toBeGreaterThan(0);
-		expect(after.usage).toEqual({
-			files: { synced: ready, limit: 40, percent: Math.round((ready / 40) * 1000) / 10 },
-			characters: { synced: after.num_characters_synced, limit: null, percent: null },
-		});
-		const [request] = ctx.requestsTo('/user');
-		expect(request.body).toEqual({ customer_id: 'usage-customer' });
-		expect(request.headers['customer-id']).toBeUndefined();
-	});
-
-	test('Get User for a customer Carbon does not know: Carbon\'s 404 as a clear error', async () => {
-		const r = await ctx.run({ parameters: { resource: 'user', operation: 'get', customerId: 'nobody-here' } });
-		expect(r.status).toBe('error');
-		expect(r.error?.message).toMatch(/could not find.*User nobody-here not found.*\[HTTP 404\]/);
-	});
-
-	test('Who Am I: GET /whoami for each item\'s Customer ID, else the credential\'s default', async () => {
-		const r = await ctx.run({ items: [{ c: 'who-a' }, { c: '' }], parameters: { resource: 'user', operation: 'whoAmI', customerId: '={{ $json.c }}' } });
-		expect(r.status).toBe('success');
-		expect(r.items.map((i) => [i.json.organization_supplied_user_id, i.pairedItem])).toEqual([
-			['who-a', { item: 0 }],
-			['customer-default', { item: 1 }],
-		]);
-		expect(ctx.requestsTo('/whoami').map((q) => [q.method, q.headers['customer-id']])).toEqual([
-			['GET', 'who-a'],
-			['GET', 'customer-default'],
-		]);
-	});
-});
 
 describe('Delete Users', () => {
 	test(`250 IDs → ${DELETE_USERS_BATCH_SIZE} per request (our assumption), in order, one output per ID`, async () => {
@@ -100,7 +31,6 @@ describe('Delete Users', () => {
 		expect(r.items[0]).toMatchObject({ json: { customer_id: 'del-1', deleted: true, batch: 1, batches: 3 }, pairedItem: [{ item: 0 }] });
 		expect(list.some((id) => ctx.emulator.state.customer(id))).toBe(false);
 	});
-
 	test('deleting a user removes its data sources, items and files and sends ORGANIZATION_USER_DELETED', async () => {
 		const received: IDataObject[] = [];
 		const sink = http.createServer((req, res) => {
@@ -140,7 +70,6 @@ describe('Delete Users', () => {
 			await new Promise<void>((resolve) => sink.close(() => resolve()));
 		}
 	});
-
 	test('a failing middle batch: each ID of it carries the error (Continue On Fail); a 5xx is not repeated', async () => {
 		const list = ids(300, 'partial');
 		await makeUsers(list);
@@ -151,7 +80,6 @@ describe('Delete Users', () => {
 		expect(r.items.filter((i) => !i.json.deleted).map((i) => i.json.customer_id)).toEqual(list.slice(100, 200));
 		expect(r.items.find((i) => !i.json.deleted)?.json).toMatchObject({ batch: 2, batches: 3, error: expect.stringMatching(/delete failed/) });
 	});
-
 	test('without Continue On Fail the node fails, saying which IDs were deleted and which are not confirmed', async () => {
 		const list = ids(200, 'stop');
 		await makeUsers(list);
@@ -162,7 +90,6 @@ describe('Delete Users', () => {
 		expect(r.error?.description).toContain(`Not confirmed (100): ${list.slice(100).join(', ')}`);
 		expect(r.error?.description).toMatch(/List Users/);
 	});
-
 	test('no default IDs: an empty Customer IDs field is refused before anything is sent', async () => {
 		const r = await ctx.run({ parameters: { resource: 'user', operation: 'delete', customerIds: ' ; ' } });
 		expect(r.status).toBe('error');

@@ -1,4 +1,4 @@
-import { connectHelpCenter, unusedPort, useEmulator } from './helpers';
+import { connectHelpCenter, unusedPort, useEmulator } from '../../helpers';
 
 const ctx = useEmulator();
 

@@ -8,18 +8,18 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import { type IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { DEFAULT_EVENTS, EVENT_OPTIONS, WEBHOOK_TYPES } from '../nodes/CarbonTrigger/events';
-import { MAX_REMEMBERED, seenBefore, STATIC_KEY } from '../nodes/CarbonTrigger/dedupe';
-import { buildOutput, parseDelivery } from '../nodes/CarbonTrigger/delivery';
+import { DEFAULT_EVENTS, EVENT_OPTIONS, WEBHOOK_TYPES } from '../../../nodes/CarbonTrigger/events';
+import { MAX_REMEMBERED, seenBefore, STATIC_KEY } from '../../../nodes/CarbonTrigger/dedupe';
+import { buildOutput, parseDelivery } from '../../../nodes/CarbonTrigger/delivery';
 import {
 	computeSignature,
 	MAX_BODY_BYTES,
 	parseSignatureHeader,
 	verifySignature,
-} from '../nodes/CarbonTrigger/signature';
-import { CarbonEmulator, MAX_WEBHOOKS_PER_ORGANISATION, pythonJson, readContract, sign } from './emulator';
-import { loadPackage } from './harness';
-import { TRIGGER_TYPE, TriggerHarness, type TriggerHarnessOptions } from './harness/webhook';
+} from '../../../nodes/CarbonTrigger/signature';
+import { CarbonEmulator, MAX_WEBHOOKS_PER_ORGANISATION, pythonJson, readContract, sign } from '../../emulator';
+import { loadPackage } from '../../harness';
+import { TRIGGER_TYPE, TriggerHarness, type TriggerHarnessOptions } from '../../harness/webhook';
 
 const SPEC = readContract() as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } };
 

@@ -11,10 +11,10 @@ process.env.N8N_LOG_LEVEL = 'debug';
 
 import * as path from 'node:path';
 
-import { pythonJson, sign } from './emulator';
-import { type RunResult, testCredential } from './harness';
-import { TriggerHarness } from './harness/webhook';
-import { type Env, OPERATIONS, prepareEnv, withOptions } from './reliability/ops';
+import { pythonJson, sign } from '../emulator';
+import { type RunResult, testCredential } from '../harness';
+import { TriggerHarness } from '../harness/webhook';
+import { type Env, OPERATIONS, prepareEnv, withOptions } from './ops';
 
 jest.setTimeout(120_000);
 
@@ -213,7 +213,7 @@ describe('broad run', () => {
 		const spacedRun = await env.run({ parameters: OPERATIONS[1].params(env), credentials: { apiKey: spaced } });
 		recordRun('key with spaces', spacedRun);
 		expect(spacedRun.error?.message).toMatch(/contains spaces/);
-		const { unusedPort } = await import('./helpers');
+		const { unusedPort } = await import('../helpers');
 		const refused = await env.run({ parameters: OPERATIONS[1].params(env), credentials: { baseUrl: `http://127.0.0.1:${await unusedPort()}` } });
 		recordRun('refused', refused);
 		expect(refused.error?.message).toMatch(/connection refused/);

@@ -21,9 +21,9 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { RETRY_POLICY } from '../nodes/CarbonZendesk/transport';
-import type { RunResult } from './harness';
-import { type Env, type Fault, OPERATIONS, type OpSpec, prepareEnv, withOptions } from './reliability/ops';
+import { RETRY_POLICY } from '../../nodes/CarbonZendesk/transport';
+import type { RunResult } from '../harness';
+import { type Env, type Fault, OPERATIONS, type OpSpec, prepareEnv, withOptions } from './ops';
 
 jest.setTimeout(120_000);
 
@@ -240,7 +240,7 @@ async function runOperation(op: OpSpec): Promise<string[]> {
 		// refusals than there are attempts, still successful.
 		await runCase(e, op, f, f.cls === 'permanent' ? 1 : f.slow ? 1 : f.cls === 'rateLimited' ? ATTEMPTS : ATTEMPTS - 1, problems);
 		// Retries exhausted: fails clearly after exactly ATTEMPTS requests.
-		const exhaust = f.cls === 'notProcessed' || (f.cls === 'maybeProcessed' && op.retry === 'read');
+		const exhaust = f.cls === 'notProcessed' || (f.cls === 'maybeProcessed' && op.retry === 'idempotent');
 		if (exhaust && (!f.slow || SLOW_EXHAUST.has(op.key))) await runCase(e, op, f, ATTEMPTS, problems);
 		// Continue On Fail: all inputs fail.
 		if (!f.slow || op.retry === 'startsWork' || SLOW_CONTINUE_ON_FAIL.has(op.key)) await runContinueOnFail(e, op, f, problems);

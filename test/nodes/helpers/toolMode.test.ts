@@ -4,9 +4,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { TOOL_TYPE, runAsTool } from './harness/tool';
-import { loadPackage } from './harness';
-import { connectHelpCenter, useEmulator } from './helpers';
+import { TOOL_TYPE, runAsTool } from '../../harness/tool';
+import { loadPackage } from '../../harness';
+import { connectHelpCenter, useEmulator } from '../../helpers';
 
 const ctx = useEmulator({ itemsPerSource: 40 });
 const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
@@ -141,7 +141,7 @@ describe('other operations as tools', () => {
 
 	test('Wait for Sync as a tool waits at most 60 s whatever Wait Timeout says', async () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { readWaitSettings } = require('../dist/nodes/CarbonZendesk/v1/actions/helpers/waitForSync') as typeof import('../nodes/CarbonZendesk/v1/actions/helpers/waitForSync');
+		const { readWaitSettings } = require('../../../dist/nodes/CarbonZendesk/v1/actions/helpers/waitForSync') as typeof import('../../../nodes/CarbonZendesk/v1/actions/helpers/waitForSync');
 		const fake = (type: string) =>
 			({ getNode: () => ({ type }), getNodeParameter: () => ({}) }) as unknown as Parameters<typeof readWaitSettings>[0];
 		expect(readWaitSettings(fake(TOOL_TYPE), { waitTimeoutSeconds: 86400 }, 0).timeoutMs).toBe(60_000);

@@ -1,4 +1,4 @@
-import { useEmulator } from './helpers';
+import { useEmulator } from '../../helpers';
 
 const ctx = useEmulator();
 const ids = (n: number, prefix = 'user') => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
@@ -20,7 +20,6 @@ describe('Update Users', () => {
 		expect(result.items[0]).toMatchObject({ json: { customer_id: 'user-1', updated: true, batch: 1, batches: 3 }, pairedItem: [{ item: 0 }] });
 		expect(result.items[249]).toMatchObject({ json: { customer_id: 'user-250', updated: true, batch: 3 }, pairedItem: [{ item: 249 }] });
 	});
-
 	test('the emulator reports the new settings for those customers (whoami)', async () => {
 		await ctx.run({
 			parameters: { resource: 'user', operation: 'update', customerIds: 'who-1, who-2', autoSync: 'all', autoSyncInterval: 6, options: { maxFiles: 500, maxCharactersPerFile: -1 } },
@@ -30,7 +29,6 @@ describe('Update Users', () => {
 		const who = await fetch(`${ctx.emulator.url}/whoami`, { headers: { authorization: `Bearer ${ctx.emulator.apiKey}`, 'customer-id': 'who-2' } });
 		expect(await who.json()).toMatchObject({ organization_supplied_user_id: 'who-2', auto_sync_enabled_sources: ['ALL'] });
 	});
-
 	test('IDs listed by several items are sent once and paired to every item that asked', async () => {
 		const result = await ctx.run({
 			items: [{ c: 'a, b' }, { c: 'b, c' }, { c: 'a' }],
@@ -44,7 +42,6 @@ describe('Update Users', () => {
 			['c', [{ item: 1 }]],
 		]);
 	});
-
 	test('items with different settings form separate groups', async () => {
 		await ctx.run({
 			items: [{ c: 'x1', i: 3 }, { c: 'x2', i: 12 }, { c: 'x3', i: 3 }],
@@ -55,7 +52,6 @@ describe('Update Users', () => {
 			{ customer_ids: ['x2'], auto_sync_interval: 12 },
 		]);
 	});
-
 	test('a failing middle batch: the others are applied, each ID of that batch carries the error (Continue On Fail)', async () => {
 		ctx.emulator.faults.inject({ path: '/update_users', status: 400, body: { detail: 'Batch refused' }, skip: 2, count: 1 });
 		const list = ids(500, 'mid');
@@ -72,7 +68,6 @@ describe('Update Users', () => {
 		expect(failed[0].json).toMatchObject({ batch: 3, batches: 5, error: expect.stringMatching(/Batch refused/) });
 		expect(failed[0].pairedItem).toEqual([{ item: 0 }]);
 	});
-
 	test('without Continue On Fail the node fails saying which IDs were applied; a re-run applies the rest', async () => {
 		ctx.emulator.faults.inject({ path: '/update_users', status: 400, body: { detail: 'Batch refused' }, skip: 1, count: 1 });
 		const list = ids(300, 'rerun');
@@ -88,7 +83,6 @@ describe('Update Users', () => {
 		const state = ctx.emulator.state.users ?? ctx.emulator.state.customers;
 		expect(JSON.stringify(state)).toContain('rerun-150');
 	});
-
 	test.each([
 		['no customer IDs', { customerIds: ' , ' }, /Customer IDs is empty/],
 		['no sources picked', { customerIds: 'a', autoSync: 'selected', sources: [] }, /Sources is empty/],
