@@ -19,6 +19,15 @@ export class CarbonApi implements ICredentialType {
 
 	documentationUrl = 'https://docs.carbon.ai/api-reference/authentication';
 
+	// The organization's key is usable only by this package's nodes (and the Tool clone n8n makes of Carbon Zendesk):
+	// n8n refuses it to every other node, HTTP Request included, when saving and when running a workflow. So the key
+	// cannot be sent to another host, and the allowed-domains fields (which act only on HTTP Request) are hidden.
+	supportedNodes = ['carbonZendesk', 'carbonZendeskTool', 'carbonTrigger'];
+
+	restrictToSupportedNodes = true as const;
+
+	hideDomainRestrictionFields = true;
+
 	properties: INodeProperties[] = [
 		{
 			displayName: 'API Key',

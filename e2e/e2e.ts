@@ -298,6 +298,33 @@ async function main(): Promise<void> {
 			return { dsId, tickets: items.length, requests: reqs.length, polls: ready.polls };
 		});
 
+		// ---------------------------------------------------------- 2b. the credential is refused to other nodes
+		await step('HTTP Request with the Carbon credential: n8n refuses to save it and to run it, Carbon receives nothing', async () => {
+			const before = (await carbonRequests()).requests.length;
+			const http1 = { id: '33333333-3333-4333-8333-333333333301', name: 'HTTP Request with Carbon key', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [220, 0],
+				parameters: { method: 'POST', url: `${EMU}/user_data_sources`, authentication: 'predefinedCredentialType', nodeCredentialType: 'carbonApi', sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: '{}', options: {} },
+				credentials: { carbonApi: { id: IDS.carbon, name: 'Carbon account' } } };
+			const wf = { id: 'WfE2eHttpCarbon1', name: 'HTTP Request may not use the Carbon key', active: false, settings: { executionOrder: 'v1' },
+				nodes: [{ id: '33333333-3333-4333-8333-333333333300', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, http1],
+				connections: { Manual: { main: [[{ node: http1.name, type: 'main', index: 0 }]] } } };
+			const saved = await http('POST', `${N8N}/rest/workflows`, { name: wf.name, nodes: wf.nodes, connections: wf.connections, settings: wf.settings });
+			check(saved.status === 400 && /cannot use credential type "carbonApi"/.test(String(saved.json?.message)), 'the editor/REST refuses to save HTTP Request + Carbon credential', saved.text);
+			// The CLI import does not validate, so the run-time guard is what stops an imported workflow.
+			fs.writeFileSync(path.join(WORK, 'wf-http-carbon.json'), JSON.stringify(wf));
+			const imp = await n8nCli(['import:workflow', `--input=${path.join(WORK, 'wf-http-carbon.json')}`]);
+			check(imp.code === 0, 'n8n import:workflow of the HTTP Request workflow', imp.stdout + imp.stderr);
+			const r = await n8nCli(['execute', `--id=${wf.id}`, '--rawOutput']);
+			check(r.code !== 0 && /Credential type \\?"carbonApi\\?" is restricted to specific nodes/.test(r.stdout), 'n8n refuses the Carbon credential to HTTP Request at run time', r.stdout.slice(-1500));
+			eq((await carbonRequests()).requests.length, before, 'Carbon received no request from the HTTP Request node');
+		});
+
+		// E2E_SMOKE=1 (the oldest supported n8n): import, trigger registration, main flow, credential refusal, spec — then stop.
+		if (process.env.E2E_SMOKE === '1') {
+			eq((await carbonRequests()).violations, 0, 'spec violations');
+			console.log(`\nSMOKE on n8n ${process.env.E2E_N8N_VERSION ?? '2.41.1'}: ${checks} checks passed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+			return;
+		}
+
 		// ---------------------------------------------------------- 3. trigger deliveries
 		let triggerSummary = 'skipped: n8n-nodes-carbon-zendesk.carbonTrigger is not in the package';
 		if (hasTrigger) {

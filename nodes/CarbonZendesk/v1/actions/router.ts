@@ -8,12 +8,23 @@ import { finishToolOutput, guardToolCall, isToolMode } from './helpers/toolMode'
 import type { CarbonZendeskType } from './node.type';
 import { findOperation } from './registry';
 
+/** The value n8n gives the "Custom API Call" option it appends to resource and operation lists. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const { resource, operation } = {
 		resource: this.getNodeParameter('resource', 0),
-		operation: this.getNodeParameter('operation', 0),
+		// No Operation field is shown for n8n's Custom API Call resource, hence the default.
+		operation: this.getNodeParameter('operation', 0, ''),
 	} as CarbonZendeskType;
 	const op = findOperation(resource, operation);
+	if (!op && ((resource as string) === CUSTOM_API_CALL || (operation as string) === CUSTOM_API_CALL)) {
+		// n8n adds "Custom API Call" to every node with an OAuth2 credential; this node has no generic call.
+		throw new NodeOperationError(this.getNode(), 'Custom API Call is not an operation of Carbon Zendesk', {
+			description:
+				'Pick one of the node\'s operations. For another Carbon endpoint use an HTTP Request node with its own Header Auth credential: the Carbon and Zendesk credentials of this package are usable only by its nodes.',
+		});
+	}
 	if (!op) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`, {
 			description: 'Pick an operation from the list; an expression must give one of its values.',
