@@ -3,11 +3,9 @@ import { connectHelpCenter, useEmulator } from '../../helpers';
 const ctx = useEmulator({ itemsPerSource: 40 });
 const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
 const ds = (operation: string, extra: Record<string, unknown> = {}) => ({ resource: 'dataSource', operation, customerId: 'cust-ds', ...extra });
-let first: number;
 let second: number;
 
 beforeAll(async () => {
-	first = await connectHelpCenter(ctx, 'cust-ds', 'first-help');
 	second = await connectHelpCenter(ctx, 'cust-ds', 'second-help', { options: { connectingNewAccount: true } });
 });
 

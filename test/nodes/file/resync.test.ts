@@ -99,7 +99,6 @@ describe('waitForSync', () => {
 describe('asyncSync', () => {
 	const LAG = 3;
 	const ctx = useEmulator({ itemsPerSource: 40, sync: { ...CARBON_SYNC, lagPolls: LAG } });
-	const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
 	/** 0.1 s polls; settle 0.5 s = 5 checks (more than the lag); the timeout (10 s = 100 checks) is never what ends a wait. */
 	const fast = { pollIntervalSeconds: 0.1, waitTimeoutSeconds: 10, settleSeconds: 0.5 };
 
@@ -107,13 +106,6 @@ describe('asyncSync', () => {
 		const id = await connectHelpCenter(ctx, customerId, subdomain, { options: { connectingNewAccount: true } });
 		ctx.emulator.advanceSync({ dataSourceId: id, toStatus: 'READY' });
 		return id;
-	}
-
-	async function items(customerId: string, dataSourceId: number, type: string) {
-		const list = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId, dataSourceId: rl(dataSourceId), returnAll: true, filters: { itemTypes: [type] } },
-		});
-		return list.items.map((i) => i.json as { external_id: string; parent_external_id: string | null; name: string });
 	}
 
 	describe('Resync File on a file that is still syncing (409)', () => {

@@ -18,13 +18,6 @@ async function readyHelpCenter(customerId: string, subdomain: string): Promise<n
 	return id;
 }
 
-async function items(customerId: string, dataSourceId: number, type: string) {
-	const list = await ctx.run({
-		parameters: { resource: 'item', operation: 'list', customerId, dataSourceId: rl(dataSourceId), returnAll: true, filters: { itemTypes: [type] } },
-	});
-	return list.items.map((i) => i.json as { external_id: string; parent_external_id: string | null; name: string });
-}
-
 describe('the lag: the first READY after a sync request is the previous one', () => {
 	test('data source: a waiter that trusts the first READY gets the old sync; Sync Items + Wait waits for last_synced_at to change', async () => {
 		const id = await readyHelpCenter('cust-lag', 'lag-help');

@@ -1,4 +1,3 @@
-import { MAX_PAGE_SIZE } from '../../emulator';
 import { connectHelpCenter, useEmulator } from '../../helpers';
 
 describe('items', () => {

@@ -4,7 +4,6 @@
  * output, lenient parsing of the untyped responses, update, list, delete.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { CARBON_DEFAULT_APP_NAME } from '../../emulator';
 import { useEmulator } from '../../helpers';
 
 const ctx = useEmulator();
@@ -13,7 +12,6 @@ const SECRET = 'zd-client-secret-4f1c9a7be2d84c06a5';
 const app = (clientSecret = SECRET, clientId = 'acme_support_assistant') => ({
 	carbonZendeskOAuth2Api: { subdomain: 'acme-brand', clientId, clientSecret },
 });
-const forms = (secret: string) => [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
 const wl = (operation: string, extra: IDataObject = {}) => ({ resource: 'whiteLabel', operation, ...extra });
 
 async function linkFor(customerId: string, subdomain: string): Promise<string> {
