@@ -357,7 +357,7 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		}
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error!.message).toBe(
-			`Carbon allows at most ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organisation, and all ${MAX_WEBHOOKS_PER_ORGANISATION} are in use`,
+			`Carbon allows at most ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organization, and all ${MAX_WEBHOOKS_PER_ORGANISATION} are in use`,
 		);
 		for (const url of others) expect(error!.description).toContain(url);
 		expect(error!.description).toContain('delete a webhook you no longer use');
