@@ -1,5 +1,5 @@
 /** The emulator's asynchronous-sync behaviour (lifecycle.ts) at the HTTP level, and its control endpoint. */
-import { CARBON_SYNC, CarbonEmulator, INSTANT_SYNC, RESYNC_CONFLICT_DETAIL, STATUS } from './emulator';
+import { CARBON_SYNC, CarbonEmulator, INSTANT_SYNC, RESYNC_CONFLICT_DETAIL, STATUS } from '.';
 
 let emu: CarbonEmulator;
 beforeAll(async () => {

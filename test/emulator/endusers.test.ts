@@ -2,7 +2,7 @@
  * The emulator's issue-14 endpoints answer in the spec's shapes (where it has them), refuse what the spec refuses,
  * and keep their state: /integrations/connect tokens, /list_users, /user, /delete_users, /white_label/*, the fake Zendesk.
  */
-import { CarbonEmulator } from './emulator';
+import { CarbonEmulator } from '.';
 
 let emu: CarbonEmulator;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /** The emulator's /embeddings and presigned storage URLs, at the HTTP level (responses checked against the spec). */
-import { CarbonEmulator, STORAGE_PREFIX, WELL_KNOWN_ARTICLES, generateHelpCenter } from './emulator';
+import { CarbonEmulator, STORAGE_PREFIX, WELL_KNOWN_ARTICLES, generateHelpCenter } from '.';
 
 let emu: CarbonEmulator;
 let dsId: number;
