@@ -75,7 +75,7 @@ export function loadPackage(): Promise<LoadedPackage> {
 			getKnownTypes: () => ({}),
 		} as INodeTypes;
 		if (!types[NODE_TYPE]) throw new Error(`${NODE_TYPE} was not loaded from dist/: run npm run build`);
-		return { nodeTypes, credentialTypes, nodeClass: types[NODE_TYPE] as INodeType };
+		return { nodeTypes, credentialTypes, nodeClass: NodeHelpers.getVersionedNodeType(types[NODE_TYPE]) };
 	})();
 	return loaded;
 }
