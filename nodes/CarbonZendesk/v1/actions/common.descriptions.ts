@@ -126,6 +126,30 @@ export function optionsCollection(own: INodeProperties[] = [], { perItem = true 
 	};
 }
 
+/** What a connection syncs (Get OAuth URL, Connect with a Token): Content to Sync and Sync Ticket Attachments. */
+export function contentToSyncFields(description: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Content to Sync',
+			name: 'syncedTypes',
+			type: 'multiOptions',
+			options: [
+				{ name: 'Articles', value: 'ARTICLE', description: 'Published help-center articles (drafts are never synced)' },
+				{ name: 'Tickets', value: 'TICKET', description: 'Tickets, with their properties as filterable tags' },
+			],
+			default: ['ARTICLE'],
+			description,
+		},
+		{
+			displayName: 'Sync Ticket Attachments',
+			name: 'syncAttachments',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to also sync the attachments of ticket comments (needs Tickets in Content to Sync)',
+		},
+	];
+}
+
 export const orderDirectionOption: INodeProperties = {
 	displayName: 'Order Direction',
 	name: 'orderDir',

@@ -6,7 +6,7 @@ import { dataSourceSchema, fileSyncConfigSchema, processingOptionsSchema, refine
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { compact, jsonObjectParam, readTimeoutMs } from '../helpers/parameters';
-import { customerIdField, processingOptions, optionsCollection } from '../common.descriptions';
+import { contentToSyncFields, customerIdField, processingOptions, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError, showValue } from '../../../transport/errors';
 import { fileSyncOptions, processingBody } from '../helpers/processing';
@@ -68,24 +68,7 @@ const properties: INodeProperties[] = [
 		default: 'accessToken',
 		description: 'Where the Zendesk token comes from; the help center is the credential\'s Subdomain',
 	},
-	{
-		displayName: 'Content to Sync',
-		name: 'syncedTypes',
-		type: 'multiOptions',
-		options: [
-			{ name: 'Articles', value: 'ARTICLE', description: 'Published help-center articles (drafts are never synced)' },
-			{ name: 'Tickets', value: 'TICKET', description: 'Tickets, with their properties as filterable tags' },
-		],
-		default: ['ARTICLE'],
-		description: 'What Carbon syncs once it has connected',
-	},
-	{
-		displayName: 'Sync Ticket Attachments',
-		name: 'syncAttachments',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to also sync the attachments of ticket comments (needs Tickets in Content to Sync)',
-	},
+	...contentToSyncFields('What Carbon syncs once it has connected'),
 	optionsCollection([
 		{
 			displayName: 'Data Source Tags (JSON)',

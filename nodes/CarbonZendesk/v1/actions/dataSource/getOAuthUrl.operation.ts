@@ -6,7 +6,7 @@ import { fileSyncConfigSchema, processingOptionsSchema, refineChunking, tagsSche
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { compact, jsonObjectParam, readTimeoutMs } from '../helpers/parameters';
-import { customerIdField, processingOptions, optionsCollection } from '../common.descriptions';
+import { contentToSyncFields, customerIdField, processingOptions, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError } from '../../../transport/errors';
 import { fileSyncOptions, processingBody } from '../helpers/processing';
@@ -64,24 +64,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The help center to connect: the &lt;subdomain&gt; of &lt;subdomain&gt;.zendesk.com. A full URL such as https://acme.zendesk.com is accepted too. If the customer already connected this help center, the link re-authorizes that data source; otherwise it connects a new account.',
 	},
-	{
-		displayName: 'Content to Sync',
-		name: 'syncedTypes',
-		type: 'multiOptions',
-		options: [
-			{ name: 'Articles', value: 'ARTICLE', description: 'Published help-center articles (drafts are never synced)' },
-			{ name: 'Tickets', value: 'TICKET', description: 'Tickets, with their properties as filterable tags' },
-		],
-		default: ['ARTICLE'],
-		description: 'What Carbon syncs automatically once the end user connects',
-	},
-	{
-		displayName: 'Sync Ticket Attachments',
-		name: 'syncAttachments',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to also sync the attachments of ticket comments (needs Tickets in Content to Sync)',
-	},
+	...contentToSyncFields('What Carbon syncs automatically once the end user connects'),
 	optionsCollection([
 		{
 			displayName: 'Connect a New Account',
