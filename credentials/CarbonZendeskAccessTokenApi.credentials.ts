@@ -15,6 +15,14 @@ import type {
 export class CarbonZendeskAccessTokenApi implements ICredentialType {
 	name = 'carbonZendeskAccessTokenApi';
 
+	// Only this package's Carbon Zendesk node (and its Tool clone) may use the Zendesk token or client secret: n8n
+	// refuses the credential to every other node, HTTP Request included.
+	supportedNodes = ['carbonZendesk', 'carbonZendeskTool'];
+
+	restrictToSupportedNodes = true as const;
+
+	hideDomainRestrictionFields = true;
+
 	displayName = 'Carbon Zendesk Access Token API';
 
 	icon: Icon = {

@@ -10,6 +10,14 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 export class CarbonZendeskOAuth2Api implements ICredentialType {
 	name = 'carbonZendeskOAuth2Api';
 
+	// Only this package's Carbon Zendesk node (and its Tool clone) may use the Zendesk token or client secret: n8n
+	// refuses the credential to every other node, HTTP Request included.
+	supportedNodes = ['carbonZendesk', 'carbonZendeskTool'];
+
+	restrictToSupportedNodes = true as const;
+
+	hideDomainRestrictionFields = true;
+
 	extends = ['oAuth2Api'];
 
 	displayName = 'Carbon Zendesk OAuth2 API';

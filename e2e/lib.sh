@@ -2,7 +2,8 @@
 # Shared helpers for e2e/run.sh and e2e/dev.sh (sourced, not executed).
 # Everything here talks to 127.0.0.1 only; the npm registry is used for the one-time n8n install.
 
-N8N_VERSION=2.41.1
+# The n8n the e2e runs on: 2.41.1 by default; E2E_N8N_VERSION=<x.y.z> for another (own cache folder per version).
+N8N_VERSION="${E2E_N8N_VERSION:-2.41.1}"
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N8N_E2E_CACHE="${N8N_E2E_CACHE:-$HOME/.cache/n8n-nodes-carbon-zendesk/n8n-$N8N_VERSION}"
 N24_BIN="$REPO_DIR/node_modules/node/bin"
@@ -36,8 +37,8 @@ ensure_n8n() {
   # One installer at a time per cache (two concurrent runs would rm -rf each other's half install).
   mkdir -p "$(dirname "$N8N_E2E_CACHE")"
   if command -v flock >/dev/null; then
-    exec 9>"$(dirname "$N8N_E2E_CACHE")/.install.lock"
-    flock -w 900 9 || die "another run holds $(dirname "$N8N_E2E_CACHE")/.install.lock for > 15 min"
+    exec 9>"$N8N_E2E_CACHE.install.lock"   # one lock per cache (per n8n version)
+    flock -w 900 9 || die "another run holds $N8N_E2E_CACHE.install.lock for > 15 min"
   fi
   if [ -f "$SENTINEL" ] && [ -x "$N8N_E2E_CACHE/node_modules/.bin/n8n" ]; then
     log "n8n $N8N_VERSION cache: $N8N_E2E_CACHE (warm)"

@@ -11,12 +11,29 @@
 #   6. restarts n8n between the two phases of e2e/replay-restart.ts (a Carbon Trigger delivery replayed after the
 #      restart starts no second execution).
 # Env: N8N_E2E_CACHE (cache folder), E2E_KEEP=1 (keep the temp folder), E2E_SCREENSHOT=1 (also remake docs/editor.png),
-#      N8N_E2E_OFFLINE=1 (fail instead of installing n8n).
+#      N8N_E2E_OFFLINE=1 (fail instead of installing n8n), E2E_N8N_VERSION (another n8n, own cache; see lib.sh),
+#      E2E_SMOKE=1 (a few workflows only), E2E_UI=1 (then the editor test e2e/ui/ui.ts in Chromium on the same n8n;
+#      UI_ARTIFACTS = its screenshot folder, default <temp>/ui; UI_DOCS=1 also rewrites the README's docs/*.png).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 T_START=$SECONDS
 check_prereqs
+find_chromium() { command -v chromium || command -v chromium-browser || command -v google-chrome || true; }
+if [ "${E2E_UI:-}" = 1 ]; then
+  CHROMIUM="${CHROMIUM:-$(find_chromium)}"
+  # A fresh Debian machine (CI) has no browser: install the distribution's Chromium when we are root, as the queue
+  # suite installs PostgreSQL. playwright-core drives it; no browser is ever downloaded.
+  if [ -z "$CHROMIUM" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing chromium with apt-get (missing)"
+    apt-get update -qq >/dev/null || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null \
+      || die "apt-get install chromium failed"
+    CHROMIUM="$(find_chromium)"
+  fi
+  [ -n "$CHROMIUM" ] || die "E2E_UI=1 needs Chromium: as root, apt-get install -y --no-install-recommends chromium fonts-liberation"
+  export CHROMIUM
+fi
 export PATH="$N24_BIN:$PATH"   # n8n, ts-node and npm scripts below all run on Node 24
 CACHE_STATE=warm; [ -f "$SENTINEL" ] || CACHE_STATE=cold
 
@@ -109,10 +126,19 @@ E2E_WORK="$WORK" E2E_REPO="$REPO_DIR" N8N_BIN="$N8N_BIN" N8N_DIR="$N8N_E2E_CACHE
   "$REPO_DIR/node_modules/.bin/ts-node" --transpile-only "$REPO_DIR/e2e/agent.ts"
 T_TEST=$SECONDS
 
+if [ "${E2E_UI:-}" = 1 ]; then
+  log "editor test in headless Chromium ($CHROMIUM)"
+  UI_ARTIFACTS="${UI_ARTIFACTS:-$WORK/ui}"; mkdir -p "$UI_ARTIFACTS"
+  N8N_BASE="http://127.0.0.1:$N8N_PORT" EMU_URL="http://127.0.0.1:$EMU_PORT" UI_ARTIFACTS="$UI_ARTIFACTS" \
+    "$REPO_DIR/node_modules/.bin/ts-node" --transpile-only "$REPO_DIR/e2e/ui/ui.ts" \
+    || die "editor test failed; screenshots in $UI_ARTIFACTS"
+fi
+T_UI=$SECONDS
+
 if [ "${E2E_SCREENSHOT:-}" = 1 ]; then
   log "remaking docs/editor.png"
   N8N_BASE="http://127.0.0.1:$N8N_PORT" bash "$REPO_DIR/docs/capture-screenshot.sh" WfExampleAOrig01 "$REPO_DIR/docs/editor.png"
 fi
 
-printf '\nE2E PASSED — n8n cache %s: prerequisites+cache %ss, build+pack+install %ss, emulator+n8n ready %ss, tests %ss, total %ss\n' \
-  "$CACHE_STATE" "$((T_CACHE - T_START))" "$((T_PACK - T_CACHE))" "$((T_READY - T_PACK))" "$((T_TEST - T_READY))" "$((SECONDS - T_START))"
+printf '\nE2E PASSED on n8n %s%s — n8n cache %s: prerequisites+cache %ss, build+pack+install %ss, emulator+n8n ready %ss, tests %ss, editor %ss, total %ss\n' \
+  "$N8N_VERSION" "${E2E_SMOKE:+ (smoke)}" "$CACHE_STATE" "$((T_CACHE - T_START))" "$((T_PACK - T_CACHE))" "$((T_READY - T_PACK))" "$((T_TEST - T_READY))" "$((T_UI - T_TEST))" "$((SECONDS - T_START))"

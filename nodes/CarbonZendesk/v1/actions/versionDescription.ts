@@ -1,0 +1,37 @@
+import type { INodeTypeBaseDescription, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { registryProperties } from './registry';
+
+/**
+ * What version 1 adds to the base description (CarbonZendesk.node.ts: display name, type name, icon, group):
+ * its credentials, fields, subtitle and tool use.
+ */
+export const versionDescription: Omit<INodeTypeDescription, keyof INodeTypeBaseDescription> & Partial<INodeTypeBaseDescription> = {
+	version: 1,
+	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+	defaults: { name: 'Carbon Zendesk' },
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [
+		{ name: 'carbonApi', required: true },
+		{
+			name: 'carbonZendeskAccessTokenApi',
+			required: true,
+			displayOptions: { show: { resource: ['dataSource'], operation: ['connect'], zendeskAuthentication: ['accessToken'] } },
+		},
+		{
+			name: 'carbonZendeskOAuth2Api',
+			required: true,
+			displayOptions: {
+				show: {
+					resource: ['dataSource', 'whiteLabel'],
+					operation: ['connect', 'create', 'update'],
+					zendeskAuthentication: ['oAuth2'],
+				},
+			},
+		},
+	],
+	properties: registryProperties(),
+};
