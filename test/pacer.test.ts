@@ -15,7 +15,13 @@ const tick = () => new Promise((r) => setImmediate(r));
 function requests(pacer: TierPacer, wanted: number) {
 	let issued: Ticket[] = [];
 	const all: Array<Promise<void>> = [];
-	const enqueue = () => all.push(pacer.acquire(60_000).then((t) => void issued.push(t), () => undefined));
+	const enqueue = () =>
+		all.push(
+			pacer.acquire(60_000).then(
+				(t) => void issued.push(t),
+				() => undefined,
+			),
+		);
 	for (let k = 0; k < wanted; k++) enqueue();
 	return {
 		all,

@@ -32,15 +32,24 @@ export const rate: BenchRow = {
 		const batchSize = 9;
 		const batchIntervalMs = (RATE_WINDOW_MS * batchSize) / RATE_PER_WINDOW;
 		const variants: Record<string, { spec: RunSpec; settings: string }> = {
-			ours: { spec: carbonSpec(em, resyncParams, items), settings: `${SETTINGS.ours}; Rate Limit empty (learns from the 429s), Rate Limit Wait 3,600 s` },
+			ours: {
+				spec: carbonSpec(em, resyncParams, items),
+				settings: `${SETTINGS.ours}; Rate Limit empty (learns from the 429s), Rate Limit Wait 3,600 s`,
+			},
 			oursPlan: {
-				spec: carbonSpec(em, { ...resyncParams, options: { rateLimitPerMinute: planPerMinute } }, items),
+				spec: carbonSpec(
+					em,
+					{ ...resyncParams, options: { rateLimitPerMinute: planPerMinute } },
+					items,
+				),
 				settings: `as defaults, plus Rate Limit ${planPerMinute} per minute (the plan's rate)`,
 			},
 		};
 		if (ctx.hasHttp) {
 			variants.http = {
-				spec: httpSpec(em, '/resync_file', resyncBody, items, { options: { batching: { batch: { batchSize, batchInterval: batchIntervalMs } } } }),
+				spec: httpSpec(em, '/resync_file', resyncBody, items, {
+					options: { batching: { batch: { batchSize, batchInterval: batchIntervalMs } } },
+				}),
 				settings: `${SETTINGS.http}, plus Batching ${batchSize} items / ${batchIntervalMs} ms (exactly the rate)`,
 			};
 		}
@@ -53,7 +62,9 @@ export const rate: BenchRow = {
 					// A fresh limiter per run: a new window count / a full bucket, as after a quiet minute.
 					em.setRateLimits({ model, windowMs: RATE_WINDOW_MS, tiers: { 3: RATE_PER_WINDOW } });
 					return measure(worker, em, variants[n].spec, '/resync_file', fileKey).then((x) => {
-						ctx.log(`row 4 ${model} ${n}: ${okItems(x.report)} ok, ${x.log.throttled} refused, ${ms(x.report.nodeMs)}`);
+						ctx.log(
+							`row 4 ${model} ${n}: ${okItems(x.report)} ok, ${x.log.throttled} refused, ${ms(x.report.nodeMs)}`,
+						);
 						return x;
 					});
 				},
@@ -64,7 +75,9 @@ export const rate: BenchRow = {
 		}
 		em.setRateLimits(undefined);
 
-		ctx.say(`## 4. Carbon's documented rate limits — Resync File × 1,000, tier 3 (${RATE_PER_WINDOW} requests per window), window compressed to ${RATE_WINDOW_MS / 1000} s`);
+		ctx.say(
+			`## 4. Carbon's documented rate limits — Resync File × 1,000, tier 3 (${RATE_PER_WINDOW} requests per window), window compressed to ${RATE_WINDOW_MS / 1000} s`,
+		);
 		ctx.say();
 		ctx.say(
 			`The emulator's tier limiter (\`test/emulator/rateLimit.ts\`, both variants assumed: Carbon documents only "per minute"): 429 with whole seconds in \`Retry-After\`, a fresh limiter per run, 0 ms latency, ${RATE_RUNS} run(s) per variant (a run is paced by the limit, ~${ms(evenMs)}, not by CPU), no warm-up. N / R = ${windows.toFixed(2)} windows = ${ms(evenMs)} (even pacing); under the fixed window a burst per window needs only ⌈N/R⌉ − 1 = ${Math.ceil(N / RATE_PER_WINDOW) - 1} windows = ${ms(burstFloorMs)}. Refused share = 429s ÷ all requests to /resync_file.`,
@@ -77,7 +90,10 @@ export const rate: BenchRow = {
 					rows.push([
 						model,
 						variants[n].settings,
-						x.report.status + (x.report.status !== 'success' && x.report.error ? `: ${x.report.error.slice(0, 80)}` : ''),
+						x.report.status +
+							(x.report.status !== 'success' && x.report.error
+								? `: ${x.report.error.slice(0, 80)}`
+								: ''),
 						`${okItems(x.report)}/${N}`,
 						x.log.sent,
 						x.log.ok,
@@ -91,11 +107,31 @@ export const rate: BenchRow = {
 				}
 			}
 		}
-		ctx.say(table(['variant', 'node settings', 'outcome', 'successes', 'requests', '2xx', '429', 'refused share', 'duplicates', 'node time', 'time ÷ (N/R windows)', 'time ÷ burst floor'], rows));
+		ctx.say(
+			table(
+				[
+					'variant',
+					'node settings',
+					'outcome',
+					'successes',
+					'requests',
+					'2xx',
+					'429',
+					'refused share',
+					'duplicates',
+					'node time',
+					'time ÷ (N/R windows)',
+					'time ÷ burst floor',
+				],
+				rows,
+			),
+		);
 		ctx.say();
 		for (const { model, s } of results) {
 			const ours = s.ours;
-			const complete = ours.every((x) => okItems(x.report) === N && x.log.distinctOk === N && x.log.duplicates === 0);
+			const complete = ours.every(
+				(x) => okItems(x.report) === N && x.log.distinctOk === N && x.log.duplicates === 0,
+			);
 			const pace = Math.max(...ours.map((x) => x.report.nodeMs)) / evenMs;
 			const refused = Math.max(...ours.map((x) => x.log.throttled / Math.max(1, x.log.sent)));
 			const http = s.http?.[0];

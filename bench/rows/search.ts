@@ -12,7 +12,13 @@ const N = 1000;
 const WINDOW_MS = 5000;
 const TIER2 = 90;
 const RUNS = Math.max(1, Number(process.env.BENCH_RATE_RUNS ?? 1));
-const QUERIES = ['how do I reset my password', 'refund policy', 'change billing address', 'two-factor login', 'export my data'];
+const QUERIES = [
+	'how do I reset my password',
+	'refund policy',
+	'change billing address',
+	'two-factor login',
+	'export my data',
+];
 
 export const search: BenchRow = {
 	id: 'search',
@@ -21,8 +27,14 @@ export const search: BenchRow = {
 		const { em } = await ctx.files();
 		// Searchable: every synced file READY (the fixture's may still be in the emulator's sync pipeline).
 		em.advanceSync({ toStatus: 'READY' });
-		const items = Array.from({ length: N }, (_, k) => ({ query: `${QUERIES[k % QUERIES.length]} ${k}` }));
-		const spec = carbonSpec(em, { resource: 'file', operation: 'search', query: '={{ $json.query }}' }, items);
+		const items = Array.from({ length: N }, (_, k) => ({
+			query: `${QUERIES[k % QUERIES.length]} ${k}`,
+		}));
+		const spec = carbonSpec(
+			em,
+			{ resource: 'file', operation: 'search', query: '={{ $json.query }}' },
+			items,
+		);
 		const floorMs = (N / TIER2) * WINDOW_MS;
 		const s = await interleave(
 			['ours'],
@@ -34,19 +46,49 @@ export const search: BenchRow = {
 			0,
 		);
 		em.setRateLimits(undefined);
-		ctx.say(`## Search — 1,000 queries, Carbon's documented tiers with a ${WINDOW_MS / 1000} s window (/embeddings tier 2: ${TIER2} per window)`);
+		ctx.say(
+			`## Search — 1,000 queries, Carbon's documented tiers with a ${WINDOW_MS / 1000} s window (/embeddings tier 2: ${TIER2} per window)`,
+		);
 		ctx.say();
-		ctx.say(`Search, Query \`{{ $json.query }}\`, defaults (Number of Results 5, Look Up File Names on, Rate Limit empty). Fixed window, fresh limiter per run, 0 ms latency, ${RUNS} run(s). Floor = N / R = ${(N / TIER2).toFixed(2)} windows = ${ms(floorMs)}.`);
+		ctx.say(
+			`Search, Query \`{{ $json.query }}\`, defaults (Number of Results 5, Look Up File Names on, Rate Limit empty). Fixed window, fresh limiter per run, 0 ms latency, ${RUNS} run(s). Floor = N / R = ${(N / TIER2).toFixed(2)} windows = ${ms(floorMs)}.`,
+		);
 		ctx.say();
 		ctx.say(
 			table(
-				['run', 'outcome', 'queries answered', 'result items', '/embeddings requests', '2xx', '429', 'refused share', 'repeated after a 2xx', 'node time', 'time ÷ floor'],
-				s.ours.map((x, k) => [k + 1, x.report.status, `${x.log.distinctOk}/${N}`, okItems(x.report), x.log.sent, x.log.ok, x.log.throttled, `${((100 * x.log.throttled) / Math.max(1, x.log.sent)).toFixed(1)} %`, x.log.duplicates, ms(x.report.nodeMs), (x.report.nodeMs / floorMs).toFixed(3)]),
+				[
+					'run',
+					'outcome',
+					'queries answered',
+					'result items',
+					'/embeddings requests',
+					'2xx',
+					'429',
+					'refused share',
+					'repeated after a 2xx',
+					'node time',
+					'time ÷ floor',
+				],
+				s.ours.map((x, k) => [
+					k + 1,
+					x.report.status,
+					`${x.log.distinctOk}/${N}`,
+					okItems(x.report),
+					x.log.sent,
+					x.log.ok,
+					x.log.throttled,
+					`${((100 * x.log.throttled) / Math.max(1, x.log.sent)).toFixed(1)} %`,
+					x.log.duplicates,
+					ms(x.report.nodeMs),
+					(x.report.nodeMs / floorMs).toFixed(3),
+				]),
 			),
 		);
 		ctx.say();
 		const worst = s.ours.reduce((a, x) => (x.report.nodeMs > a.report.nodeMs ? x : a));
-		const complete = s.ours.every((x) => x.report.status === 'success' && x.log.distinctOk === N && x.log.duplicates === 0);
+		const complete = s.ours.every(
+			(x) => x.report.status === 'success' && x.log.distinctOk === N && x.log.duplicates === 0,
+		);
 		const ratio = worst.report.nodeMs / floorMs;
 		const refused = worst.log.throttled / Math.max(1, worst.log.sent);
 		ctx.summary({
