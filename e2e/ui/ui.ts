@@ -50,6 +50,8 @@ const TRIGGER = `${PKG}.carbonTrigger`;
 const TOOL = `${PKG}.carbonZendeskTool`;
 const CUSTOMER = 'ui-customer';
 const HELP_CENTERS = ['ui-alpha-support', 'ui-beta-help'];
+/** Operations the README shows besides the first of each resource (docs/editor-<resource>-<operation>.png). */
+const DOCS_OPERATIONS = new Set(['dataSource.connect', 'file.search', 'file.getContent']);
 const T = 30_000; // per wait; every wait polls the DOM, none sleeps
 let nodeVersion = 1; // Carbon Zendesk's latest version, read from n8n's /types/nodes.json
 
@@ -498,14 +500,14 @@ async function main(): Promise<void> {
 				const mustFill = new Set(shown.filter((p) => p.required && isEmpty(full[p.name])).map((p) => p.name));
 				const wrong = badged.filter((b) => ![...mustFill].some((n) => b.endsWith(`-${n}`)));
 				check(wrong.length === 0, `${name}: no parameter-issue badge on a field whose default is valid`, { badged, mustFill: [...mustFill] });
-				if (!firstOfResource.has(op.resource)) {
-					firstOfResource.add(op.resource);
-					await screenshot(page, `operation ${name}`, `editor-${op.resource}.png`);
-				} else {
-					await screenshot(page, `operation ${name}`);
-				}
+				const docsName = !firstOfResource.has(op.resource)
+					? `editor-${op.resource}.png`
+					: DOCS_OPERATIONS.has(`${op.resource}.${op.operation}`) ? `editor-${op.resource}-${op.operation}.png` : undefined;
+				firstOfResource.add(op.resource);
+				await screenshot(page, `operation ${name}`, docsName);
 				await assertNoErrorToast(page, `after opening ${name}`);
 			}
+			check([...DOCS_OPERATIONS].every((k) => operations.some((o) => `${o.resource}.${o.operation}` === k)), 'every operation the README shows exists', [...DOCS_OPERATIONS]);
 			await closeNdv(page);
 		});
 
