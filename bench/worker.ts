@@ -32,7 +32,7 @@ let zodDepth = 0;
 	}
 }
 
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -40,9 +40,7 @@ import type {
 	INode,
 	INodeType,
 	INodeTypes,
-	IRun,
 	IVersionedNodeType,
-	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { Expression, NodeHelpers, Workflow } from 'n8n-workflow';
 
@@ -57,7 +55,7 @@ let expressionCalls = 0;
 	};
 }
 
-import { DeclarativeCredentialsHelper, ItemsSource, NODE_TYPE } from '../test/harness';
+import { DeclarativeCredentialsHelper, ItemsSource, NODE_TYPE, engineStub } from '../test/harness';
 import { FLOOR_NODE_TYPE, FloorNode, NOOP_NODE_TYPE, NoOpNode } from './floor';
 
 /**
@@ -252,38 +250,7 @@ async function runOnce(spec: RunSpec) {
 		credentialTypes,
 		spec.credentials as unknown as Record<string, ICredentialDataDecryptedObject>,
 	);
-	let resolveRun!: (run: IRun) => void;
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-bench', { id: 'wf-bench' } as never);
-	hooks.addHandler('workflowExecuteAfter', (r) => resolveRun(r));
-	const base = 'http://127.0.0.1:5678';
-	const additionalData = {
-		hooks,
-		credentialsHelper,
-		executionId: 'exec-bench',
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: `${base}/rest`,
-		instanceBaseUrl: base,
-		formBaseUrl: `${base}/form`,
-		formWaitingBaseUrl: `${base}/form-waiting`,
-		formTestBaseUrl: `${base}/form-test`,
-		webhookBaseUrl: `${base}/webhook`,
-		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-		webhookTestBaseUrl: `${base}/webhook-test`,
-		mcpBaseUrl: `${base}/mcp`,
-		mcpTestBaseUrl: `${base}/mcp-test`,
-		userId: 'user-1',
-		executeWorkflow: async () => {
-			throw new Error('not supported in the bench');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		getRuntimeCredential: async () => undefined,
-		startRunnerTask: async () => {
-			throw new Error('not supported in the bench');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const { additionalData, finished } = engineStub({ credentialsHelper, executionId: 'exec-bench', workflowId: 'wf-bench', mode: 'manual' });
 
 	const execution = new WorkflowExecute(additionalData, 'manual');
 	const result = await execution.run({ workflow, startNode: start });

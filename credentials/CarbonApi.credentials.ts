@@ -19,7 +19,7 @@ export class CarbonApi implements ICredentialType {
 
 	documentationUrl = 'https://docs.carbon.ai/api-reference/authentication';
 
-	// The organisation's key is usable only by this package's nodes (and the Tool clone n8n makes of Carbon Zendesk):
+	// The organization's key is usable only by this package's nodes (and the Tool clone n8n makes of Carbon Zendesk):
 	// n8n refuses it to every other node, HTTP Request included, when saving and when running a workflow. So the key
 	// cannot be sent to another host, and the allowed-domains fields (which act only on HTTP Request) are hidden.
 	supportedNodes = ['carbonZendesk', 'carbonZendeskTool', 'carbonTrigger'];
@@ -36,7 +36,7 @@ export class CarbonApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Your Carbon organisation API key (Carbon dashboard → API keys)',
+			description: 'Your Carbon organization API key (Carbon dashboard → API keys)',
 		},
 		{
 			displayName: 'Default Customer ID',
@@ -57,7 +57,7 @@ export class CarbonApi implements ICredentialType {
 	];
 
 	// Only the API key: n8n writes a credential's headers over the request's own, so a customer-id
-	// here would override every per-item Customer ID and leak onto organisation-level calls.
+	// here would override every per-item Customer ID and leak onto organization-level calls.
 	// A function rather than a declarative `=Bearer {{$credentials.apiKey}}`: n8n would evaluate that expression on
 	// every request, which costs more CPU than the request itself when thousands of items run.
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
@@ -67,7 +67,7 @@ export class CarbonApi implements ICredentialType {
 		};
 	}
 
-	// POST /webhooks is organisation-level and read-only, so the test works with or without a customer ID.
+	// POST /webhooks is organization-level and read-only, so the test works with or without a customer ID.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
@@ -88,7 +88,7 @@ export class CarbonApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'Carbon refused this API key (403). Check that the key is active for your organisation.',
+					message: 'Carbon refused this API key (403). Check that the key is active for your organization.',
 				},
 			},
 			{

@@ -5,7 +5,7 @@
  *   3. Sync Items (+ Wait for Sync) → List Items (Return All) → Sync Files (+ Wait) → Get Synced Files by ticket
  *      tag → Update Users (auto-sync for 250 customers in 3 requests)
  */
-import { zendeskSubdomainOf } from '../nodes/CarbonZendesk/actions/dataSource/helpCenters';
+import { zendeskSubdomainOf } from '../nodes/CarbonZendesk/v1/actions/helpers/helpCenters';
 import { CARBON_SYNC, CarbonEmulator } from '../test/emulator';
 import { runCarbonNode, type RunOptions } from '../test/harness';
 

@@ -14,11 +14,11 @@
  *
  * Env (set by run.sh): E2E_WORK, N8N_BIN, N8N_DIR, N8N_BASE, CLI_BROKER_PORT, EMU_URL, E2E_REPO.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { type FakeOpenAi, startFakeOpenAi } from './fake-openai';
+import { EmulatorControl, N8nCli, N8nRest, nodeOutput } from './n8n-client';
 import { startSlackSink } from './sinks';
 
 const env = (name: string): string => {
@@ -64,43 +64,14 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 	}
 }
 
-let cookie = '';
-async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-	const res = await fetch(url, {
-		method,
-		headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(cookie && url.startsWith(N8N) ? { cookie } : {}), ...headers },
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await res.text();
-	let json: any;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, headers: res.headers, text, json };
-}
-const carbonRequests = async (): Promise<Array<{ path: string; headers: Record<string, string>; body: any; status: number; specErrors: string[] }>> =>
-	(await http('GET', `${EMU}/_emulator/requests`)).json.requests;
-
-function n8nCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-	return new Promise((resolve) => {
-		execFile(N8N_BIN, args, { cwd: N8N_DIR, env: { ...process.env, N8N_RUNNERS_BROKER_PORT: CLI_BROKER_PORT }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-			resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-		);
-	});
-}
-async function execute(workflowId: string): Promise<any> {
-	const r = await n8nCli(['execute', `--id=${workflowId}`, '--rawOutput']);
-	const lines = r.stdout.split('\n');
-	const start = lines.indexOf('{');
-	const end = lines.indexOf('}', start);
-	if (start < 0 || end < 0) throw new Error(`n8n execute ${workflowId} printed no run JSON (rc ${r.code}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-	const run = JSON.parse(lines.slice(start, end + 1).join('\n'));
-	if (r.code !== 0 || run.status !== 'success') throw new Error(`workflow ${workflowId} failed (rc ${r.code}): ${JSON.stringify(run.data?.resultData?.error ?? {}).slice(0, 2000)}`);
-	return run;
-}
-const mainOut = (run: any, node: string): any[] => (run.data.resultData.runData[node]?.[0]?.data?.main?.[0] ?? []).map((i: { json: unknown }) => i.json);
+const n8n = new N8nRest(N8N);
+const cli = new N8nCli({ bin: N8N_BIN, dir: N8N_DIR, env: { N8N_RUNNERS_BROKER_PORT: CLI_BROKER_PORT } });
+const emulator = new EmulatorControl(EMU);
+const http = n8n.http.bind(n8n);
+const carbonRequests = async () => (await emulator.requests()).requests;
+const n8nCli = cli.run.bind(cli);
+const execute = cli.execute.bind(cli);
+const mainOut = (run: any, node: string): any[] => nodeOutput(run, node);
 
 /** Manual Trigger → AI Agent (prompt) with the OpenAI Chat Model and the Carbon Zendesk Tool. */
 function agentWorkflow(id: string, prompt: string) {
@@ -269,14 +240,8 @@ async function main() {
 			return reqs.length;
 		});
 
-		const r = await http('POST', `${N8N}/rest/login`, { emailOrLdapLoginId: envFile.owner.email, password: envFile.owner.password });
-		check(r.status === 200, 'log in to n8n REST', r.text);
-		cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
-		const activate = async (id: string) => {
-			const wf = await http('GET', `${N8N}/rest/workflows/${id}`);
-			const a = await http('POST', `${N8N}/rest/workflows/${id}/activate`, { versionId: wf.json.data.versionId });
-			check(a.status === 200, `activate ${id}`, a.text);
-		};
+		await n8n.login(envFile.owner);
+		const activate = (id: string) => n8n.activate(id);
 
 		const exampleE = await step('examples/e: new ticket (webhook) → Search articles → AI Agent drafts a reply → Slack', async () => {
 			await activate(IDS.e);

@@ -16,11 +16,11 @@
  *
  * Env (set by run.sh): E2E_WORK, E2E_REPO, N8N_BIN, N8N_DIR, N8N_BASE, N8N_USER_FOLDER, CLI_BROKER_PORT, EMU_URL.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { runEndUserScenarios } from './endusers';
+import { EmulatorControl, N8nCli, N8nRest, nodeOutput } from './n8n-client';
 import { startSlackSink, startSmtpSink } from './sinks';
 
 const env = (name: string): string => {
@@ -76,83 +76,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let lastSeen: unknown;
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20000, everyMs = 150): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
+	lastSeen = undefined;
 	for (;;) {
 		const v = await fn();
 		if (v) return v;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		if (Date.now() > deadline) {
+			const seen = lastSeen === undefined ? '' : ` (last seen: ${JSON.stringify(lastSeen)})`;
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${seen}`);
+		}
 		await sleep(everyMs);
 	}
 }
 
-// ------------------------------------------------------------------ HTTP helpers (n8n REST with cookie, emulator)
-let cookie = '';
-async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-	const res = await fetch(url, {
-		method,
-		headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(cookie && url.startsWith(N8N) ? { cookie } : {}), ...headers },
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-		redirect: 'manual',
-	});
-	const text = await res.text();
-	let json: any;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, headers: res.headers, text, json };
-}
-async function rest(method: string, p: string, body?: unknown) {
-	const r = await http(method, `${N8N}${p}`, body);
-	if (r.status >= 300) throw new Error(`n8n ${method} ${p} → HTTP ${r.status}: ${r.text.slice(0, 500)}`);
-	return r.json;
-}
-
-interface Recorded {
-	seq: number;
-	method: string;
-	path: string;
-	headers: Record<string, string | undefined>;
-	body: any;
-	status: number;
-	specErrors: string[];
-}
-async function carbonRequests(): Promise<{ requests: Recorded[]; violations: number }> {
-	return (await http('GET', `${EMU}/_emulator/requests`)).json;
-}
-async function emulatorState(): Promise<any> {
-	return (await http('GET', `${EMU}/_emulator/state`)).json;
-}
+// ------------------------------------------------------------------ n8n (REST as the owner, CLI) and the emulator
+const n8n = new N8nRest(N8N);
+const cli = new N8nCli({ bin: N8N_BIN, dir: N8N_DIR, env: { N8N_RUNNERS_BROKER_PORT: CLI_BROKER_PORT } });
+const emulator = new EmulatorControl(EMU);
+const http = n8n.http.bind(n8n);
+const rest = n8n.rest.bind(n8n);
+const carbonRequests = () => emulator.requests();
+const emulatorState = () => emulator.state();
+const n8nCli = cli.run.bind(cli);
+const execute = cli.execute.bind(cli);
+const out = nodeOutput;
 
 let replayNote = '';
-
-// ------------------------------------------------------------------ n8n CLI
-function n8nCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-	return new Promise((resolve) => {
-		execFile(
-			N8N_BIN,
-			args,
-			{ cwd: N8N_DIR, env: { ...process.env, N8N_RUNNERS_BROKER_PORT: CLI_BROKER_PORT }, maxBuffer: 64 * 1024 * 1024 },
-			(error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-		);
-	});
-}
-
-/** `n8n execute --id` → the run JSON it prints (the block from the first line "{" to the first line "}"). */
-async function execute(workflowId: string): Promise<any> {
-	const r = await n8nCli(['execute', `--id=${workflowId}`, '--rawOutput']);
-	const lines = r.stdout.split('\n');
-	const start = lines.indexOf('{');
-	const end = lines.indexOf('}', start);
-	if (start < 0 || end < 0) throw new Error(`n8n execute ${workflowId} printed no run JSON (rc ${r.code}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-	const run = JSON.parse(lines.slice(start, end + 1).join('\n'));
-	if (r.code !== 0 || run.status !== 'success') {
-		throw new Error(`workflow ${workflowId} failed (rc ${r.code}, status ${run.status}): ${JSON.stringify(run.data?.resultData?.error ?? {}).slice(0, 1500)}`);
-	}
-	return run;
-}
-const out = (run: any, node: string, output = 0): any[] =>
-	(run.data.resultData.runData[node]?.[0]?.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
 
 // ------------------------------------------------------------------ workflow preparation
 const readJson = (p: string) => JSON.parse(fs.readFileSync(p, 'utf8'));
@@ -227,10 +175,8 @@ async function main(): Promise<void> {
 		});
 
 		await step('owner setup + node types of the installed package are known to n8n', async () => {
-			const r = await http('POST', `${N8N}/rest/owner/setup`, OWNER);
-			check(r.status === 200, 'POST /rest/owner/setup', r.text);
-			cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
-			check(cookie.startsWith('n8n-auth='), 'owner setup sets the n8n-auth cookie');
+			await n8n.setupOwner(OWNER);
+			checks += 2; // the 200 and the n8n-auth cookie, asserted by setupOwner
 			const types = (await http('GET', `${N8N}/types/nodes.json`)).json as { name: string }[];
 			const ours = types.filter((t) => t.name.startsWith('n8n-nodes-carbon-zendesk.')).map((t) => t.name);
 			check(ours.includes('n8n-nodes-carbon-zendesk.carbonZendesk'), 'n8n loaded n8n-nodes-carbon-zendesk.carbonZendesk', ours);
@@ -241,11 +187,9 @@ async function main(): Promise<void> {
 		const hasTrigger = types.some((t) => t.name === 'n8n-nodes-carbon-zendesk.carbonTrigger');
 
 		// ---------------------------------------------------------- 1. activate the Carbon Trigger workflow
-		let hookUrl = '';
 		if (hasTrigger) {
-			hookUrl = await step('activate examples/d (Carbon Trigger) → POST /add_webhook at Carbon', async () => {
-				const wf = await rest('GET', `/rest/workflows/${IDS.d}`);
-				await rest('POST', `/rest/workflows/${IDS.d}/activate`, { versionId: wf.data.versionId });
+			await step('activate examples/d (Carbon Trigger) → POST /add_webhook at Carbon', async () => {
+				await n8n.activate(IDS.d);
 				const add = await until('the trigger to register its webhook', async () =>
 					(await carbonRequests()).requests.find((r) => r.path === '/add_webhook' && r.status === 200),
 				);
@@ -331,7 +275,7 @@ async function main(): Promise<void> {
 			triggerSummary = await step('emulator finishes the files → signed FILE_READY deliveries → one execution each', async () => {
 				// Newest 100 executions of the trigger workflow + the exact total (sqlite: count is not estimated).
 				const executions = async () => {
-					const { data } = await rest('GET', `/rest/executions?limit=100&filter=${encodeURIComponent(JSON.stringify({ workflowId: IDS.d }))}`);
+					const data = await n8n.executions(IDS.d);
 					return Object.assign(data.results as any[], { total: Number(data.count) });
 				};
 				eq((await executions()).total, 0, 'no trigger execution before any file is ready (other events are ignored)');
@@ -407,8 +351,7 @@ async function main(): Promise<void> {
 
 		// ---------------------------------------------------------- 5. examples/c new end user → email with link
 		const c = await step('examples/c: webhook new end user → Get OAuth URL → e-mail via SMTP → open the link', async () => {
-			const wf = await rest('GET', `/rest/workflows/${IDS.c}`);
-			await rest('POST', `/rest/workflows/${IDS.c}/activate`, { versionId: wf.data.versionId });
+			await n8n.activate(IDS.c);
 			const mailsBefore = smtp.mails.length;
 			const user = { customerId: CUSTOMER, email: 'new.user@example.com', zendeskSubdomain: 'acme-sync-error' };
 			await until('the webhook to be registered', async () => {
@@ -453,7 +396,7 @@ async function main(): Promise<void> {
 
 		// ---------------------------------------------------------- issue 14: token, white label, end users (e2e/endusers.ts)
 		const endUsers = await runEndUserScenarios({
-			WORK, N8N, EMU, apiKey: info.apiKey, carbonCredentialId: IDS.carbon, check, eq, step, http, rest, execute, out, n8nCli, carbonRequests, emulatorState,
+			WORK, N8N, EMU, apiKey: info.apiKey, carbonCredentialId: IDS.carbon, check, eq, step, n8n, cli, emulator,
 		});
 
 		// ---------------------------------------------------------- 7. spec conformance

@@ -11,6 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { type EmulatorControl, type N8nCli, type N8nRest, nodeOutput } from './n8n-client';
+
 export interface E2eHelpers {
 	WORK: string;
 	N8N: string;
@@ -20,13 +22,10 @@ export interface E2eHelpers {
 	check(cond: unknown, message: string, detail?: unknown): asserts cond;
 	eq<T>(actual: T, expected: T, message: string): void;
 	step<T>(name: string, fn: () => Promise<T>): Promise<T>;
-	http(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; text: string; json: any }>;
-	rest(method: string, p: string, body?: unknown): Promise<any>;
-	execute(workflowId: string): Promise<any>;
-	out(run: any, node: string, output?: number): any[];
-	n8nCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
-	carbonRequests(): Promise<{ requests: Array<{ path: string; method: string; body: any; headers: Record<string, string | undefined>; status: number }>; violations: number }>;
-	emulatorState(): Promise<any>;
+	/** n8n's REST as the owner (logged in), its CLI, the emulator's control API (e2e/n8n-client.ts). */
+	n8n: N8nRest;
+	cli: N8nCli;
+	emulator: EmulatorControl;
 }
 
 const IDS = {
@@ -54,7 +53,10 @@ const chain = (names: string[]) => Object.fromEntries(names.slice(0, -1).map((n,
 const workflow = (id: string, name: string, nodes: any[]) => ({ id, name, nodes: [manual, ...nodes], connections: chain(['Start', ...nodes.map((n) => n.name)]), settings: { executionOrder: 'v1' } });
 
 export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
-	const { check, eq, step, http, EMU } = h;
+	// An assertion function called by name needs an explicit type (TS2775).
+	const check: E2eHelpers['check'] = h.check;
+	const { eq, step, EMU } = h;
+	const http = h.n8n.http.bind(h.n8n);
 	const carbon = { carbonApi: { id: h.carbonCredentialId, name: 'Carbon account' } };
 	const tokenCred = { carbonZendeskAccessTokenApi: { id: IDS.token, name: 'Zendesk token (acme-token)' } };
 	const oauthCred = { carbonZendeskOAuth2Api: { id: IDS.oauth, name: 'Acme Zendesk app' } };
@@ -96,9 +98,9 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 		];
 		fs.writeFileSync(path.join(h.WORK, 'credentials-14.json'), JSON.stringify(creds));
 		fs.writeFileSync(path.join(h.WORK, 'workflows-14.json'), JSON.stringify(workflows));
-		let r = await h.n8nCli(['import:credentials', `--input=${path.join(h.WORK, 'credentials-14.json')}`]);
+		let r = await h.cli.run(['import:credentials', `--input=${path.join(h.WORK, 'credentials-14.json')}`]);
 		check(r.code === 0 && /Successfully imported 2 credentials/.test(r.stdout), 'n8n imported the 2 Zendesk credentials', r.stdout + r.stderr);
-		r = await h.n8nCli(['import:workflow', `--input=${path.join(h.WORK, 'workflows-14.json')}`]);
+		r = await h.cli.run(['import:workflow', `--input=${path.join(h.WORK, 'workflows-14.json')}`]);
 		check(r.code === 0 && /Successfully imported 4 workflows/.test(r.stdout), 'n8n imported the 4 workflows', r.stdout + r.stderr);
 		const types = (await http('GET', `${h.N8N}/types/credentials.json`)).json as Array<{ name: string; extends?: string[] }>;
 		const oauth = types.find((t) => t.name === 'carbonZendeskOAuth2Api');
@@ -108,7 +110,7 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 	summary.push(
 		await step('issue 14: credential test of the Zendesk access token in n8n (fake Zendesk Show Self)', async () => {
 			const test = (accessToken: string) =>
-				h.rest('POST', '/rest/credentials/test', {
+				h.n8n.rest('POST', '/rest/credentials/test', {
 					credentials: { id: IDS.token, name: 'Zendesk token (acme-token)', type: 'carbonZendeskAccessTokenApi', data: { subdomain: 'acme-token', accessToken, zendeskUrl: `${EMU}/zendesk/acme-token` } },
 				});
 			const good = await test(token);
@@ -122,14 +124,14 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 
 	summary.push(
 		await step('issue 14: Connect with a Token → /integrations/connect → Wait for Sync READY', async () => {
-			const before = (await h.carbonRequests()).requests.length;
-			const run = await h.execute(IDS.connect);
+			const before = (await h.emulator.requests()).requests.length;
+			const run = await h.cli.execute(IDS.connect);
 			noSecrets('Connect with a Token run', run);
-			const [connected] = h.out(run, 'Connect with a Token');
+			const [connected] = nodeOutput(run, 'Connect with a Token');
 			eq([connected.data_source_type, connected.zendesk_subdomain, connected.customer_id, connected.sync_url], ['ZENDESK', 'acme-token', 'token-customer', null], 'the data source and sync_url');
-			const [ready] = h.out(run, 'Wait for Sync');
+			const [ready] = nodeOutput(run, 'Wait for Sync');
 			eq([ready.id, ready.sync_status], [connected.id, 'READY'], 'that help center syncs to READY');
-			const reqs = (await h.carbonRequests()).requests.slice(before).filter((r) => r.path === '/integrations/connect');
+			const reqs = (await h.emulator.requests()).requests.slice(before).filter((r) => r.path === '/integrations/connect');
 			eq(reqs.length, 1, 'one POST /integrations/connect');
 			eq(reqs[0].body.authentication, { source: 'ZENDESK', access_token: token, subdomain: 'acme-token' }, 'the token travels only in the body Carbon needs');
 			eq(reqs[0].headers['customer-id'], 'token-customer', 'customer-scoped');
@@ -138,7 +140,7 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 	);
 
 	await step('issue 14: n8n\'s OAuth2 flow for the Carbon Zendesk OAuth2 API credential (fake Zendesk authorize + token)', async () => {
-		const auth = await h.rest('GET', `/rest/oauth2-credential/auth?id=${IDS.oauth}`);
+		const auth = await h.n8n.rest('GET', `/rest/oauth2-credential/auth?id=${IDS.oauth}`);
 		const authUrl = new URL(String(auth.data));
 		eq(`${authUrl.origin}${authUrl.pathname}`, `${EMU}/zendesk/acme-brand/oauth/authorizations/new`, 'n8n sends the user to the Zendesk URL override');
 		eq(authUrl.searchParams.get('client_id'), CLIENT.clientId, 'with the credential\'s client id');
@@ -154,18 +156,18 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 
 	summary.push(
 		await step('issue 14: White label → Get OAuth URL → the end user sees "Acme Support Assistant" → List (secret redacted)', async () => {
-			const before = (await h.carbonRequests()).requests.length;
-			const run = await h.execute(IDS.whiteLabel);
+			const before = (await h.emulator.requests()).requests.length;
+			const run = await h.cli.execute(IDS.whiteLabel);
 			noSecrets('White label run', run);
-			const [created] = h.out(run, 'Create White Label');
+			const [created] = nodeOutput(run, 'Create White Label');
 			eq([created.client_id, created.redirect_uri, created.credentials?.client_secret], [CLIENT.clientId, `${EMU}/integrations/zendesk`, '[redacted]'], 'Create outputs the registration, secret redacted');
-			const [link] = h.out(run, 'Get OAuth URL');
+			const [link] = nodeOutput(run, 'Get OAuth URL');
 			eq(new URL(link.oauth_url).searchParams.get('client_id'), CLIENT.clientId, 'the OAuth link uses your app');
-			const [opened] = h.out(run, 'End user opens the link');
+			const [opened] = nodeOutput(run, 'End user opens the link');
 			eq([opened.statusCode, opened.headers['x-carbon-oauth-app']], [200, CLIENT.name], 'the consent screen shows your app and the help center connects');
-			const listed = h.out(run, 'List White Labels');
+			const listed = nodeOutput(run, 'List White Labels');
 			eq(listed.map((l) => [l.data_source_type, l.credentials?.client_id, l.credentials?.client_secret]), [['ZENDESK', CLIENT.clientId, '[redacted]']], 'List shows the registration with the secret redacted');
-			const reqs = (await h.carbonRequests()).requests.slice(before);
+			const reqs = (await h.emulator.requests()).requests.slice(before);
 			const create = reqs.filter((r) => r.path === '/white_label/create');
 			eq(create.length, 1, 'one POST /white_label/create');
 			eq(create[0].body, [{ data_source_type: 'ZENDESK', credentials: { client_id: CLIENT.clientId, redirect_uri: `${EMU}/integrations/zendesk`, client_secret: CLIENT.clientSecret } }], 'the secret is sent to Carbon, from the credential');
@@ -176,12 +178,12 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 
 	summary.push(
 		await step('issue 14: Connect with a Token using the token n8n stored for the OAuth2 credential', async () => {
-			const run = await h.execute(IDS.connectOAuth);
+			const run = await h.cli.execute(IDS.connectOAuth);
 			noSecrets('Connect (OAuth2) run', run);
-			const [connected] = h.out(run, 'Connect with a Token');
-			eq([connected.zendesk_subdomain, connected.zendesk_credential, h.out(run, 'Wait for Sync')[0]?.sync_status], ['acme-brand', 'oAuth2', 'READY'], 'acme-brand connected with the OAuth2 token and READY');
+			const [connected] = nodeOutput(run, 'Connect with a Token');
+			eq([connected.zendesk_subdomain, connected.zendesk_credential, nodeOutput(run, 'Wait for Sync')[0]?.sync_status], ['acme-brand', 'oAuth2', 'READY'], 'acme-brand connected with the OAuth2 token and READY');
 			const zendesk = (await http('GET', `${EMU}/_emulator/zendesk`)).json;
-			const req = (await h.carbonRequests()).requests.filter((r) => r.path === '/integrations/connect').pop()!;
+			const req = (await h.emulator.requests()).requests.filter((r) => r.path === '/integrations/connect').pop()!;
 			check(zendesk.tokens.some((t: any) => t.accessToken === req.body.authentication.access_token && t.clientId === CLIENT.clientId), 'the token is the one Zendesk issued to n8n for your app');
 			return `Connect via OAuth2: data source #${connected.id} READY`;
 		}),
@@ -190,21 +192,21 @@ export async function runEndUserScenarios(h: E2eHelpers): Promise<string[]> {
 	summary.push(
 		await step('issue 14: Who Am I → Get User → List Users → Delete Users', async () => {
 			// Carbon finishes token-customer's files (what its sync does over time).
-			const tokenSource = (await h.emulatorState()).dataSources.find((d: any) => d.organization_supplied_user_id === 'token-customer');
+			const tokenSource = (await h.emulator.state()).dataSources.find((d: any) => d.organization_supplied_user_id === 'token-customer');
 			await http('POST', `${EMU}/_emulator/advance`, { dataSourceId: tokenSource.id, toStatus: 'READY' });
-			const stateBefore = await h.emulatorState();
+			const stateBefore = await h.emulator.state();
 			const wlSources = stateBefore.dataSources.filter((d: any) => d.organization_supplied_user_id === 'wl-customer').map((d: any) => d.id);
 			check(wlSources.length === 1, 'wl-customer has the white-labelled data source', wlSources);
-			const run = await h.execute(IDS.users);
-			const [who] = h.out(run, 'Who Am I');
+			const run = await h.cli.execute(IDS.users);
+			const [who] = nodeOutput(run, 'Who Am I');
 			eq(who.organization_supplied_user_id, 'token-customer', 'Who Am I');
-			const [user] = h.out(run, 'Get User');
+			const [user] = nodeOutput(run, 'Get User');
 			check(user.num_files_synced > 0 && user.usage?.files?.synced === user.num_files_synced, 'Get User counts the synced files', user);
-			const listed = h.out(run, 'List Users').map((u) => u.organization_supplied_user_id).sort();
+			const listed = nodeOutput(run, 'List Users').map((u) => u.organization_supplied_user_id).sort();
 			eq(listed, ['brand-customer', 'token-customer', 'wl-customer'], 'List Users filtered by customer IDs');
-			const deleted = h.out(run, 'Delete Users');
+			const deleted = nodeOutput(run, 'Delete Users');
 			eq(deleted.map((d) => [d.customer_id, d.deleted]), [['wl-customer', true]], 'Delete Users reports the ID');
-			const state = await h.emulatorState();
+			const state = await h.emulator.state();
 			check(!state.customers.some((c: any) => c.customer_id === 'wl-customer'), 'the user is gone');
 			check(!state.dataSources.some((d: any) => wlSources.includes(d.id)) && !state.files.some((f: any) => wlSources.includes(f.organization_user_data_source_id)), 'with its data source and files');
 			return `End users: ${user.num_files_synced} files synced for token-customer; wl-customer deleted`;

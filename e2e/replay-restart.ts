@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { buildDelivery } from '../test/emulator/webhooks';
+import { EmulatorControl, N8nRest } from './n8n-client';
 
 const env = (name: string): string => {
 	const v = process.env[name];
@@ -54,49 +55,31 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 	}
 }
 
-let cookie = '';
-async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-	const res = await fetch(url, {
-		method,
-		headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(cookie && url.startsWith(N8N) ? { cookie } : {}), ...headers },
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await res.text();
-	let json: any;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, text, json, headers: res.headers };
-}
+const n8n = new N8nRest(N8N);
+const emulator = new EmulatorControl(EMU);
+const http = n8n.http.bind(n8n);
 
 async function login(): Promise<void> {
 	const { owner } = JSON.parse(fs.readFileSync(path.join(WORK, 'e2e-env.json'), 'utf8')) as { owner: { email: string; password: string } };
-	const r = await http('POST', `${N8N}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
-	check(r.status === 200, 'log in to n8n as the owner', r.text.slice(0, 300));
-	cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
+	await n8n.login(owner);
 }
 
 async function executionsTotal(): Promise<{ total: number; unfinished: number }> {
-	const r = await http('GET', `${N8N}/rest/executions?limit=100&filter=${encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }))}`);
-	check(r.status === 200, 'list executions', r.text.slice(0, 300));
-	const results = r.json.data.results as Array<{ status: string }>;
-	return { total: Number(r.json.data.count), unfinished: results.filter((e) => !['success', 'error', 'crashed', 'canceled'].includes(e.status)).length };
+	const { count, results } = await n8n.executions(WORKFLOW_ID);
+	return { total: Number(count), unfinished: results.filter((e) => !['success', 'error', 'crashed', 'canceled'].includes(e.status)).length };
 }
 
 async function remembered(): Promise<number> {
-	const r = await http('GET', `${N8N}/rest/workflows/${WORKFLOW_ID}`);
-	check(r.status === 200, 'read the trigger workflow', r.text.slice(0, 300));
-	return (r.json.data.staticData?.[`node:${TRIGGER_NODE}`]?.recentDeliveries ?? []).length;
+	const wf = await n8n.workflow(WORKFLOW_ID);
+	return (wf.staticData?.[`node:${TRIGGER_NODE}`]?.recentDeliveries ?? []).length;
 }
 
 /** The trigger's registration at Carbon (emulator state) and how many /add_webhook calls Carbon has seen. */
 async function registration(): Promise<{ id: number; url: string; signingKey: string; addWebhookCalls: number }> {
-	const state = (await http('GET', `${EMU}/_emulator/state`)).json;
+	const state = await emulator.state();
 	const mine = (state.webhooks as Array<{ id: number; url: string; signing_key: string }>).filter((w) => w.url.startsWith(`${N8N}/webhook/`));
 	check(mine.length === 1, 'exactly one registration of this n8n at Carbon', mine);
-	const requests = (await http('GET', `${EMU}/_emulator/requests`)).json.requests as Array<{ path: string; status: number }>;
+	const { requests } = await emulator.requests();
 	return { id: mine[0].id, url: mine[0].url, signingKey: mine[0].signing_key, addWebhookCalls: requests.filter((r) => r.path === '/add_webhook').length };
 }
 

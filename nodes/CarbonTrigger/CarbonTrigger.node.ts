@@ -47,7 +47,7 @@ export class CarbonTrigger implements INodeType {
 		],
 		properties: [
 			{
-				displayName: `Carbon allows ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organisation. Each active Carbon Trigger uses one (and "Listen for test event" uses one while listening). Every URL receives the events of all customers: use Events and Customer IDs to choose what starts this workflow.`,
+				displayName: `Carbon allows ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organization. Each active Carbon Trigger uses one (and "Listen for test event" uses one while listening). Every URL receives the events of all customers: use Events and Customer IDs to choose what starts this workflow.`,
 				name: 'limitNotice',
 				type: 'notice',
 				default: '',

@@ -29,7 +29,7 @@
  *    before a restart, and by records another process wrote concurrently.
  *  - More than MAX_REMEMBERED accepted deliveries inside the window push the oldest out.
  *  - Two genuinely different events with identical content (same type, customer, object and second) count as one.
- *  - "Listen for test event" (manual mode) does not persist static data; its memory is per process.
+ *  - "Listen for test event" (manual mode) does not persist static data; it is remembered only in the memory of the n8n process that served it.
  *  - Recording happens before the execution starts: if n8n then fails to start it, Carbon has its 200 and a retry
  *    is dropped as a duplicate (at most once, never twice).
  * Workflows that must not act twice should still make their own actions idempotent (e.g. key on object_id).

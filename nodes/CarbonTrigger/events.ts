@@ -82,7 +82,7 @@ const EVENT_DESCRIPTIONS: Record<WebhookType, [name: string, description: string
 	MOVED_TO_COLD_STORAGE: ['Moved to Cold Storage', 'MOVED_TO_COLD_STORAGE: embeddings were moved to cold storage'],
 	MOVED_TO_HOT_STORAGE: ['Moved to Hot Storage', 'MOVED_TO_HOT_STORAGE: embeddings were moved to hot storage'],
 	ORGANIZATION_USER_DELETED: ['Customer Deleted', 'ORGANIZATION_USER_DELETED: a customer (end user) was deleted'],
-	RATE_LIMIT_ERROR: ['Rate Limit Error', 'RATE_LIMIT_ERROR: the organisation hit a processing rate limit (file is requeued)'],
+	RATE_LIMIT_ERROR: ['Rate Limit Error', 'RATE_LIMIT_ERROR: the organization hit a processing rate limit (file is requeued)'],
 	REVOKE: ['Access Revoked', "REVOKE: a data source's access was revoked"],
 	SPARSE_VECTOR_QUEUE_STATUS: ['Sparse Vector Queue Status', 'SPARSE_VECTOR_QUEUE_STATUS: progress of sparse vector generation'],
 	UPDATE: ['Files Selected', 'UPDATE: a user confirmed a selection of files for a data source'],

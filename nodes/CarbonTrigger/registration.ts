@@ -1,11 +1,11 @@
 /**
- * Registering the trigger's URL at Carbon (organisation-level endpoints, Bearer key only), shaped by how Carbon
- * webhooks work: at most 3 URLs per organisation, every URL receives every event of every customer, and the
+ * Registering the trigger's URL at Carbon (organization-level endpoints, Bearer key only), shaped by how Carbon
+ * webhooks work: at most 3 URLs per organization, every URL receives every event of every customer, and the
  * signing key is shown once, by /add_webhook. So a registration is only usable while we hold its key.
  *
  * A registration Carbon has FLAGGED (status FLAGGED, with a status_reason) is not healthy: Carbon may stop
  * delivering to it. checkExists treats it as missing (deletes it, so no slot is wasted) and create registers the
- * URL again — delete first, then add, so the organisation never needs a 4th slot. When Carbon flags the new
+ * URL again — delete first, then add, so the organization never needs a 4th slot. When Carbon flags the new
  * registration too, activation fails with Carbon's reason (and the registration is removed). n8n runs checkExists
  * on every activation and every start of n8n, so a registration flagged while the workflow is active is replaced
  * then.
@@ -16,17 +16,11 @@
 import type { IDataObject, IHookFunctions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { asNodeError } from '../CarbonZendesk/actions/common';
+import { asNodeError } from '../CarbonZendesk/transport/errors';
 import { successSchema } from '../CarbonZendesk/schemas/carbon';
 import { CarbonClient } from '../CarbonZendesk/transport';
 import { STATIC_KEY } from './dedupe';
-import {
-	addWebhookRequestSchema,
-	listWebhooksRequestSchema,
-	type WebhookNoKey,
-	webhookListSchema,
-	webhookWithKeySchema,
-} from './schemas';
+import { addWebhookRequestSchema, listWebhooksRequestSchema, type WebhookNoKey, webhookListSchema, webhookWithKeySchema } from './schemas';
 import { isHexKey } from './signature';
 
 export const MAX_WEBHOOKS_PER_ORGANISATION = 3;
@@ -72,7 +66,7 @@ function clearStored(data: IDataObject) {
 	delete data[STATIC_KEY];
 }
 
-/** Every webhook of the organisation (POST /webhooks, paginated; no signing keys). */
+/** Every webhook of the organization (POST /webhooks, paginated; no signing keys). */
 export async function listWebhooks(client: CarbonClient): Promise<WebhookNoKey[]> {
 	const all: WebhookNoKey[] = [];
 	for (let page = 0; page < MAX_PAGES; page++) {
@@ -86,7 +80,7 @@ export async function listWebhooks(client: CarbonClient): Promise<WebhookNoKey[]
 			path: '/webhooks',
 			body,
 			scope: 'organization',
-			retry: 'read',
+			retry: 'idempotent',
 			response: webhookListSchema,
 		});
 		all.push(...response.results);
@@ -102,7 +96,7 @@ export async function deleteWebhook(node: INode, client: CarbonClient, id: numbe
 			method: 'DELETE',
 			path: `/delete_webhook/${encodeURIComponent(String(id))}`,
 			scope: 'organization',
-			retry: 'read',
+			retry: 'idempotent',
 			response: successSchema,
 		});
 		return true;
@@ -126,7 +120,7 @@ export async function checkExists(ctx: IHookFunctions): Promise<boolean> {
 
 	if (held && !isFlagged(held)) {
 		// Other registrations of our URL would deliver with keys we do not have (every delivery fails with 401)
-		// and use up the organisation's 3 slots.
+		// and use up the organization's 3 slots.
 		for (const w of mine) if (w.id !== held.id) await deleteWebhook(ctx.getNode(), client, w.id);
 		return true;
 	}
@@ -160,9 +154,9 @@ function limitError(ctx: IHookFunctions, registered: WebhookNoKey[], carbonSaid:
 			`- #${w.id} ${w.url}${w.status && w.status !== 'ACTIVE' ? ` (${w.status}${w.status_reason ? `: ${w.status_reason}` : ''})` : ''}`,
 	);
 	return new NodeApiError(ctx.getNode(), { detail: carbonSaid ?? 'webhook limit reached' } as JsonObject, {
-		message: `Carbon allows at most ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organisation, and all ${MAX_WEBHOOKS_PER_ORGANISATION} are in use`,
+		message: `Carbon allows at most ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organization, and all ${MAX_WEBHOOKS_PER_ORGANISATION} are in use`,
 		description: [
-			'This trigger needs its own webhook URL at Carbon. The organisation of this API key already has:',
+			'This trigger needs its own webhook URL at Carbon. The organization of this API key already has:',
 			...list,
 			'Free a slot, then activate this workflow again: delete a webhook you no longer use (Carbon dashboard, or DELETE /delete_webhook/{id}; a FLAGGED one may receive no events anyway), or deactivate another workflow that uses the Carbon Trigger (deactivating removes its URL). "Listen for test event" on a Carbon Trigger also uses a slot while it listens.',
 			...(carbonSaid ? [`Carbon said: ${carbonSaid}`] : []),
@@ -191,7 +185,7 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 	} catch (error) {
 		const status = Number((error as { httpCode?: string }).httpCode);
 		if (status >= 400 && status < 500 && status !== 401 && status !== 429) {
-			// Carbon answers a 4xx (400 in practice) when the organisation already has 3 URLs. Confirm by counting,
+			// Carbon answers a 4xx (400 in practice) when the organization already has 3 URLs. Confirm by counting,
 			// so other 4xx answers keep their own message.
 			let registered: WebhookNoKey[] | undefined;
 			try {

@@ -1,5 +1,5 @@
 /**
- * Run by emulator.test.ts in a child process. It leaves the emulator with a hanging request, a request stuck in
+ * Run by close.test.ts in a child process. It leaves the emulator with a hanging request, a request stuck in
  * a 60 s latency fault and a webhook delivery to a receiver that never answers, then calls close(). The process
  * can only exit by itself (without process.exit) if close() left no socket, server or timer behind.
  */

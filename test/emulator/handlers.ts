@@ -6,6 +6,7 @@ import { searchEmbeddings } from './embeddings';
 import { ApiError, STATUS } from './errors';
 import { cachedView } from './listCache';
 import { FilterError, compileTagFilter, isPlainObject, legacyTagFilter, orderBy, paginate, type PaginationInput } from './query';
+import { dataSourceToApi, fileToApi, itemToApi, userToApi, webhookToApi } from './serializers';
 import type { CustomerRecord, DataSourceRecord, FileRecord, OrganisationRecord, Store } from './state';
 import { withSignedUrls } from './storage';
 import { userHandlers } from './users';
@@ -152,7 +153,7 @@ export const handlers: Record<string, Handler> = {
 			options,
 			reuse: 'account',
 		});
-		return { data_source: ctx.store.dataSourceToApi(ds), sync_url: null };
+		return { data_source: dataSourceToApi(ds), sync_url: null };
 	},
 
 	'GET /auth/v1/access_token': (ctx) => {
@@ -161,9 +162,9 @@ export const handlers: Record<string, Handler> = {
 	},
 
 	// ------------------------------------------------------------------ items
-	'POST /integrations/items/sync': (ctx) => ctx.store.dataSourceToApi(ctx.store.syncSourceItems(dataSource(ctx, ctx.body.data_source_id))),
+	'POST /integrations/items/sync': (ctx) => dataSourceToApi(ctx.store.syncSourceItems(dataSource(ctx, ctx.body.data_source_id))),
 
-	'POST /integrations/items/sync/cancel': (ctx) => ctx.store.dataSourceToApi(ctx.store.cancelSync(dataSource(ctx, ctx.body.data_source_id))),
+	'POST /integrations/items/sync/cancel': (ctx) => dataSourceToApi(ctx.store.cancelSync(dataSource(ctx, ctx.body.data_source_id))),
 
 	'POST /integrations/items/list': (ctx) => {
 		const { store, body } = ctx;
@@ -192,7 +193,7 @@ export const handlers: Record<string, Handler> = {
 					? orderBy(matches, (i) => `${i.source.isExpandable ? 0 : 1}${i.source.name.toLowerCase()}`, dir(body.order_dir))
 					: orderBy(matches, (i) => i.source.name.toLowerCase(), dir(body.order_dir));
 		});
-		return { items: paginate(ordered, body.pagination as PaginationInput).map((i) => store.itemToApi(i)), count: ordered.length };
+		return { items: paginate(ordered, body.pagination as PaginationInput).map((i) => itemToApi(store, i)), count: ordered.length };
 	},
 
 	// ------------------------------------------------------------------ files
@@ -205,13 +206,13 @@ export const handlers: Record<string, Handler> = {
 
 	'POST /resync_file': (ctx) => {
 		const file = ctx.store.fileFor(ctx.org.id, customerOf(ctx).customerId, ctx.body.file_id as number);
-		return ctx.store.fileToApi(ctx.store.resync(file, ctx.body));
+		return fileToApi(ctx.store, ctx.store.resync(file, ctx.body));
 	},
 
 	'POST /user_files_v2': (ctx) => {
 		const { store, body } = ctx;
 		const filters = (body.filters as Record<string, unknown> | undefined) ?? {};
-		const matches = store.listed(store.files.filter(fileFilter(ctx, filters)));
+		const matches = store.lifecycle.listed(store.files.filter(fileFilter(ctx, filters)));
 		const keys: Record<string, (f: FileRecord) => string | number | null> = {
 			created_at: (f) => f.createdAt,
 			updated_at: (f) => f.updatedAt,
@@ -223,7 +224,7 @@ export const handlers: Record<string, Handler> = {
 		const page = paginate(orderBy(matches, keys[String(body.order_by ?? 'updated_at')] ?? keys.updated_at, dir(body.order_dir)), body.pagination as PaginationInput);
 		// Polling moves the returned files one lifecycle step (after answering with what Carbon shows: lifecycle.ts).
 		const results = page.map((f) =>
-			withSignedUrls(store, f, store.pollFile(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }) as unknown as Record<string, unknown>, body.presigned_url_expiry_time_seconds as number | undefined),
+			withSignedUrls(store, f, store.lifecycle.pollFile(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }) as unknown as Record<string, unknown>, body.presigned_url_expiry_time_seconds as number | undefined),
 		);
 		return { results, count: matches.length };
 	},
@@ -258,7 +259,7 @@ export const handlers: Record<string, Handler> = {
 		const key = body.order_by === 'created_at' ? (d: DataSourceRecord) => d.createdAt : (d: DataSourceRecord) => d.updatedAt;
 		const page = paginate(orderBy(matches, key, dir(body.order_dir)), body.pagination as PaginationInput);
 		// Polling moves the returned data sources one lifecycle step (after answering with what Carbon shows).
-		const results = page.map((d) => store.pollDataSource(d));
+		const results = page.map((d) => store.lifecycle.pollDataSource(d));
 		return { results, count: matches.length };
 	},
 
@@ -268,10 +269,10 @@ export const handlers: Record<string, Handler> = {
 	},
 
 	'POST /data_sources/tags/add': (ctx) =>
-		ctx.store.dataSourceToApi(ctx.store.addTags(dataSource(ctx, ctx.body.data_source_id), ctx.body.tags as Record<string, unknown>)),
+		dataSourceToApi(ctx.store.addTags(dataSource(ctx, ctx.body.data_source_id), ctx.body.tags as Record<string, unknown>)),
 
 	'POST /data_sources/tags/remove': (ctx) =>
-		ctx.store.dataSourceToApi(
+		dataSourceToApi(
 			ctx.store.removeTags(
 				dataSource(ctx, ctx.body.data_source_id),
 				(ctx.body.tags_to_remove as string[] | undefined) ?? [],
@@ -280,7 +281,7 @@ export const handlers: Record<string, Handler> = {
 		),
 
 	// ------------------------------------------------------------------ users
-	'GET /whoami': (ctx) => ctx.store.userToApi(customerOf(ctx)),
+	'GET /whoami': (ctx) => userToApi(ctx.store, customerOf(ctx)),
 
 	'POST /update_users': (ctx) => {
 		ctx.store.updateUsers(ctx.org.id, ctx.body);
@@ -288,7 +289,7 @@ export const handlers: Record<string, Handler> = {
 	},
 
 	// ------------------------------------------------------------------ webhooks
-	'POST /add_webhook': (ctx) => ctx.store.webhookToApi(ctx.store.addWebhook(ctx.org.id, ctx.body.url as string), true),
+	'POST /add_webhook': (ctx) => webhookToApi(ctx.store.addWebhook(ctx.org.id, ctx.body.url as string), true),
 
 	'POST /webhooks': (ctx) => {
 		const { store, body, org } = ctx;
@@ -296,7 +297,7 @@ export const handlers: Record<string, Handler> = {
 		const matches = store.webhooks.filter((w) => w.organisationId === org.id && (!ids || ids.length === 0 || ids.includes(w.id)));
 		const key = body.order_by === 'created_at' ? (w: (typeof matches)[number]) => w.createdAt : (w: (typeof matches)[number]) => w.updatedAt;
 		const page = paginate(orderBy(matches, key, dir(body.order_dir)), body.pagination as PaginationInput);
-		return { results: page.map((w) => store.webhookToApi(w, false)), count: matches.length };
+		return { results: page.map((w) => webhookToApi(w, false)), count: matches.length };
 	},
 
 	'DELETE /delete_webhook/{webhook_id}': (ctx) => {

@@ -16,6 +16,7 @@ import * as http from 'node:http';
 import { DEFAULT_ITEMS_PER_SOURCE } from './generate';
 import { type Fault, EmulatorServer, type RateLimit, type RecordedRequest } from './server';
 import { TierRateLimiter, type TierRateLimitOptions } from './rateLimit';
+import { dataSourceToApi, fileToApi, itemToApi, webhookToApi } from './serializers';
 import { type CarbonSpec, loadSpec } from './spec';
 import {
 	type AccessTokenRecord,
@@ -39,7 +40,8 @@ import type { FakeZendesk } from './zendesk';
 
 export { STATUS, ApiError } from './errors';
 export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query';
-export { MAX_WEBHOOKS_PER_ORGANISATION, AUTO_SYNC_INTERVALS, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, POLLS_PER_STEP_SLOW, ticketTags, zendeskExternalId } from './state';
+export { MAX_WEBHOOKS_PER_ORGANISATION, AUTO_SYNC_INTERVALS, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, ticketTags, zendeskExternalId } from './state';
+export { POLLS_PER_STEP_SLOW } from './lifecycle';
 export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TICKET_STATUSES, TICKET_PRIORITIES, TICKET_TYPES } from './generate';
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, DEFAULT_FLAG_REASON, pythonJson, sign } from './webhooks';
@@ -197,7 +199,7 @@ export class CarbonEmulator {
 			control: {
 				advance: (body) => {
 					emulator!.advanceSync(body as Parameters<CarbonEmulator['advanceSync']>[0]);
-					return { dataSources: store.dataSources.map((d) => store.dataSourceToApi(d)) };
+					return { dataSources: store.dataSources.map((d) => dataSourceToApi(d)) };
 				},
 				state: () => emulator!.state.snapshot(),
 				flushWebhooks: () => dispatcher.flush(),
@@ -205,7 +207,7 @@ export class CarbonEmulator {
 				info: () => ({ url: emulator!.url, apiKey: emulator!.apiKey, organisationId: org.id, spec: spec.info }),
 				setWebhookObjectKey: (key) => dispatcher.setObjectKey(key),
 				setSync: (body) => emulator!.setSyncBehaviour(body as Partial<SyncBehaviour>),
-				flagWebhooks: (target, reason) => ({ flagged: store.flagWebhooks(target, reason ?? DEFAULT_FLAG_REASON).map((w) => store.webhookToApi(w, false)) }),
+				flagWebhooks: (target, reason) => ({ flagged: store.flagWebhooks(target, reason ?? DEFAULT_FLAG_REASON).map((w) => webhookToApi(w, false)) }),
 				tierRateLimit: (body) => {
 					if (body) emulator!.setRateLimits(body.model ? (body as unknown as TierRateLimitOptions) : undefined);
 					return { rateLimits: emulator!.rateLimitStats() ?? null };
@@ -282,7 +284,7 @@ export class CarbonEmulator {
 		const { status, text, headers } = await httpGet(oauthUrl);
 		const id = Number(headers['x-carbon-data-source-id']);
 		if (status !== 200 || !id) throw new Error(`OAuth did not complete (HTTP ${status}): ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
-		return this.store.dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!);
+		return dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!);
 	}
 
 	/**
@@ -291,7 +293,7 @@ export class CarbonEmulator {
 	 * jump straight to READY or SYNC_ERROR (files follow; "corrupt" files still fail on READY).
 	 */
 	advanceSync(opts: { dataSourceId?: number; toStatus?: 'READY' | 'SYNC_ERROR' } = {}): void {
-		this.store.advance(opts);
+		this.store.lifecycle.advance(opts);
 	}
 
 	/** Downloads of presigned URLs (object storage, not Carbon's API), with their request headers. */
@@ -321,7 +323,7 @@ export class CarbonEmulator {
 		if (status !== 200 || !id) throw new Error(`OAuth did not complete (HTTP ${status}): ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
 		const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : null);
 		return {
-			dataSource: this.store.dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!),
+			dataSource: dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!),
 			appName: one(headers['x-carbon-oauth-app']),
 			clientId: one(headers['x-carbon-oauth-client-id']),
 		};
@@ -338,7 +340,7 @@ export class CarbonEmulator {
 	 * and later (as if Carbon refused the URL itself). Flagged webhooks get no deliveries.
 	 */
 	flagWebhooks(target: { id?: number; url?: string }, reason: string = DEFAULT_FLAG_REASON): Record<string, unknown>[] {
-		return this.store.flagWebhooks(target, reason).map((w) => this.store.webhookToApi(w, false));
+		return this.store.flagWebhooks(target, reason).map((w) => webhookToApi(w, false));
 	}
 
 	/** Switches the webhook payload's object key between the spec's `object` and Carbon's observed `obj`. */
@@ -374,7 +376,7 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 		};
 	};
 	const dataSourceView = (d: DataSourceRecord): DataSourceView => ({
-		...store.dataSourceToApi(d),
+		...dataSourceToApi(d),
 		connect_options: structuredClone(d.connectOptions),
 		items_listed: d.itemsListed,
 		zendesk_subdomain: d.subdomain,
@@ -393,13 +395,13 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 			return store.dataSources.map(dataSourceView);
 		},
 		get items() {
-			return store.items.map((i) => store.itemToApi(i));
+			return store.items.map((i) => itemToApi(store, i));
 		},
 		get files() {
-			return store.files.map((f) => store.fileToApi(f));
+			return store.files.map((f) => fileToApi(store, f));
 		},
 		get webhooks() {
-			return store.webhooks.map((w) => store.webhookToApi(w, true));
+			return store.webhooks.map((w) => webhookToApi(w, true));
 		},
 		get webhookDeliveries() {
 			return dispatcher.deliveries;
@@ -425,10 +427,10 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 			return c && customerView(c);
 		},
 		filesOf(dataSourceId) {
-			return store.files.filter((f) => f.dataSourceId === dataSourceId).map((f) => store.fileToApi(f));
+			return store.files.filter((f) => f.dataSourceId === dataSourceId).map((f) => fileToApi(store, f));
 		},
 		itemsOf(dataSourceId) {
-			return store.items.filter((i) => i.dataSourceId === dataSourceId).map((i) => store.itemToApi(i));
+			return store.items.filter((i) => i.dataSourceId === dataSourceId).map((i) => itemToApi(store, i));
 		},
 		snapshot() {
 			return {

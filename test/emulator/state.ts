@@ -1,6 +1,7 @@
 /**
- * The emulator's in-memory Carbon: organisations → customers → data sources → items/files, webhooks, plus the
- * sync lifecycle. HTTP-agnostic; handlers.ts maps requests onto these methods.
+ * The emulator's in-memory Carbon: organisations → customers → data sources → items/files, webhooks, and the
+ * requests that start a sync. The lifecycle that moves a sync along is lifecycle.ts, the API shapes are built by
+ * serializers.ts. HTTP-agnostic; handlers.ts maps requests onto these methods.
  *
  * Determinism: ids are sequential, timestamps come from a virtual clock that ticks one second per mutation,
  * content comes from generate.ts. Nothing here reads the wall clock or Math.random (webhook signing keys are
@@ -10,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 
 import { ApiError, STATUS } from './errors';
 import { type GeneratedItem, type TicketProperties, generateHelpCenter } from './generate';
-import { RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, type StaleDataSource, type StaleFile, type SyncBehaviour, INSTANT_SYNC, beginLag, observe, syncBehaviour } from './lifecycle';
+import { PENDING_FILE_STATUSES, RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, SyncLifecycle, type StaleDataSource, type StaleFile, type SyncBehaviour, INSTANT_SYNC, beginLag, syncBehaviour } from './lifecycle';
+import { dataSourceToApi, fileToApi } from './serializers';
 import { WhiteLabels } from './whiteLabel';
 import { FakeZendesk } from './zendesk';
 
@@ -29,8 +31,6 @@ export type FileSyncStatus =
 	| 'READY_TO_SYNC';
 
 /** Statuses that still move on each poll/advance. */
-const PENDING_FILE_STATUSES: FileSyncStatus[] = ['QUEUED_FOR_SYNC', 'SYNCING'];
-const PENDING_DS_STATUSES: DataSourceSyncStatus[] = ['QUEUED_FOR_SYNCING', 'SYNCING'];
 
 // ---- Records (internal, camelCase). The API shapes Carbon returns are produced by the *ToApi functions. ----
 
@@ -302,6 +302,8 @@ export class Store {
 	private readonly seq = { org: 0, customer: 0, ds: 0, item: 0, file: 0, webhook: 0, token: 0, oauth: 0 };
 	private readonly itemsByDataSource = new Map<number, ItemRecord[]>();
 
+	/** Polls and advanceSync() move records along (lifecycle.ts). */
+	readonly lifecycle = new SyncLifecycle(this);
 	/** Asynchronous-sync behaviour; replace it to switch (control API, tests). */
 	sync: SyncBehaviour;
 	/** Organisations' own OAuth apps (whiteLabel.ts). */
@@ -601,7 +603,7 @@ export class Store {
 	/** /integrations/items/sync: re-reads the source's catalogue. */
 	syncSourceItems(ds: DataSourceRecord): DataSourceRecord {
 		this.requireAccess(ds);
-		beginLag(ds, this.sync, () => this.dataSourceToApi(ds));
+		beginLag(ds, this.sync, () => dataSourceToApi(ds));
 		const now = this.clock.tick();
 		this.ensureItems(ds);
 		ds.itemsListed = true;
@@ -691,7 +693,7 @@ export class Store {
 		}
 		// Catalogue order, so a ticket gets its file id before its attachments.
 		const ordered = items.filter((i) => selected.has(i));
-		beginLag(ds, this.sync, () => this.dataSourceToApi(ds));
+		beginLag(ds, this.sync, () => dataSourceToApi(ds));
 		ds.lastSyncAction = 'UPDATE';
 		ds.syncStatus = 'QUEUED_FOR_SYNCING';
 		ds.updatedAt = this.clock.tick();
@@ -726,7 +728,7 @@ export class Store {
 				skipped.push(file);
 				continue;
 			}
-			if (file) beginLag(file, this.sync, () => this.fileToApi(file!));
+			if (file) beginLag(file, this.sync, () => fileToApi(this, file!));
 			const tags = { ...(file?.tags ?? {}), ...(opts.tags ?? {}), ...ticketTags(src.ticket) };
 			const parent = src.parentExternalId ? byExternalId.get(src.parentExternalId) : undefined;
 			const fields = {
@@ -807,7 +809,7 @@ export class Store {
 		if (this.sync.resyncConflicts && (!SETTLED_FILE_STATUSES.includes(file.syncStatus) || file.stale || file.hiddenPolls > 0)) {
 			throw new ApiError(STATUS.resyncConflict, RESYNC_CONFLICT_DETAIL);
 		}
-		beginLag(file, this.sync, () => this.fileToApi(file));
+		beginLag(file, this.sync, () => fileToApi(this, file));
 		file.retriesLeft = this.sync.errorRetries;
 		file.requeueIn = null;
 		if (typeof body.chunk_size === 'number') file.chunkSize = body.chunk_size;
@@ -831,132 +833,6 @@ export class Store {
 				if (item) item.fileId = null;
 			}
 			if (sendWebhook) this.emitFor(this.dataSources.find((d) => d.id === f.dataSourceId)!, 'FILE_DELETED', 'FILE', String(f.id), null);
-		}
-	}
-
-	// ---------------------------------------------------------------- lifecycle
-
-	/**
-	 * A poll of /user_data_sources that returns this data source: answers what Carbon shows (the pre-sync snapshot
-	 * during the lag), then moves one step (every POLLS_PER_STEP_SLOW polls for `slow`).
-	 */
-	pollDataSource(ds: DataSourceRecord): DataSource {
-		const seen = observe(ds, () => this.dataSourceToApi(ds));
-		if (!seen.stale && PENDING_DS_STATUSES.includes(ds.syncStatus) && ++ds.polls % pollsPerStep(ds.subdomain) === 0) this.advanceDataSource(ds);
-		return seen.shape;
-	}
-
-	/** A poll of /user_files_v2 that returns this file: like pollDataSource; a SYNC_ERROR counts down to its re-queue. */
-	pollFile(f: FileRecord, urls: { raw?: boolean; parsed?: boolean } = {}): UserFile {
-		const seen = observe(f, () => this.fileToApi(f, urls));
-		if (seen.stale) return seen.shape;
-		if (f.syncStatus === 'SYNC_ERROR' && f.requeueIn !== null) {
-			if (--f.requeueIn <= 0) this.requeue(f);
-		} else if (PENDING_FILE_STATUSES.includes(f.syncStatus)) {
-			const ds = this.dataSources.find((d) => d.id === f.dataSourceId);
-			if (++f.polls % pollsPerStep(ds?.subdomain ?? null) === 0) this.advanceFile(f);
-		}
-		return seen.shape;
-	}
-
-	/**
-	 * The files a /user_files_v2 request matched, minus the ones files/sync created that Carbon does not list yet
-	 * (the lag): each such request counts their wait down.
-	 */
-	listed(matches: FileRecord[]): FileRecord[] {
-		return matches.filter((f) => f.hiddenPolls <= 0 || (f.hiddenPolls--, false));
-	}
-
-	/** Carbon re-queues a failed file for reprocessing (spec: "up to three times"). */
-	private requeue(f: FileRecord): void {
-		f.retriesLeft--;
-		f.requeueIn = null;
-		f.syncStatus = 'QUEUED_FOR_SYNC';
-		f.syncErrorMessage = null;
-		f.failNext = f.name.toLowerCase().includes('corrupt');
-		f.updatedAt = this.clock.tick();
-		const ds = this.dataSources.find((d) => d.id === f.dataSourceId);
-		if (ds) ds.filesBatchOpen = true;
-	}
-
-	/**
-	 * One lifecycle step: QUEUED_FOR_SYNCING → SYNCING → READY (or SYNC_ERROR for a subdomain containing
-	 * `sync-error`). With `to`, jumps straight to that final status.
-	 */
-	advanceDataSource(ds: DataSourceRecord, to?: 'READY' | 'SYNC_ERROR'): void {
-		const before = ds.syncStatus;
-		let next: DataSourceSyncStatus;
-		if (to) next = to;
-		else if (before === 'QUEUED_FOR_SYNCING') next = 'SYNCING';
-		else if (before === 'SYNCING') next = ds.subdomain?.includes('sync-error') ? 'SYNC_ERROR' : 'READY';
-		else return;
-		if (next === before) return;
-		const now = this.clock.tick();
-		ds.syncStatus = next;
-		ds.updatedAt = now;
-		// A finished sync, good or bad, moves last_synced_at (what Carbon Connect watches).
-		ds.lastSyncedAt = now;
-		if (next === 'READY') {
-			ds.filesSyncedAt = now;
-			this.emitFor(ds, 'DATA_SOURCE_READY', 'DATA_SOURCE', String(ds.id), { data_source_type: ds.type });
-		}
-	}
-
-	/**
-	 * One file step: QUEUED_FOR_SYNC → SYNCING → READY, or SYNC_ERROR for a "corrupt" item / forced failure.
-	 * With `to`, pending files jump to that final status. Terminal statuses do not move.
-	 */
-	advanceFile(f: FileRecord, to?: 'READY' | 'SYNC_ERROR'): void {
-		if (!PENDING_FILE_STATUSES.includes(f.syncStatus)) return;
-		const ds = this.dataSources.find((d) => d.id === f.dataSourceId)!;
-		const now = this.clock.tick();
-		f.updatedAt = now;
-		const info = { data_source_id: String(ds.id), external_file_id: f.externalFileId, request_id: f.requestId ?? '' };
-		if (!to && f.syncStatus === 'QUEUED_FOR_SYNC') {
-			f.syncStatus = 'SYNCING';
-			this.emitFor(ds, 'FILE_SYNCING', 'FILE', String(f.id), info);
-			return;
-		}
-		if (to === 'SYNC_ERROR' || f.failNext) {
-			f.syncStatus = 'SYNC_ERROR';
-			f.syncErrorMessage = f.failNext ? `Could not parse ${f.name}: file content is corrupt` : 'Sync failed (forced by the emulator)';
-			f.requeueIn = f.retriesLeft > 0 ? this.sync.errorRequeuePolls : null;
-			this.emitFor(ds, 'FILE_ERROR', 'FILE', String(f.id), info);
-		} else {
-			f.syncStatus = 'READY';
-			f.syncErrorMessage = null;
-			f.lastSync = now;
-			this.emitFor(ds, 'FILE_READY', 'FILE', String(f.id), info);
-		}
-		f.failNext = false;
-		this.maybeAllProcessed(ds);
-	}
-
-	/** ALL_FILES_PROCESSED once per batch, when none of the data source's files is still pending. */
-	private maybeAllProcessed(ds: DataSourceRecord): void {
-		if (!ds.filesBatchOpen) return;
-		if (this.files.some((f) => f.dataSourceId === ds.id && PENDING_FILE_STATUSES.includes(f.syncStatus))) return;
-		ds.filesBatchOpen = false;
-		ds.filesSyncedAt = this.clock.now();
-		this.emitFor(ds, 'ALL_FILES_PROCESSED', 'DATA_SOURCE', String(ds.id), { data_source_type: ds.type });
-	}
-
-	/** advanceSync(): every pending data source and file (or one data source and its files) moves one step or to `to`. */
-	advance(opts: { dataSourceId?: number; toStatus?: 'READY' | 'SYNC_ERROR' } = {}): void {
-		if (opts.toStatus !== undefined && opts.toStatus !== 'READY' && opts.toStatus !== 'SYNC_ERROR') {
-			throw new ApiError(STATUS.badRequest, `toStatus must be READY or SYNC_ERROR, got ${JSON.stringify(opts.toStatus)}`);
-		}
-		const sources = this.dataSources.filter((d) => opts.dataSourceId === undefined || d.id === opts.dataSourceId);
-		if (opts.dataSourceId !== undefined && !sources.length) throw new ApiError(STATUS.dataSourceNotFound, `Data source ${opts.dataSourceId} not found`);
-		for (const ds of sources) {
-			// Driving the lifecycle by hand is time passing: the lag is over.
-			ds.stale = null;
-			if (opts.toStatus || PENDING_DS_STATUSES.includes(ds.syncStatus)) this.advanceDataSource(ds, opts.toStatus);
-			for (const f of this.files.filter((x) => x.dataSourceId === ds.id)) {
-				f.stale = null;
-				f.hiddenPolls = 0;
-				this.advanceFile(f, opts.toStatus);
-			}
 		}
 	}
 
@@ -1011,177 +887,9 @@ export class Store {
 		return hit;
 	}
 
-	private emitFor(ds: DataSourceRecord, webhookType: string, objectType: SyncEvent['objectType'], objectId: SyncEvent['objectId'], info: Record<string, string> | null) {
+	/** Sends a data source's event to its organisation's webhooks (also the lifecycle's steps). */
+	emitFor(ds: DataSourceRecord, webhookType: string, objectType: SyncEvent['objectType'], objectId: SyncEvent['objectId'], info: Record<string, string> | null) {
 		this.opts.emit({ organisationId: ds.organisationId, customerId: ds.customerId, webhookType, objectType, objectId, additionalInformation: info });
-	}
-
-	// ---------------------------------------------------------------- API shapes
-
-	dataSourceToApi(ds: DataSourceRecord): DataSource {
-		return {
-			id: ds.id,
-			data_source_external_id: ds.externalId,
-			data_source_type: ds.type,
-			token: ds.token ? { ...ds.token } : null,
-			sync_status: ds.syncStatus,
-			source_items_synced_at: ds.sourceItemsSyncedAt,
-			organization_user_id: ds.customerDbId,
-			organization_id: ds.organisationId,
-			organization_supplied_user_id: ds.customerId,
-			revoked_access: ds.revokedAccess,
-			last_synced_at: ds.lastSyncedAt,
-			last_sync_action: ds.lastSyncAction,
-			enable_auto_sync: ds.enableAutoSync,
-			created_at: ds.createdAt,
-			updated_at: ds.updatedAt,
-			files_synced_at: ds.filesSyncedAt,
-			data_source_metadata: { ...ds.metadata },
-			tags: { ...ds.tags },
-		};
-	}
-
-	itemToApi(item: ItemRecord): ExternalSourceItem {
-		const ds = this.dataSources.find((d) => d.id === item.dataSourceId)!;
-		const s = item.source;
-		return {
-			id: item.id,
-			external_id: s.externalId,
-			source: ds.type,
-			name: s.name,
-			synced_at: item.syncedAt,
-			is_selectable: s.isSelectable,
-			is_expandable: s.isExpandable,
-			organization_id: ds.organisationId,
-			organization_supplied_user_id: ds.customerId,
-			organization_user_id: ds.customerDbId,
-			organization_user_data_source_id: ds.id,
-			organization_user_file_to_sync_id: item.fileId,
-			parent_external_id: s.parentExternalId,
-			item_type: s.itemType,
-			root_external_id: s.rootExternalId,
-			external_url: s.externalUrl,
-			file_format: s.fileFormat,
-			created_at: item.createdAt,
-			updated_at: item.updatedAt,
-		};
-	}
-
-	fileToApi(f: FileRecord, urls: { raw?: boolean; parsed?: boolean } = {}): UserFile {
-		const ready = f.syncStatus === 'READY' && !f.fileContentsDeleted;
-		const chars = f.content.length;
-		return {
-			tags: { ...f.tags },
-			id: f.id,
-			source: f.source,
-			organization_id: f.organisationId,
-			organization_user_id: f.customerDbId,
-			organization_supplied_user_id: f.customerId,
-			organization_user_data_source_id: f.dataSourceId,
-			external_file_id: f.externalFileId,
-			external_url: f.externalUrl,
-			sync_status: f.syncStatus,
-			sync_error_message: f.syncErrorMessage,
-			last_sync: f.lastSync,
-			file_statistics: ready
-				? {
-						file_format: f.fileFormat,
-						file_size: Buffer.byteLength(f.content),
-						num_characters: chars,
-						num_tokens: Math.ceil(chars / 4),
-						num_embeddings: Math.max(1, Math.ceil(chars / (f.chunkSize ?? DEFAULT_CHUNK_SIZE))),
-						mime_type: mimeType(f.fileFormat),
-					}
-				: null,
-			file_metadata: { item_type: f.itemType, file_type_at_source: f.itemType },
-			embedding_properties: ready ? { [f.embeddingModel]: { chunk_size: f.chunkSize, chunk_overlap: f.chunkOverlap } } : null,
-			chunk_size: f.chunkSize,
-			chunk_overlap: f.chunkOverlap,
-			chunk_properties: { ...f.chunkProperties },
-			ocr_properties: {},
-			ocr_job_started_at: null,
-			name: f.name,
-			parent_id: f.parentId,
-			enable_auto_sync: null,
-			presigned_url: ready && urls.raw ? `${this.baseUrl}/_emulator/files/${f.id}/raw` : null,
-			parsed_text_url: ready && urls.parsed ? `${this.baseUrl}/_emulator/files/${f.id}/parsed` : null,
-			additional_presigned_urls: null,
-			skip_embedding_generation: f.skipEmbeddingGeneration,
-			source_created_at: f.sourceCreatedAt,
-			generate_sparse_vectors: f.generateSparseVectors,
-			request_id: f.requestId,
-			upload_id: null,
-			sync_properties: {},
-			messages_metadata: {},
-			file_contents_deleted: f.fileContentsDeleted,
-			supports_cold_storage: true,
-			hot_storage_time_to_live: null,
-			embedding_storage_status: 'HOT_STORAGE',
-			created_at: f.createdAt,
-			updated_at: f.updatedAt,
-		};
-	}
-
-	userToApi(c: CustomerRecord): Record<string, unknown> {
-		const ready = this.files.filter((f) => f.organisationId === c.organisationId && f.customerId === c.customerId && f.syncStatus === 'READY');
-		const chars = ready.reduce((n, f) => n + f.content.length, 0);
-		const bySource: Record<string, number> = {};
-		const byFormat: Record<string, number> = {};
-		const tagValues = new Map<string, Set<string>>();
-		for (const f of ready) {
-			bySource[f.source] = (bySource[f.source] ?? 0) + 1;
-			if (f.fileFormat) byFormat[f.fileFormat] = (byFormat[f.fileFormat] ?? 0) + 1;
-			for (const [k, v] of Object.entries(f.tags)) {
-				if (!tagValues.has(k)) tagValues.set(k, new Set());
-				tagValues.get(k)!.add(String(v));
-			}
-		}
-		const s = c.settings;
-		const limits: Record<string, number> = {};
-		for (const [field, value] of [
-			['max_files', s.maxFiles],
-			['max_files_per_upload', s.maxFilesPerUpload],
-			['max_characters', s.maxCharacters],
-			['max_characters_per_file', s.maxCharactersPerFile],
-			['max_characters_per_upload', s.maxCharactersPerUpload],
-		] as const) {
-			if (value !== null) limits[field] = value;
-		}
-		return {
-			id: c.id,
-			organization_id: c.organisationId,
-			organization_supplied_user_id: c.customerId,
-			created_at: c.createdAt,
-			updated_at: c.updatedAt,
-			deleted_at: null,
-			num_files_synced: ready.length,
-			num_characters_synced: chars,
-			num_tokens_synced: Math.ceil(chars / 4),
-			aggregate_file_size: { total: ready.reduce((n, f) => n + Buffer.byteLength(f.content), 0) },
-			aggregate_num_characters: { total: chars },
-			aggregate_num_tokens: { total: Math.ceil(chars / 4) },
-			aggregate_num_embeddings: { total: ready.reduce((n, f) => n + Math.max(1, Math.ceil(f.content.length / (f.chunkSize ?? DEFAULT_CHUNK_SIZE))), 0) },
-			aggregate_num_files_by_source: bySource,
-			aggregate_num_files_by_file_format: byFormat,
-			unique_file_tags: [...tagValues].map(([key, values]) => ({ key, values: [...values].sort() })),
-			enabled_features: {},
-			custom_limits: limits,
-			// "ALL" is stored as such; the response field is a list, so it comes back as ["ALL"].
-			auto_sync_enabled_sources: s.autoSyncEnabledSources === 'ALL' ? ['ALL'] : [...s.autoSyncEnabledSources],
-			connector_settings: {},
-		};
-	}
-
-	webhookToApi(w: WebhookRecord, withKey: boolean): Record<string, unknown> {
-		return {
-			id: w.id,
-			organization_id: w.organisationId,
-			url: w.url,
-			...(withKey ? { signing_key: w.signingKey } : {}),
-			status: w.status,
-			status_reason: w.statusReason,
-			created_at: w.createdAt,
-			updated_at: w.updatedAt,
-		};
 	}
 }
 
@@ -1192,13 +900,6 @@ export class Store {
  */
 export function zendeskExternalId(dataSourceId: number, subdomain: string): string {
 	return `${360000000000 + dataSourceId}|admin@${subdomain}.example.com|${subdomain}`;
-}
-
-/** Polls per lifecycle step for a data source whose subdomain contains `slow` (others: 1). */
-export const POLLS_PER_STEP_SLOW = 3;
-
-function pollsPerStep(subdomain: string | null): number {
-	return subdomain?.includes('slow') ? POLLS_PER_STEP_SLOW : 1;
 }
 
 /** Ticket properties as the file tags Carbon documents for Zendesk tickets (and their attachments). */
@@ -1212,18 +913,6 @@ export function ticketTags(t: TicketProperties | undefined): Record<string, stri
 		ticket_requester: t.requester,
 		ticket_submitter: t.submitter,
 	};
-}
-
-function mimeType(format: string | null): string {
-	const types: Record<string, string> = {
-		HTML: 'text/html',
-		TXT: 'text/plain',
-		PDF: 'application/pdf',
-		PNG: 'image/png',
-		JPG: 'image/jpeg',
-		CSV: 'text/csv',
-	};
-	return (format && types[format]) || 'application/octet-stream';
 }
 
 /** Short deterministic hex for ids and tokens. */

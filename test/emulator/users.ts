@@ -1,16 +1,17 @@
 /**
  * End users of an organisation (organisation-level, API key only): `/list_users`, `/user`, `/delete_users`.
  * `/whoami` and `/update_users` stay in handlers.ts. Usage counters (`num_files_synced`, characters, tokens,
- * aggregates) are computed from the customer's READY files by `Store.userToApi`, so they grow as files sync.
+ * aggregates) are computed from the customer's READY files by `userToApi` (serializers.ts), so they grow as files sync.
  */
 import { ApiError, STATUS } from './errors';
 import type { HandlerContext } from './handlers';
 import { isPlainObject, orderBy, paginate, type PaginationInput } from './query';
+import { userToApi } from './serializers';
 import type { CustomerRecord, Store } from './state';
 
 /** ListUserResponse: the user without usage counters (the spec's list shape has none). */
 export function listUserToApi(c: CustomerRecord, store: Store): Record<string, unknown> {
-	const full = store.userToApi(c);
+	const full = userToApi(store, c);
 	return {
 		id: full.id,
 		organization_id: full.organization_id,
@@ -79,7 +80,7 @@ export const userHandlers: Record<string, Handler> = {
 		const customerId = String(ctx.body.customer_id);
 		const c = ctx.store.customers.find((x) => x.organisationId === ctx.org.id && x.customerId === customerId);
 		if (!c) throw new ApiError(STATUS.userNotFound, `User ${customerId} not found`);
-		return ctx.store.userToApi(c);
+		return userToApi(ctx.store, c);
 	},
 
 	'POST /delete_users': (ctx) => {

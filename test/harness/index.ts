@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -19,10 +19,13 @@ import type {
 	INodeTypes,
 	IRun,
 	IVersionedNodeType,
-	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentials, ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { engineStub } from './engine';
+
+export { type EngineStub, type EngineStubOptions, engineStub } from './engine';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const NODE_TYPE = 'n8n-nodes-carbon-zendesk.carbonZendesk';
@@ -72,7 +75,7 @@ export function loadPackage(): Promise<LoadedPackage> {
 			getKnownTypes: () => ({}),
 		} as INodeTypes;
 		if (!types[NODE_TYPE]) throw new Error(`${NODE_TYPE} was not loaded from dist/: run npm run build`);
-		return { nodeTypes, credentialTypes, nodeClass: types[NODE_TYPE] as INodeType };
+		return { nodeTypes, credentialTypes, nodeClass: NodeHelpers.getVersionedNodeType(types[NODE_TYPE]) };
 	})();
 	return loaded;
 }
@@ -217,37 +220,12 @@ export async function runCarbonNode(options: RunOptions): Promise<RunResult> {
 		[CREDENTIAL_TYPE]: { customerId: '', ...options.credentials } as unknown as ICredentialDataDecryptedObject,
 		...(options.extraCredentials as Record<string, ICredentialDataDecryptedObject> | undefined),
 	});
-	let resolveRun!: (run: IRun) => void;
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', 'exec-1', { id: 'wf-test' } as never);
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	const additionalData = {
-		hooks,
+	const { additionalData, finished } = engineStub({
 		credentialsHelper,
 		executionId: 'exec-1',
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678',
-		formBaseUrl: 'http://127.0.0.1:5678/form',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
-		userId: 'user-1',
-		executeWorkflow: async () => {
-			throw new Error('not supported in tests');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		getRuntimeCredential: async () => undefined,
-		startRunnerTask: async () => {
-			throw new Error('not supported in tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+		workflowId: 'wf-test',
+		mode: options.mode ?? 'manual',
+	});
 
 	const execution = new WorkflowExecute(additionalData, options.mode ?? 'manual');
 	const promise = execution.run({ workflow, startNode: start });

@@ -6,7 +6,7 @@
  * description from the operation's `action`), and invokes it with the arguments a model would send.
  * The real agent + model run in the e2e (e2e/agent.ts).
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -17,11 +17,10 @@ import type {
 	INodeTypeDescription,
 	INodeTypes,
 	IRun,
-	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, type CarbonCredentialData, DeclarativeCredentialsHelper, ItemsSource, NODE_TYPE, loadPackage } from './index';
+import { CREDENTIAL_TYPE, type CarbonCredentialData, DeclarativeCredentialsHelper, ItemsSource, NODE_TYPE, engineStub, loadPackage } from './index';
 
 export const TOOL_TYPE = `${NODE_TYPE}Tool`;
 
@@ -143,30 +142,7 @@ export async function runAsTool(options: ToolRunOptions): Promise<ToolRunResult>
 	const credentialsHelper = new DeclarativeCredentialsHelper(credentialTypes, {
 		[CREDENTIAL_TYPE]: { customerId: '', ...options.credentials } as unknown as ICredentialDataDecryptedObject,
 	});
-	let resolveRun!: (run: IRun) => void;
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-tool', { id: 'wf-tool' } as never);
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	const additionalData = {
-		hooks,
-		credentialsHelper,
-		executionId: 'exec-tool',
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		userId: 'user-1',
-		executeWorkflow: async () => {
-			throw new Error('not supported in tests');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		getRuntimeCredential: async () => undefined,
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const { additionalData, finished } = engineStub({ credentialsHelper, executionId: 'exec-tool', workflowId: 'wf-tool', mode: 'manual' });
 	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: nodes[0] });
 	await finished.catch(() => undefined);
 	const agent = (run.data.resultData.runData.Agent?.[0]?.data?.main?.[0]?.[0]?.json ?? {}) as ToolRunResult['agent'];

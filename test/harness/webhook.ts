@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -39,7 +39,7 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { type CarbonCredentialData, CREDENTIAL_TYPE, DeclarativeCredentialsHelper, loadPackage } from './index';
+import { type CarbonCredentialData, CREDENTIAL_TYPE, DeclarativeCredentialsHelper, engineStub, loadPackage } from './index';
 
 export const TRIGGER_TYPE = 'n8n-nodes-carbon-zendesk.carbonTrigger';
 export const COLLECT_TYPE = 'test.collect';
@@ -336,35 +336,14 @@ export class TriggerHarness {
 	}
 
 	private additionalData(executionId: string, extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
-		const hooks = new ExecutionLifecycleHooks(this.isTest ? 'manual' : 'webhook', executionId, { id: this.options.workflowId } as never);
-		return {
-			hooks,
+		return engineStub({
 			credentialsHelper: this.credentialsHelper,
 			executionId,
-			currentNodeExecutionIndex: 0,
-			variables: {},
-			restApiUrl: `${this.baseUrl}/rest`,
-			instanceBaseUrl: this.baseUrl,
-			formBaseUrl: `${this.baseUrl}/form`,
-			formWaitingBaseUrl: `${this.baseUrl}/form-waiting`,
-			formTestBaseUrl: `${this.baseUrl}/form-test`,
-			webhookBaseUrl: `${this.baseUrl}/webhook`,
-			webhookWaitingBaseUrl: `${this.baseUrl}/webhook-waiting`,
-			webhookTestBaseUrl: `${this.baseUrl}/webhook-test`,
-			mcpBaseUrl: `${this.baseUrl}/mcp`,
-			mcpTestBaseUrl: `${this.baseUrl}/mcp-test`,
-			userId: 'user-1',
-			executeWorkflow: async () => {
-				throw new Error('not supported in tests');
-			},
-			getRunExecutionData: async () => undefined,
-			logAiEvent: () => {},
-			getRuntimeCredential: async () => undefined,
-			startRunnerTask: async () => {
-				throw new Error('not supported in tests');
-			},
-			...extra,
-		} as unknown as IWorkflowExecuteAdditionalData;
+			workflowId: this.options.workflowId,
+			mode: this.isTest ? 'manual' : 'webhook',
+			baseUrl: this.baseUrl,
+			extra,
+		}).additionalData;
 	}
 
 	private webhookData(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData): IWebhookData {

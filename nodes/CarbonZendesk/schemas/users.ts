@@ -1,4 +1,4 @@
-/** End-user (organisation user) shapes of Carbon's spec: UserResponse, ListUserResponse. Lenient (passthrough). */
+/** End-user (organization user) shapes of Carbon's spec: UserResponse, ListUserResponse. Lenient (passthrough). */
 import { z } from 'zod';
 
 /** ListUserResponse: no usage counters. */

@@ -1,5 +1,5 @@
 /**
- * The one place that turns Carbon's answers and network failures into n8n errors.
+ * The one place that turns Carbon's answers, network failures and bad input into n8n errors (both nodes use it).
  * Messages name the field or setting to fix; nothing here ever includes request headers.
  */
 import type { INode, JsonObject } from 'n8n-workflow';
@@ -35,7 +35,7 @@ export function describeCarbonDetail(body: unknown): { summary: string; lines: s
 const STATUS_HINTS: Record<number, string> = {
 	400: 'Carbon could not use the request',
 	401: 'Carbon rejected the API key. Check the API Key in the Carbon API credential',
-	403: 'Carbon refused access with this API key. Check that the key belongs to the organisation that owns this customer and data source',
+	403: 'Carbon refused access with this API key. Check that the key belongs to the organization that owns this customer and data source',
 	404: 'Carbon could not find what was asked for. Check the IDs (data source ID, file ID) and the Customer ID they belong to',
 	408: 'Carbon timed out reading the request',
 	409: 'Carbon reported a conflict with the current state',
@@ -185,6 +185,22 @@ export function invalidResponseError(
 	);
 }
 
+/**
+ * Bad input (a node field, a credential field): the message names the field and what is wrong, the description how
+ * to fix it. The one input-error helper of both nodes.
+ */
 export function inputError(node: INode, message: string, itemIndex: number | undefined, description?: string) {
 	return new NodeOperationError(node, message, { itemIndex, description });
+}
+
+/** Keeps n8n's own errors as they are (message, description, HTTP code); wraps anything else. */
+export function asNodeError(node: INode, error: unknown): NodeOperationError | NodeApiError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error);
+}
+
+/** A parameter value for an error message: text as it is, anything else as JSON, both shortened. */
+export function showValue(value: unknown): string {
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+	return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

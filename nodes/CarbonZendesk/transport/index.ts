@@ -44,12 +44,12 @@ export const CREDENTIAL_TYPE = 'carbonApi';
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
- * - `read`: repeating it changes nothing (lists, whoami) or converges to the same state (oauth_url, update_users):
+ * - `idempotent`: repeating it changes nothing (lists, whoami, revoke, delete) or converges to the same state (oauth_url, tags, update_users):
  *   retried on 429, refused connections, resets, timeouts and 5xx.
  * - `startsWork`: it starts a sync at Carbon. Retried only when Carbon cannot have processed it
  *   (429, refused connection); a 5xx, reset or timeout fails at once so a sync is never started twice.
  */
-export type RetryClass = 'read' | 'startsWork';
+export type RetryClass = 'idempotent' | 'startsWork';
 
 export const RETRY_POLICY = {
 	maxAttempts: 4,
@@ -320,7 +320,7 @@ export class CarbonClient {
 				const notProcessed = failure.kind === 'refused' || failure.code === 'EAI_AGAIN';
 				const retryable =
 					failure.kind !== 'aborted' &&
-					(notProcessed || (call.retry === 'read' && (failure.kind === 'reset' || failure.kind === 'timeout')));
+					(notProcessed || (call.retry === 'idempotent' && (failure.kind === 'reset' || failure.kind === 'timeout')));
 				if (retryable && !last && !signal?.aborted) {
 					await this.pause(backoffMs(attempt++), signal);
 					continue;
@@ -338,7 +338,7 @@ export class CarbonClient {
 			const status = response.statusCode;
 			if (status >= 200 && status < 300) return this.parse(call, response.body);
 
-			const retryable = call.retry === 'read' && READ_RETRYABLE_STATUS.has(status);
+			const retryable = call.retry === 'idempotent' && READ_RETRYABLE_STATUS.has(status);
 			const retryAfter = parseRetryAfter(response.headers?.['retry-after']);
 			if (retryable && !last && (retryAfter === undefined || retryAfter <= RETRY_POLICY.maxRetryAfterMs)) {
 				await this.pause(retryAfter ?? backoffMs(attempt), signal);
