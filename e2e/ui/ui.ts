@@ -50,6 +50,8 @@ const TRIGGER = `${PKG}.carbonTrigger`;
 const TOOL = `${PKG}.carbonZendeskTool`;
 const CUSTOMER = 'ui-customer';
 const HELP_CENTERS = ['ui-alpha-support', 'ui-beta-help'];
+/** Operations the README shows besides the first of each resource (docs/editor-<resource>-<operation>.png). */
+const DOCS_OPERATIONS = new Set(['dataSource.connect', 'file.search', 'file.getContent']);
 const T = 30_000; // per wait; every wait polls the DOM, none sleeps
 let nodeVersion = 1; // Carbon Zendesk's latest version, read from n8n's /types/nodes.json
 
@@ -232,11 +234,12 @@ async function main(): Promise<void> {
 		nodeVersion = Math.max(...[description.version].flat());
 		const operations = operationsOf(description);
 
-		// Two help centers for the test's own customer, connected as an end user would (OAuth link → GET).
+		// Two help centers for the test's own customer, connected as an end user would (OAuth link → GET). Without
+		// connecting_new_account Carbon reconnects the customer's existing Zendesk data source instead of adding one.
 		const info = (await emulator('GET', '/_emulator/')).json as { apiKey: string };
 		const dataSources: Record<string, { id: number; status: string }> = {};
 		for (const subdomain of HELP_CENTERS) {
-			const r = await emulator('POST', '/integrations/oauth_url', { service: 'ZENDESK', zendesk_subdomain: subdomain }, { authorization: `Bearer ${info.apiKey}`, 'customer-id': CUSTOMER });
+			const r = await emulator('POST', '/integrations/oauth_url', { service: 'ZENDESK', zendesk_subdomain: subdomain, connecting_new_account: true }, { authorization: `Bearer ${info.apiKey}`, 'customer-id': CUSTOMER });
 			check(r.status === 200 && r.json?.oauth_url, `emulator gives an OAuth link for ${subdomain}`, r.text);
 			const opened = await emulator('GET', new URL(r.json.oauth_url).pathname + new URL(r.json.oauth_url).search);
 			dataSources[subdomain] = { id: Number(opened.headers.get('x-carbon-data-source-id')), status: '' };
@@ -245,7 +248,7 @@ async function main(): Promise<void> {
 		for (const ds of state.dataSources as Array<{ id: number; sync_status: string }>) {
 			for (const v of Object.values(dataSources)) if (v.id === ds.id) v.status = ds.sync_status;
 		}
-		check(Object.values(dataSources).every((d) => d.id > 0 && d.status), 'both help centers are connected in the emulator', dataSources);
+		check(Object.values(dataSources).every((d) => d.id > 0 && d.status) && new Set(Object.values(dataSources).map((d) => d.id)).size === HELP_CENTERS.length, 'both help centers are connected in the emulator, as two data sources', dataSources);
 
 		// ---------------------------------------------------------- 1. nodes panel
 		await step(page, 'nodes panel finds the node by Carbon / Zendesk / RAG / knowledge base, the trigger by Carbon', async () => {
@@ -480,6 +483,7 @@ async function main(): Promise<void> {
 				const ndv = await openNdv(page, name);
 				const shown = visibleParameters(description, { resource: op.resource, operation: op.operation });
 				for (const p of shown) {
+					if (p.type === 'hidden') continue; // a value the editor keeps but never renders
 					if (p.type === 'notice') {
 						await ndv.getByText(p.displayName.slice(0, 40)).first().waitFor({ timeout: T });
 					} else {
@@ -496,14 +500,14 @@ async function main(): Promise<void> {
 				const mustFill = new Set(shown.filter((p) => p.required && isEmpty(full[p.name])).map((p) => p.name));
 				const wrong = badged.filter((b) => ![...mustFill].some((n) => b.endsWith(`-${n}`)));
 				check(wrong.length === 0, `${name}: no parameter-issue badge on a field whose default is valid`, { badged, mustFill: [...mustFill] });
-				if (!firstOfResource.has(op.resource)) {
-					firstOfResource.add(op.resource);
-					await screenshot(page, `operation ${name}`, `editor-${op.resource}.png`);
-				} else {
-					await screenshot(page, `operation ${name}`);
-				}
+				const docsName = !firstOfResource.has(op.resource)
+					? `editor-${op.resource}.png`
+					: DOCS_OPERATIONS.has(`${op.resource}.${op.operation}`) ? `editor-${op.resource}-${op.operation}.png` : undefined;
+				firstOfResource.add(op.resource);
+				await screenshot(page, `operation ${name}`, docsName);
 				await assertNoErrorToast(page, `after opening ${name}`);
 			}
+			check([...DOCS_OPERATIONS].every((k) => operations.some((o) => `${o.resource}.${o.operation}` === k)), 'every operation the README shows exists', [...DOCS_OPERATIONS]);
 			await closeNdv(page);
 		});
 
