@@ -196,6 +196,12 @@ export class EmulatorControl {
 		return (await httpCall('GET', `${this.url}/_emulator/state`)).json;
 	}
 
+	/** Waits until every queued webhook delivery (and its retries) has been sent. */
+	async flushWebhooks(): Promise<void> {
+		const r = await httpCall('POST', `${this.url}/_emulator/webhooks/flush`, {});
+		if (r.status !== 200) throw new Error(`emulator webhooks/flush → HTTP ${r.status}: ${r.text.slice(0, 300)}`);
+	}
+
 	/** A Carbon API call straight to the emulator (what a customer's backend would do, not through n8n); non-200 throws. */
 	async carbon(p: string, body: unknown, apiKey: string, customerId: string): Promise<any> {
 		const r = await httpCall('POST', `${this.url}${p}`, body, { authorization: `Bearer ${apiKey}`, 'customer-id': customerId });
