@@ -35,12 +35,14 @@ import { type BenchContext, type BenchRow, load1, QUICK, RUNS, type SummaryEntry
 import { inflight } from './rows/inflight';
 import { load } from './rows/load';
 import { perExecution } from './rows/perExecution';
+import { rate } from './rows/rate';
 import { latency, overhead } from './rows/resync';
 import { scale } from './rows/scale';
+import { search } from './rows/search';
 import { updateUsers } from './rows/updateUsers';
 
 /** Every row, in RESULTS order. A new row is a module in bench/rows/ and one entry here. */
-const ROWS: BenchRow[] = [overhead, latency, inflight, updateUsers, scale, perExecution, load];
+const ROWS: BenchRow[] = [overhead, latency, inflight, rate, updateUsers, scale, perExecution, search, load];
 
 const t0 = Date.now();
 const log = (text: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${text}`);

@@ -54,34 +54,65 @@ describe('AdaptiveLimiter', () => {
 		expect(server.stats().refused).toBe(0);
 	});
 
-	test('quadruples per round trip while answers stay fast: 32 → 128 → 512', async () => {
+	test('doubles per round while answers are prompt: 32 → 64 → 128, decided when a round ends', async () => {
 		const limiter = new AdaptiveLimiter(512);
-		const server = fakeServer(10_000, 20);
-		// 400 items: 32 in round 1 and 96 more in round 2 leave 272 for round 3, all in flight at once only if the
-		// limit grew by more than one slot per answer (doubling would allow 128, then 256).
-		const maxActive = await drive(limiter, server, 400);
-		expect(maxActive).toBeGreaterThan(256);
-		expect(maxActive).toBeLessThanOrEqual(512);
-		expect(server.stats().refused).toBe(0);
+		const answer = async (n: number, ms: number) => {
+			for (let k = 0; k < n; k++) {
+				await limiter.acquire();
+				limiter.release('ok', ms);
+			}
+		};
+		// A round = as many answers as the limit allowed when it began; growth is added only when it ends.
+		await answer(31, 20);
+		expect(limiter.limit).toBe(32);
+		await answer(1, 20);
+		expect(limiter.limit).toBe(64);
+		await answer(63, 20);
+		expect(limiter.limit).toBe(64);
+		await answer(1, 20);
+		expect(limiter.limit).toBe(128);
 	});
 
-	test('grows one slot per answer while answers are slower than fast, none once they queue', async () => {
+	test('a round with a refusal does not grow: at a wall, at most one round is in flight', async () => {
 		const limiter = new AdaptiveLimiter(512);
-		const before = limiter.limit;
-		// The first answer sets the fastest time (60 ms) and is fast: three more slots.
+		for (let k = 0; k < 32; k++) await limiter.acquire();
+		// 30 served promptly, then the first refusal: no growth from the 30 answers.
+		for (let k = 0; k < 30; k++) limiter.release('ok', 5);
+		expect(limiter.limit).toBe(32);
+		limiter.release('throttled', 1);
+		expect(limiter.limit).toBe(1);
+	});
+
+	test('answers that queue at Carbon (beyond 10× the fastest) earn nothing', async () => {
+		const limiter = new AdaptiveLimiter(512);
+		// The first answer sets the fastest time (60 ms); the rest of the round at 3× it still earn a slot each.
 		await limiter.acquire();
 		limiter.release('ok', 60);
-		expect(limiter.limit).toBe(before + 3);
-		// 3× the fastest: not fast, not queueing — one slot each.
-		for (let k = 0; k < 10; k++) {
+		for (let k = 0; k < 31; k++) {
 			await limiter.acquire();
 			limiter.release('ok', 180);
 		}
-		expect(limiter.limit).toBe(before + 13);
-		// Beyond 10× the fastest: Carbon is queueing — no growth.
-		await limiter.acquire();
-		limiter.release('ok', 700);
-		expect(limiter.limit).toBe(before + 13);
+		expect(limiter.limit).toBe(64);
+		// A round at 700 ms: Carbon is queueing — no growth; half such a round: half the growth.
+		for (let k = 0; k < 64; k++) {
+			await limiter.acquire();
+			limiter.release('ok', 700);
+		}
+		expect(limiter.limit).toBe(64);
+		for (let k = 0; k < 64; k++) {
+			await limiter.acquire();
+			limiter.release('ok', k % 2 ? 700 : 60);
+		}
+		expect(limiter.limit).toBe(96);
+	});
+
+	test('grows up to the cap against a fast server, without a refusal', async () => {
+		const limiter = new AdaptiveLimiter(512);
+		const server = fakeServer(10_000, 20);
+		const maxActive = await drive(limiter, server, 1000);
+		expect(maxActive).toBeGreaterThan(256);
+		expect(maxActive).toBeLessThanOrEqual(512);
+		expect(server.stats().refused).toBe(0);
 	});
 
 	test('discovers a server limit of 20 from its 429s and stays there', async () => {

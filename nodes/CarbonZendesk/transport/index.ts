@@ -74,6 +74,11 @@ export interface CarbonCall<S extends z.ZodTypeAny> {
 	response: S;
 	itemIndex?: number;
 	timeoutMs?: number;
+	/**
+	 * The schema only checks the body: it is returned as parsed instead of zod's copy (a page of 250 items would
+	 * otherwise be built twice). Only for schemas without defaults, transforms or stripped keys (passthrough).
+	 */
+	keepBody?: boolean;
 }
 
 export interface CarbonCredentials {
@@ -289,7 +294,7 @@ export class CarbonClient {
 			}
 			await this.limiter.acquire();
 			if (!pacer.valid(ticket)) {
-				// While it waited for an in-flight slot, Carbon refused another request or the tier began probing.
+				// While it waited for an in-flight slot, Carbon refused another request or the tier began its slow start.
 				this.limiter.release('failed', 0);
 				pacer.giveBack(ticket);
 				continue;
@@ -390,7 +395,7 @@ export class CarbonClient {
 			const where = issue.path.length ? issue.path.join('.') : 'body';
 			throw fail(`${where}: ${issue.message}`);
 		}
-		return result.data;
+		return call.keepBody ? value : result.data;
 	}
 }
 

@@ -5,17 +5,24 @@
  *
  * How it decides when a request may go:
  * 1. Uncapped at first. Most runs stay under the limit and should not be slowed down; a cap at the documented
- *    rate would make 100 Resync File items take 33 s instead of a second. But once this execution has sent a
- *    tier's documented budget (e.g. 180 for tier 3) within a minute without a refusal, the next request is likely
- *    refused, so the tier **probes**: one request in flight at a time. The first refusal then costs one request
- *    instead of everything in flight, wherever the window boundaries fall. If Carbon serves another documented
- *    budget that way (a custom plan), the tier is uncapped again until the next one; with a custom plan, set
- *    Rate Limit and the node never probes.
- * 2. A 429 closes the tier until its `Retry-After` has passed (the **gate**): no request of that tier is sent
+ *    rate would make 100 Resync File items take 33 s instead of a second. The first burst is the in-flight
+ *    limiter's (limiter.ts: 32, growing per round trip, so a wall below the documented rate meets at most one
+ *    round's requests).
+ * 2. **Slow start beyond the documented budget.** Once this execution has sent a tier's documented budget (e.g.
+ *    180 for tier 3) within a minute without a refusal, the next request is likely refused on Carbon's standard
+ *    plan, so the tier restarts from one request in flight and doubles per round trip (one more slot per served
+ *    answer, TCP's slow start). The refusals this costs at the wall are bounded by count: at most one more than
+ *    slow start had served — about one on a standard plan, whose budget is spent (a token bucket that refilled a
+ *    little, a fixed window that filled during the burst), at most half a budget when the burst straddled a
+ *    fixed window's boundary. On a plan above the documented rate (Carbon's custom plans) the window keeps
+ *    doubling and the tier is back at full speed (the in-flight limiter's limit) in log2 round trips — 9 for
+ *    512 in flight, once per execution and tier. Set Rate Limit (your plan's rate) to pace from the first
+ *    request instead.
+ * 3. A 429 closes the tier until its `Retry-After` has passed (the **gate**): no request of that tier is sent
  *    before, so waiting costs no further refusals. A 429 never uses up an attempt. After the first refusal the
- *    in-flight limiter holds the tier at what was in flight then (one, after a probe): until the refusals show
- *    a rate, they may as well be an in-flight cap.
- * 3. From the refusals the pacer **learns the rate**: a cycle runs from one reopening of the gate to the next;
+ *    in-flight limiter holds the tier at what was in flight then (one, after slow start): until the refusals
+ *    show a rate, they may as well be an in-flight cap.
+ * 4. From the refusals the pacer **learns the rate**: a cycle runs from one reopening of the gate to the next;
  *    requests served in cycles ÷ their length = what Carbon allows. That holds for a fixed window (a cycle is
  *    whole windows) and a token bucket (a cycle is the refill behind one Retry-After) alike; whole-second
  *    Retry-After rounding averages out over cycles. The cycle before the first refusal is not used (it may start
@@ -23,14 +30,14 @@
  *    at 97 % of the learnt rate (the margin absorbs jitter between n8n and Carbon). A refusal while paced means
  *    the pace was too fast (or another workflow takes a share): the pace drops to the lower of the new estimate
  *    and 95 % of itself. After a minute without a refusal it rises by 10 % to find capacity others freed.
- * 4. A Rate Limit set by the user (their plan's requests per minute) paces every tier from the first request
+ * 5. A Rate Limit set by the user (their plan's requests per minute) paces every tier from the first request
  *    and is never exceeded; refusals still teach a lower rate (the plan may be shared by other workflows).
  * Every request has a wait budget (Rate Limit Wait): one that cannot be sent within it fails at once with the
  * time it would still need, instead of sleeping through it.
  *
- * Order per request: `acquire` (gate, pacing, probe) → the in-flight limiter → `valid` (still allowed? a refusal
- * or a probe may have started while it waited for a slot; else `giveBack` and acquire again) → `markSent` → send →
- * `release` with the outcome.
+ * Order per request: `acquire` (gate, pacing, slow start) → the in-flight limiter → `valid` (still allowed? a
+ * refusal or slow start may have begun while it waited for a slot; else `giveBack` and acquire again) →
+ * `markSent` → send → `release` with the outcome.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -72,7 +79,8 @@ export interface Ticket {
 	/** Set by markSent. */
 	sentAt: number;
 	waitedMs: number;
-	probe: boolean;
+	/** Issued during slow start (counts against its window). */
+	slow: boolean;
 	/** How many refusals had closed the gate when it was issued. */
 	gate: number;
 }
@@ -101,13 +109,13 @@ export class TierPacer {
 	private gateUntil = 0;
 	private gates = 0;
 	private nextSlot = 0;
-	/** Send times within the last minute, while probing may still start. */
+	/** Send times within the last minute, while slow start may still begin. */
 	private readonly recentSends: number[] = [];
-	private probing = false;
-	/** No probing any more: Carbon refused once, or the tier is paced. */
-	private probeOver: boolean;
-	private probeInFlight = 0;
-	private probeServed = 0;
+	/** Slow start's window (requests of this tier in flight at most); undefined = not in slow start. */
+	private slowWindow?: number;
+	/** No slow start any more: Carbon refused once, or the tier is paced. */
+	private guardOver: boolean;
+	private slowInFlight = 0;
 	private cycleStart = 0;
 	private cycleServed = 0;
 	private cyclesClosed = 0;
@@ -119,6 +127,7 @@ export class TierPacer {
 	private readonly queue: Waiter[] = [];
 	private pumping = false;
 	private wake?: () => void;
+	private listening = false;
 	sent = 0;
 	served = 0;
 	refused = 0;
@@ -132,7 +141,7 @@ export class TierPacer {
 			this.configuredIntervalMs = MINUTE_MS / (settings.perMinute * PACE_MARGIN);
 			this.intervalMs = this.configuredIntervalMs;
 		}
-		this.probeOver = this.intervalMs !== undefined;
+		this.guardOver = this.intervalMs !== undefined;
 	}
 
 	get paced(): boolean {
@@ -161,17 +170,22 @@ export class TierPacer {
 
 	/**
 	 * Whether a ticket may still be used once the request has its in-flight slot: not when a refusal closed the
-	 * gate meanwhile (and it is still closed), nor when probing started and it is not the probe.
+	 * gate meanwhile (and it is still closed), nor when slow start began after it was issued.
 	 */
 	valid(ticket: Ticket): boolean {
 		if (ticket.gate !== this.gates && Date.now() < this.gateUntil) return false;
-		return !this.probing || ticket.probe;
+		return this.slowWindow === undefined || ticket.slow;
 	}
 
 	/** Returns a ticket that is no longer valid; the request acquires again. */
 	giveBack(ticket: Ticket): void {
-		if (ticket.probe) this.probeInFlight--;
+		if (ticket.slow) this.slowInFlight--;
 		this.kick();
+	}
+
+	/** Slow start's window now (undefined: not in slow start). */
+	get slowStartWindow(): number | undefined {
+		return this.slowWindow;
 	}
 
 	/** The request goes out now. */
@@ -179,30 +193,30 @@ export class TierPacer {
 		const now = Date.now();
 		ticket.sentAt = now;
 		this.sent++;
-		if (this.probeOver || this.probing) return;
+		if (this.guardOver || this.slowWindow !== undefined) return;
 		this.recentSends.push(now);
 		while (this.recentSends[0] <= now - MINUTE_MS) this.recentSends.shift();
-		if (this.recentSends.length >= DOCUMENTED_TIER_RATES[this.tier]) this.probing = true;
+		if (this.recentSends.length >= DOCUMENTED_TIER_RATES[this.tier]) {
+			this.slowWindow = 1;
+			this.recentSends.length = 0;
+		}
 	}
 
 	/** What came of a request sent with `ticket`: served (2xx), refused (429, with its Retry-After) or other. */
 	release(ticket: Ticket, outcome: 'served' | 'refused' | 'other', retryAfterMs?: number): void {
 		const now = Date.now();
-		if (ticket.probe) this.probeInFlight--;
+		if (ticket.slow) this.slowInFlight--;
 		if (outcome === 'served') {
 			this.served++;
 			if (ticket.sentAt >= this.cycleStart) this.cycleServed++;
-			// Another documented budget served one at a time: Carbon allows more; uncapped until the next budget.
-			if (ticket.probe && this.probing && ++this.probeServed >= DOCUMENTED_TIER_RATES[this.tier]) {
-				this.probing = false;
-				this.probeServed = 0;
-				this.recentSends.length = 0;
-			}
+			// One more slot per served answer: the window doubles per round trip, until the in-flight limiter's
+			// own limit is the bound (a plan above the documented rate is back at full speed in log2 round trips).
+			if (ticket.slow && this.slowWindow !== undefined) this.slowWindow++;
 		} else if (outcome === 'refused') {
 			this.refused++;
 			this.lastRefusalAt = now;
-			this.probing = false;
-			this.probeOver = true;
+			this.slowWindow = undefined;
+			this.guardOver = true;
 			this.recentSends.length = 0;
 			const reopen = now + Math.max(0, retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
 			const extended = reopen > this.gateUntil;
@@ -233,7 +247,7 @@ export class TierPacer {
 		this.cycleServed = 0;
 	}
 
-	/** The earliest time the head of the queue may be sent (Infinity: wait for the probe to answer). */
+	/** The earliest time the head of the queue may be sent (Infinity: wait for a slow-start answer). */
 	private sendAt(now: number): number {
 		let at = this.gateUntil;
 		if (this.intervalMs !== undefined) {
@@ -243,15 +257,15 @@ export class TierPacer {
 			}
 			at = Math.max(at, this.nextSlot);
 		}
-		if (this.probing && this.probeInFlight >= 1) return Infinity;
+		if (this.slowWindow !== undefined && this.slowInFlight >= this.slowWindow) return Infinity;
 		return at;
 	}
 
 	private issue(now: number, enqueuedAt: number): Ticket {
 		if (this.intervalMs !== undefined) this.nextSlot = Math.max(now, this.nextSlot) + this.intervalMs;
-		const probe = this.probing;
-		if (probe) this.probeInFlight++;
-		return { sentAt: now, waitedMs: now - enqueuedAt, probe, gate: this.gates };
+		const slow = this.slowWindow !== undefined;
+		if (slow) this.slowInFlight++;
+		return { sentAt: now, waitedMs: now - enqueuedAt, slow, gate: this.gates };
 	}
 
 	private async pump(): Promise<void> {
@@ -290,25 +304,30 @@ export class TierPacer {
 		}
 	}
 
+	/**
+	 * Sleeps until `at` (Infinity: until kicked) or a kick. The execution's cancel signal gets one listener per pacer,
+	 * not one per sleep: n8n hangs a listener per request on it, and removing one from a long list is a linear scan
+	 * (the profile of 1,000 items spent more there than in zod). An endless wait needs no AbortController either.
+	 */
 	private async sleepUntil(at: number): Promise<void> {
 		const outer = this.signal;
 		if (outer?.aborted) throw outer.reason ?? new Error('aborted');
-		const controller = new AbortController();
-		let cancelled = false;
-		const onAbort = () => {
-			cancelled = true;
-			controller.abort();
-		};
-		outer?.addEventListener('abort', onAbort, { once: true });
-		this.wake = () => controller.abort();
+		if (outer && !this.listening) {
+			this.listening = true;
+			outer.addEventListener('abort', () => this.kick(), { once: true });
+		}
 		try {
-			if (Number.isFinite(at)) await sleep(Math.max(1, at - Date.now()), controller.signal).catch(() => undefined);
-			else if (!controller.signal.aborted) await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+			if (Number.isFinite(at)) {
+				const controller = new AbortController();
+				this.wake = () => controller.abort();
+				await sleep(Math.max(1, at - Date.now()), controller.signal).catch(() => undefined);
+			} else {
+				await new Promise<void>((resolve) => (this.wake = resolve));
+			}
 		} finally {
-			outer?.removeEventListener('abort', onAbort);
 			this.wake = undefined;
 		}
-		if (cancelled) throw outer?.reason ?? new Error('aborted');
+		if (outer?.aborted) throw outer.reason ?? new Error('aborted');
 	}
 
 	private kick(): void {

@@ -6,7 +6,7 @@ import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError } from '../../../transport/errors';
-import { jsonObjectParam, readDataSourceId, readTimeoutMs } from '../helpers/parameters';
+import { jsonObjectParam, readDataSourceId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
@@ -32,7 +32,7 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 /** POST /data_sources/tags/add: upserts tags; repeating it converges to the same tags. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const tags = jsonObjectParam(this.getNode(), this.getNodeParameter('tags', i, '{}'), 'Tags', i);
+		const tags = jsonObjectParam(this.getNode(), readItemParameter(this, 'tags', i, '{}'), 'Tags', i);
 		if (!tags || !Object.keys(tags).length) {
 			throw inputError(this.getNode(), 'Tags is empty', i, 'Enter a JSON object with at least one tag, e.g. {"plan": "enterprise"}.');
 		}
@@ -41,7 +41,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			path: '/data_sources/tags/add',
 			body: { data_source_id: readDataSourceId(this, i), tags },
 			scope: 'customer',
-			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i),
 			retry: 'idempotent',
 			response: dataSourceSchema,
 			itemIndex: i,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { dataSourceSchema, fileSyncConfigSchema, processingOptionsSchema, refineChunking, tagsSchema } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
-import { compact, jsonObjectParam, readTimeoutMs } from '../helpers/parameters';
+import { compact, jsonObjectParam, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { contentToSyncFields, customerIdField, processingOptions, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError, showValue } from '../../../transport/errors';
@@ -111,17 +111,17 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const kind = this.getNodeParameter('zendeskAuthentication', i, 'accessToken') as ZendeskAuthKind;
+		const kind = readItemParameter(this, 'zendeskAuthentication', i, 'accessToken') as ZendeskAuthKind;
 		if (kind !== 'accessToken' && kind !== 'oAuth2') {
 			throw inputError(node, `Zendesk Credential has an unknown value "${showValue(kind)}"`, i, 'Use accessToken or oAuth2.');
 		}
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const token = await readZendeskToken(this, kind, i);
 		const scrub = new Scrubber([token.accessToken, client.credentials.apiKey]);
 		return await scrub.run(async () => {
-			const syncedTypes = this.getNodeParameter('syncedTypes', i, ['ARTICLE']) as unknown;
-			const syncAttachments = this.getNodeParameter('syncAttachments', i, false) as boolean;
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const syncedTypes = readItemParameter(this, 'syncedTypes', i, ['ARTICLE']) as unknown;
+			const syncAttachments = readItemParameter(this, 'syncAttachments', i, false) as boolean;
+			const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 			const syncOptions = compact({
 				file_sync_config: compact({
 					auto_synced_source_types: Array.isArray(syncedTypes) ? syncedTypes : [syncedTypes],

@@ -5,7 +5,7 @@ import { successSchema } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
-import { readDataSourceId, readTimeoutMs } from '../helpers/parameters';
+import { readDataSourceId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
@@ -27,7 +27,7 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const dataSourceId = readDataSourceId(this, i);
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const response = await client.request({
 			method: 'POST',
 			path: '/revoke_access_token',

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
-import { readDataSourceId, readTimeoutMs } from '../helpers/parameters';
+import { readDataSourceId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { fetchDataSource } from '../helpers/waitForSync';
 import type { OperationMeta } from '../node.type';
 
@@ -25,7 +25,7 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 /** POST /user_data_sources filtered to one ID; a missing one is an error naming the ID and the customer. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		return (await fetchDataSource(client, customerId, readDataSourceId(this, i), i, readTimeoutMs(this, i))) as IDataObject;
 	});
 }

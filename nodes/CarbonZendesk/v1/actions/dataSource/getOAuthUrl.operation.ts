@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { fileSyncConfigSchema, processingOptionsSchema, refineChunking, tagsSchema } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
-import { compact, jsonObjectParam, readTimeoutMs } from '../helpers/parameters';
+import { compact, jsonObjectParam, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { contentToSyncFields, customerIdField, processingOptions, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError } from '../../../transport/errors';
@@ -137,14 +137,14 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	const zendeskSources = zendeskSourcesLookup(client);
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const subdomain = normaliseSubdomain(this.getNodeParameter('zendeskSubdomain', i));
+		const subdomain = normaliseSubdomain(readItemParameter(this, 'zendeskSubdomain', i));
 		if (!subdomain) {
 			throw inputError(node, 'Zendesk Subdomain is empty', i, 'Enter the <subdomain> of <subdomain>.zendesk.com, e.g. acme.');
 		}
-		const syncedTypes = this.getNodeParameter('syncedTypes', i, ['ARTICLE']) as unknown;
-		const syncAttachments = this.getNodeParameter('syncAttachments', i, false) as boolean;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const syncedTypes = readItemParameter(this, 'syncedTypes', i, ['ARTICLE']) as unknown;
+		const syncAttachments = readItemParameter(this, 'syncAttachments', i, false) as boolean;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 
 		const body = compact({
 			service: 'ZENDESK',

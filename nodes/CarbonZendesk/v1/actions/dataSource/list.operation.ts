@@ -7,7 +7,7 @@ import type { CarbonClient } from '../../../transport';
 import { collectPages, executePerItem } from '../helpers/execute';
 import { customerIdField, returnAllFields, optionsCollection } from '../common.descriptions';
 import { inputError } from '../../../transport/errors';
-import { readLimit, readPositiveId, readStringList, readTimeoutMs } from '../helpers/parameters';
+import { readLimit, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
 const responseSchema = z.object({ results: z.array(dataSourceSchema), count: z.number().int().nonnegative() }).passthrough();
@@ -72,9 +72,9 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const limit = readLimit(this, i);
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+		const filters = readItemParameter(this, 'filters', i, {}) as IDataObject;
 		const statuses = readStringList(filters.syncStatuses);
 		for (const status of statuses) {
 			if (!(DATA_SOURCE_SYNC_STATUSES as readonly string[]).includes(status)) {

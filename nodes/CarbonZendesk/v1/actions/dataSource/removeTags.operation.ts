@@ -6,7 +6,7 @@ import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError } from '../../../transport/errors';
-import { readDataSourceId, readStringList, readTimeoutMs } from '../helpers/parameters';
+import { readDataSourceId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
@@ -39,8 +39,8 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 /** POST /data_sources/tags/remove: removing an absent tag changes nothing, so it is safe to retry. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const removeAll = this.getNodeParameter('removeAll', i, false) as boolean;
-		const keys = removeAll ? [] : readStringList(this.getNodeParameter('tagKeys', i, ''));
+		const removeAll = readItemParameter(this, 'removeAll', i, false) as boolean;
+		const keys = removeAll ? [] : readStringList(readItemParameter(this, 'tagKeys', i, ''));
 		if (!removeAll && !keys.length) {
 			throw inputError(this.getNode(), 'Tag Keys is empty', i, 'List the tag keys to remove, or turn on Remove All Tags.');
 		}
@@ -51,7 +51,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				? { data_source_id: readDataSourceId(this, i), remove_all_tags: true }
 				: { data_source_id: readDataSourceId(this, i), tags_to_remove: keys },
 			scope: 'customer',
-			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i),
 			retry: 'idempotent',
 			response: dataSourceSchema,
 			itemIndex: i,

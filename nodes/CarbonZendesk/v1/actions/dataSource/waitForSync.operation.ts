@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection, waitOptions } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
-import { readDataSourceId } from '../helpers/parameters';
+import { readDataSourceId, readItemParameter } from '../helpers/parameters';
 import { readWaitSettings, waitForDataSource } from '../helpers/waitForSync';
 import type { OperationMeta } from '../node.type';
 
@@ -25,11 +25,11 @@ export const description = updateDisplayOptions({ show: { resource: ['dataSource
 /** Polls the data source until READY (output) or SYNC_ERROR / timeout (error carrying the last status). */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		return (await waitForDataSource(
 			this,
 			client,
-			{ customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i), dataSourceId: readDataSourceId(this, i), itemIndex: i },
+			{ customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i), dataSourceId: readDataSourceId(this, i), itemIndex: i },
 			readWaitSettings(this, options, i),
 		)) as IDataObject;
 	});

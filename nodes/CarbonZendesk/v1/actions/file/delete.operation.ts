@@ -6,7 +6,7 @@ import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError, showValue } from '../../../transport/errors';
-import { ID_HINTS, readDataSourceId, readPositiveId, readStringList, readTimeoutMs } from '../helpers/parameters';
+import { ID_HINTS, readDataSourceId, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
@@ -76,22 +76,22 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const dataSourceId = readDataSourceId(this, i);
-		const what = this.getNodeParameter('deleteWhat', i, 'ids') as string;
+		const what = readItemParameter(this, 'deleteWhat', i, 'ids') as string;
 		const filters: IDataObject = { organization_user_data_source_id: [dataSourceId] };
 		if (what === 'ids') {
-			const ids = readStringList(this.getNodeParameter('fileIds', i, '')).map((id) => readPositiveId(node, id, 'File IDs', i, ID_HINTS.fileIds));
+			const ids = readStringList(readItemParameter(this, 'fileIds', i, '')).map((id) => readPositiveId(node, id, 'File IDs', i, ID_HINTS.fileIds));
 			if (!ids.length) throw inputError(node, 'File IDs is empty', i, 'Give at least one file ID, or pick another Delete choice.');
 			filters.ids = ids;
 		} else if (what === 'requestIds') {
-			const ids = readStringList(this.getNodeParameter('requestIds', i, ''));
+			const ids = readStringList(readItemParameter(this, 'requestIds', i, ''));
 			if (!ids.length) throw inputError(node, 'Request IDs is empty', i, 'Give at least one request ID, or pick another Delete choice.');
 			if (ids.length > 100) throw inputError(node, `Request IDs has ${ids.length} entries; Carbon accepts at most 100`, i, 'Split them over several items.');
 			filters.request_ids = ids;
 		} else if (what !== 'all') {
 			throw inputError(node, `Delete has an unknown value "${showValue(what)}"`, i, 'Use ids, requestIds or all.');
 		}
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const response = await client.request({
 			method: 'POST',
 			path: '/delete_files_v2',

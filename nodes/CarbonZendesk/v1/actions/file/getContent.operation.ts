@@ -7,7 +7,7 @@ import type { CarbonClient } from '../../../transport';
 import { classifyNetworkError, inputError, showValue } from '../../../transport/errors';
 import { customerIdField, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
-import { ID_HINTS, readPositiveId, readTimeoutMs } from '../helpers/parameters';
+import { ID_HINTS, readPositiveId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { isToolMode } from '../helpers/toolMode';
 import type { OperationMeta } from '../node.type';
 
@@ -126,19 +126,19 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	const binaries = new Map<number, { name: string; data: IBinaryData }>();
 	const items = await executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
-		const fileId = readPositiveId(node, this.getNodeParameter('fileId', i, ''), 'File ID', i, ID_HINTS.fileId);
-		const content = tool ? 'text' : (this.getNodeParameter('content', i, 'text') as string);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
+		const fileId = readPositiveId(node, readItemParameter(this, 'fileId', i, ''), 'File ID', i, ID_HINTS.fileId);
+		const content = tool ? 'text' : (readItemParameter(this, 'content', i, 'text') as string);
 		if (!['text', 'textFile', 'raw', 'both'].includes(content)) {
 			throw inputError(node, `Content has an unknown value "${showValue(content)}"`, i, 'Use text, textFile, raw or both.');
 		}
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const expiry = Number(options.urlExpirySeconds ?? 300);
 		if (!Number.isInteger(expiry) || expiry < 1 || expiry > 604800) {
 			throw inputError(node, 'URL Expiry (Seconds) must be a whole number from 1 to 604800', i);
 		}
 		const textFormat = options.textFormat === 'md' ? 'md' : 'txt';
-		const binaryField = content === 'text' ? 'data' : this.getNodeParameter('binaryPropertyName', i, 'data');
+		const binaryField = content === 'text' ? 'data' : readItemParameter(this, 'binaryPropertyName', i, 'data');
 		if (typeof binaryField !== 'string' || !/^[\w.-]{1,100}$/.test(binaryField.trim())) {
 			throw inputError(node, `Put Output File in Field must be a field name such as data (got "${showValue(binaryField)}")`, i, 'Use letters, digits, "_", "-" or ".".');
 		}

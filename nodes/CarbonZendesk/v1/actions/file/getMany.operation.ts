@@ -8,7 +8,7 @@ import { checkBody, type FieldNames } from '../helpers/validation';
 import { collectPages, executePerItem } from '../helpers/execute';
 import { customerIdField, dataSourceLocator, orderDirectionOption, returnAllFields, optionsCollection, ticketTagFields } from '../common.descriptions';
 import { inputError, showValue } from '../../../transport/errors';
-import { ID_HINTS, readDataSourceId, readLimit, readPositiveId, readStringList, readTimeoutMs } from '../helpers/parameters';
+import { ID_HINTS, readDataSourceId, readLimit, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { tagsV2Schema, ticketTagFilter, tagFilterParam } from '../helpers/tagFilter';
 import type { OperationMeta } from '../node.type';
 
@@ -143,10 +143,10 @@ export const description = updateDisplayOptions({ show: { resource: ['file'], op
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const limit = readLimit(this, i);
-		const f = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const f = readItemParameter(this, 'filters', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const list = (v: unknown) => {
 			const l = readStringList(v);
 			return l.length ? l : undefined;

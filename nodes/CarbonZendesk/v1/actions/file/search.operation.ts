@@ -8,7 +8,7 @@ import { asNodeError, inputError, showValue } from '../../../transport/errors';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { customerIdField, dataSourceLocator, optionsCollection, ticketTagFields } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
-import { ID_HINTS, jsonObjectParam, readDataSourceId, readPositiveId, readStringList, readTimeoutMs } from '../helpers/parameters';
+import { ID_HINTS, jsonObjectParam, readDataSourceId, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { isToolMode, noResultItem } from '../helpers/toolMode';
 import { fetchFiles } from '../helpers/waitForSync';
 import { tagsV2Schema, ticketTagFilter } from '../helpers/tagFilter';
@@ -267,26 +267,26 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	const empty = new Map<number, string>();
 	const items = await executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
-		const rawQuery = this.getNodeParameter('query', i, '') as unknown;
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
+		const rawQuery = readItemParameter(this, 'query', i, '') as unknown;
 		if (rawQuery !== null && rawQuery !== undefined && typeof rawQuery !== 'string' && typeof rawQuery !== 'number') {
 			throw inputError(node, `Query must be text (got ${Array.isArray(rawQuery) ? 'a list' : typeof rawQuery})`, i, 'Map a single text, e.g. {{ $json.subject }}.');
 		}
 		const query = rawQuery === null || rawQuery === undefined ? '' : String(rawQuery).trim();
 		if (!query) throw inputError(node, 'Query is empty', i, 'Enter the question or keywords to search for, e.g. {{ $json.subject }}.');
-		const k = readPositiveId(node, this.getNodeParameter('k', i, 5), 'Number of Results', i, 'Enter how many passages to return, 1 or more.');
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const k = readPositiveId(node, readItemParameter(this, 'k', i, 5), 'Number of Results', i, 'Enter how many passages to return, 1 or more.');
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const timeoutMs = readTimeoutMs(this, i);
-		const content = this.getNodeParameter('content', i, 'any') as string;
+		const content = readItemParameter(this, 'content', i, 'any') as string;
 		if (!(content in CONTENT_TYPES)) throw inputError(node, `Content has an unknown value "${showValue(content)}"`, i, 'Use any, both, articles or tickets.');
-		const output = this.getNodeParameter('output', i, 'chunks') as string;
+		const output = readItemParameter(this, 'output', i, 'chunks') as string;
 		if (output !== 'chunks' && output !== 'combined') throw inputError(node, `Output has an unknown value "${showValue(output)}"`, i, 'Use chunks or combined.');
 		let fileIds: number[] | undefined = readStringList(options.fileIds).map((id) => readPositiveId(node, id, 'File IDs', i, ID_HINTS.fileIds));
 		if (!fileIds.length) fileIds = undefined;
 
 		// One help center: its file IDs (Carbon's search has no data-source filter), which also carry the names.
 		const known = new Map<number, UserFile>();
-		const scope = this.getNodeParameter('scope', i, 'all') as string;
+		const scope = readItemParameter(this, 'scope', i, 'all') as string;
 		if (scope !== 'all' && scope !== 'dataSource') throw inputError(node, `Help Center has an unknown value "${showValue(scope)}"`, i, 'Use all or dataSource.');
 		if (scope === 'dataSource') {
 			const dataSourceId = readDataSourceId(this, i);

@@ -14,7 +14,7 @@ import { runPool } from '../../../transport/pool';
 import { addRateLimitWait, errorItem, inInputOrder } from '../helpers/execute';
 import { asNodeError, inputError } from '../../../transport/errors';
 import { checkBody, type FieldNames } from '../helpers/validation';
-import { compact, jsonObjectParam, readConcurrency, readDataSourceId, readTimeoutMs } from '../helpers/parameters';
+import { compact, jsonObjectParam, readConcurrency, readDataSourceId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { customerIdField, dataSourceLocator, processingOptions, waitAfterSyncOptions, settleOption, optionsCollection } from '../common.descriptions';
 import { summariseIndexes, withPartialFailureNote } from '../helpers/partialFailure';
 import { fileSyncOptions, processingBody } from '../helpers/processing';
@@ -136,18 +136,18 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 
 	for (let i = 0; i < inputs.length; i++) {
 		try {
-			const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+			const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 			const dataSourceId = readDataSourceId(this, i);
-			const ids = readIds(this.getNodeParameter('externalIds', i, ''));
+			const ids = readIds(readItemParameter(this, 'externalIds', i, ''));
 			if (!ids.length) {
 				throw inputError(node, 'External IDs is empty', i, 'Give the external_id of at least one item (List Items returns them).');
 			}
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 			const body = compact({
 				data_source_id: dataSourceId,
 				tags: jsonObjectParam(node, options.tags, 'File Tags', i),
 				file_sync_config: compact({
-					sync_attachments: this.getNodeParameter('syncAttachments', i, false) as boolean,
+					sync_attachments: readItemParameter(this, 'syncAttachments', i, false) as boolean,
 					...fileSyncOptions(options),
 				}),
 				incremental_sync: options.incrementalSync,

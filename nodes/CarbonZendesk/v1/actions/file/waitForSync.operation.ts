@@ -5,7 +5,7 @@ import type { CarbonClient } from '../../../transport';
 import { customerIdField, waitOptions, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError } from '../../../transport/errors';
-import { ID_HINTS, readPositiveId, readStringList } from '../helpers/parameters';
+import { ID_HINTS, readPositiveId, readStringList, readItemParameter } from '../helpers/parameters';
 import { readWaitSettings, waitForFiles } from '../helpers/waitForSync';
 import type { OperationMeta } from '../node.type';
 
@@ -52,19 +52,19 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	const inputs = this.getInputData();
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const requestId = String(this.getNodeParameter('requestId', i, '') ?? '').trim();
-		const fileIds = readStringList(this.getNodeParameter('fileIds', i, '')).map((id) => readPositiveId(node, id, 'File IDs', i, ID_HINTS.fileIds));
+		const requestId = String(readItemParameter(this, 'requestId', i, '') ?? '').trim();
+		const fileIds = readStringList(readItemParameter(this, 'fileIds', i, '')).map((id) => readPositiveId(node, id, 'File IDs', i, ID_HINTS.fileIds));
 		if (!requestId && !fileIds.length) {
 			throw inputError(node, 'Request ID and File IDs are both empty', i, 'Give the request_id Sync Files returned, or file IDs.');
 		}
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const fromInput = Number(inputs[i]?.json?.synced_count);
 		const expected = Number(options.expected ?? (Number.isInteger(fromInput) && fromInput > 0 ? fromInput : 1));
 		const result = await waitForFiles(
 			this,
 			client,
 			{
-				customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+				customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i),
 				requestIds: requestId ? [requestId] : undefined,
 				fileIds: fileIds.length ? fileIds : undefined,
 				expected,

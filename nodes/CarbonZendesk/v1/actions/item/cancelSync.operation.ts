@@ -5,7 +5,7 @@ import { dataSourceSchema } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
-import { readDataSourceId, readTimeoutMs } from '../helpers/parameters';
+import { readDataSourceId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
@@ -30,7 +30,7 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			path: '/integrations/items/sync/cancel',
 			body: { data_source_id: readDataSourceId(this, i) },
 			scope: 'customer',
-			customerId: client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i),
+			customerId: client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i),
 			retry: 'idempotent',
 			response: dataSourceSchema,
 			itemIndex: i,

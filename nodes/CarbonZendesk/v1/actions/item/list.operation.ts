@@ -6,7 +6,7 @@ import { externalSourceItemSchema, ZENDESK_ITEM_TYPES } from '../../../schemas/c
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { collectPages, executePerItem } from '../helpers/execute';
-import { compact, readDataSourceId, readLimit, readPositiveId, readStringList, readTimeoutMs } from '../helpers/parameters';
+import { compact, readDataSourceId, readLimit, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { customerIdField, dataSourceLocator, orderDirectionOption, returnAllFields, optionsCollection } from '../common.descriptions';
 import type { OperationMeta } from '../node.type';
 
@@ -139,10 +139,10 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const dataSourceId = readDataSourceId(this, i);
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const limit = readLimit(this, i);
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const filters = readItemParameter(this, 'filters', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const ids = readStringList(filters.ids).map((id) => readPositiveId(node, id, 'Item IDs', i, "Enter Carbon's numeric item IDs (the id of a List Items result), separated by commas; Zendesk IDs go in External IDs."));
 		const externalIds = readStringList(filters.externalIds);
 		const itemTypes = readStringList(filters.itemTypes);
@@ -171,6 +171,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				customerId,
 				retry: 'idempotent',
 				response: responseSchema,
+				// Passthrough schemas only: the items as Carbon sent them, not zod's copy (Return All memory).
+				keepBody: true,
 				itemIndex: i,
 				timeoutMs,
 			});

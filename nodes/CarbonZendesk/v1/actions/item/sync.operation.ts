@@ -5,7 +5,7 @@ import { dataSourceSchema } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection, waitAfterSyncOptions } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
-import { readDataSourceId, readTimeoutMs } from '../helpers/parameters';
+import { readDataSourceId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { fetchDataSource, readWaitSettings, waitForDataSource } from '../helpers/waitForSync';
 import type { OperationMeta } from '../node.type';
 
@@ -29,8 +29,8 @@ export const description = updateDisplayOptions({ show: { resource: ['item'], op
  */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const dataSourceId = readDataSourceId(this, i);
 		const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
 		const before = wait ? await fetchDataSource(client, customerId, dataSourceId, i, wait.requestTimeoutMs) : undefined;

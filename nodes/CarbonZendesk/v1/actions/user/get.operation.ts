@@ -5,7 +5,7 @@ import { userSchema } from '../../../schemas/users';
 import type { CarbonClient } from '../../../transport';
 import { executePerItem } from '../helpers/execute';
 import { optionsCollection } from '../common.descriptions';
-import { readTimeoutMs } from '../helpers/parameters';
+import { readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 import { usageOf } from '../helpers/usage';
 
@@ -32,7 +32,7 @@ export const description = updateDisplayOptions({ show: { resource: ['user'], op
 /** POST /user (organization-level, tier 1): files, characters and tokens synced, auto-sync settings, limits. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const user = await client.request({
 			method: 'POST',
 			path: '/user',

@@ -6,7 +6,7 @@ import type { CarbonClient } from '../../../transport';
 import { collectPages, executePerItem } from '../helpers/execute';
 import { inputError, showValue } from '../../../transport/errors';
 import { optionsCollection, returnAllFields } from '../common.descriptions';
-import { readLimit, readStringList, readTimeoutMs } from '../helpers/parameters';
+import { readLimit, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
@@ -68,8 +68,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const limit = readLimit(this, i);
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const filters = readItemParameter(this, 'filters', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const orderBy = options.orderBy ?? 'created_at';
 		const orderDir = options.orderDir ?? 'desc';
 		if (typeof orderBy !== 'string' || !['created_at', 'updated_at'].includes(orderBy)) throw inputError(node, `Order By has an unknown value "${showValue(orderBy)}"`, i, 'Use created_at or updated_at.');

@@ -5,7 +5,7 @@ import { userSchema } from '../../../schemas/users';
 import type { CarbonClient } from '../../../transport';
 import { customerIdField, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
-import { readTimeoutMs } from '../helpers/parameters';
+import { readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { usageOf } from '../helpers/usage';
 import type { OperationMeta } from '../node.type';
 
@@ -22,7 +22,7 @@ export const description = updateDisplayOptions({ show: { resource: ['user'], op
 /** GET /whoami (customer-scoped): the end user this credential, or the item's Customer ID, acts for. */
 export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const customerId = client.resolveCustomerId(this.getNodeParameter('customerId', i, ''), i);
+		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const user = await client.request({
 			method: 'GET',
 			path: '/whoami',

@@ -5,7 +5,7 @@ import type { CarbonClient } from '../../../transport';
 import { collectPages, executePerItem } from '../helpers/execute';
 import { inputError, showValue } from '../../../transport/errors';
 import { optionsCollection, orderDirectionOption, returnAllFields } from '../common.descriptions';
-import { readLimit, readPositiveId, readStringList, readTimeoutMs } from '../helpers/parameters';
+import { readLimit, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import { Scrubber } from '../helpers/zendeskCredentials';
 import { WHITE_LABEL_IDS_HINT, defaultRedirectUri, findCount, findRecords, untypedResponse } from '../helpers/whiteLabel';
 import type { OperationMeta } from '../node.type';
@@ -65,8 +65,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const limit = readLimit(this, i);
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const filters = readItemParameter(this, 'filters', i, {}) as IDataObject;
+		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const orderBy = options.orderBy ?? 'created_at';
 		const orderDir = options.orderDir ?? 'asc';
 		if (typeof orderBy !== 'string' || !['created_at', 'data_source_type'].includes(orderBy)) throw inputError(node, `Order By has an unknown value "${showValue(orderBy)}"`, i, 'Use created_at or data_source_type.');
