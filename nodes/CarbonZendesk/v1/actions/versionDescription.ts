@@ -7,7 +7,8 @@ import { registryProperties } from './registry';
  * What version 1 adds to the base description (CarbonZendesk.node.ts: display name, type name, icon, group):
  * its credentials, fields, subtitle and tool use.
  */
-export const versionDescription: Omit<INodeTypeDescription, keyof INodeTypeBaseDescription> & Partial<INodeTypeBaseDescription> = {
+export const versionDescription: Omit<INodeTypeDescription, keyof INodeTypeBaseDescription> &
+	Partial<INodeTypeBaseDescription> = {
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 	defaults: { name: 'Carbon Zendesk' },
@@ -22,7 +23,10 @@ export const versionDescription: Omit<INodeTypeDescription, keyof INodeTypeBaseD
 		{
 			name: 'carbonZendeskAccessTokenApi',
 			required: true,
-			displayOptions: { show: { resource: ['dataSource'], operation: ['connect'] }, hide: { zendeskAuthentication: ['oAuth2'] } },
+			displayOptions: {
+				show: { resource: ['dataSource'], operation: ['connect'] },
+				hide: { zendeskAuthentication: ['oAuth2'] },
+			},
 		},
 		{
 			name: 'carbonZendeskOAuth2Api',
