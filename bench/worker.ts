@@ -147,7 +147,6 @@ let httpDefaultVersion: number | undefined;
  * require('n8n-workflow' | 'n8n-core') is pointed at it (instanceof NodeApiError etc. then agree).
  */
 function loadHttpNode(file: string): void {
-	 
 	const Module = require('node:module') as {
 		_resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
 	};
@@ -157,7 +156,7 @@ function loadHttpNode(file: string): void {
 		if (shared.has(request)) return original.call(this, request, module, ...rest);
 		return original.call(this, request, parent, ...rest);
 	};
-	 
+
 	const mod = require(file) as Record<string, new () => INodeType | IVersionedNodeType>;
 	httpNodeType = new mod.HttpRequest();
 	httpDefaultVersion = (httpNodeType.description as { defaultVersion?: number }).defaultVersion;

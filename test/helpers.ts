@@ -74,7 +74,7 @@ export async function connectHelpCenter(
 function writeStats(requests: number, violations: number) {
 	const dir = process.env.CARBON_SPEC_STATS_DIR;
 	if (!dir) return;
-	 
+
 	const fs = require('node:fs') as typeof import('node:fs');
 	fs.writeFileSync(
 		`${dir}/${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`,

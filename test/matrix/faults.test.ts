@@ -335,7 +335,7 @@ afterAll(async () => {
 	for (const env of envs) await env.emu.close();
 	const ops = new Set([...coverage].map((c) => c.split('|')[0]));
 	const faults = new Set([...coverage].map((c) => c.split('|')[1]));
-	 
+
 	console.log(
 		[
 			`Fault matrix: ${faults.size} faults × ${ops.size} operations = ${coverage.size} combinations covered, ${runs} runs, ${itemsIn} input items, ${itemsLost} items lost`,

@@ -92,7 +92,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-	 
 	console.log(
 		`Fuzz: ${totalRuns} runs (${RUNS} per operation × ${OPERATIONS.length}), ${totalFailures} failures, seed ${SEED ?? 'random'}\n${stats.join('\n')}`,
 	);

@@ -401,6 +401,5 @@ describe('no secret anywhere', () => {
 
 const summary: string[] = [];
 afterAll(() => {
-	 
 	if (summary.length) console.log(summary.join('\n'));
 });

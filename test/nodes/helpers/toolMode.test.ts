@@ -199,7 +199,6 @@ describe('other operations as tools', () => {
 	});
 
 	test('Wait for Sync as a tool waits at most 60 s whatever Wait Timeout says', async () => {
-		 
 		const { readWaitSettings } =
 			require('../../../dist/nodes/CarbonZendesk/v1/actions/helpers/waitForSync') as typeof import('../../../nodes/CarbonZendesk/v1/actions/helpers/waitForSync');
 		const fake = (type: string) =>
