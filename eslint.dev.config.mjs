@@ -11,7 +11,10 @@ export default defineConfig(
 			// The dev code is CommonJS: require() reads packages' package.json and modules resolved from another package's copy.
 			'@typescript-eslint/no-require-imports': 'off',
 			// Omitting fields by destructuring them next to a rest object is the idiom; `_` marks a parameter kept for its position.
-			'@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+			],
 			// A server's handler is declared before the object it calls is built (the handler reads it later).
 			'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
 		},

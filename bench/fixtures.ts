@@ -11,8 +11,13 @@ import { ROOT, type Worker } from './lib';
 import type { RunSpec } from './worker';
 
 export const CUSTOMER = 'bench-customer';
-export const N8N_CACHE = process.env.N8N_E2E_CACHE ?? path.join(os.homedir(), '.cache/n8n-nodes-carbon-zendesk/n8n-2.41.1');
-export const HTTP_NODE_FILE = path.join(N8N_CACHE, 'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
+export const N8N_CACHE =
+	process.env.N8N_E2E_CACHE ??
+	path.join(os.homedir(), '.cache/n8n-nodes-carbon-zendesk/n8n-2.41.1');
+export const HTTP_NODE_FILE = path.join(
+	N8N_CACHE,
+	'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js',
+);
 export const CACHE_DIR = path.join(ROOT, 'node_modules/.cache/carbon-zendesk-bench');
 
 export function hasHttpNode(): boolean {
@@ -28,11 +33,16 @@ export function snapshotPackage(): string {
 	const marker = path.join(ROOT, 'dist/nodes/CarbonZendesk/CarbonZendesk.node.js');
 	for (let attempt = 0; ; attempt++) {
 		// dist/ can be mid-rebuild by another process: wait until the node and its icon are there, then copy.
-		if (fs.existsSync(marker) && fs.existsSync(path.join(ROOT, 'dist/nodes/CarbonZendesk/carbon.svg'))) {
+		if (
+			fs.existsSync(marker) &&
+			fs.existsSync(path.join(ROOT, 'dist/nodes/CarbonZendesk/carbon.svg'))
+		) {
 			fs.rmSync(dir, { recursive: true, force: true });
 			fs.mkdirSync(dir, { recursive: true });
 			// What `npm pack` always includes besides `files`, so the packed size in the load row is the real one.
-			for (const f of fs.readdirSync(ROOT)) if (f === 'package.json' || /^(README|LICENSE)/i.test(f)) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+			for (const f of fs.readdirSync(ROOT))
+				if (f === 'package.json' || /^(README|LICENSE)/i.test(f))
+					fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
 			fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
 			if (fs.existsSync(path.join(dir, 'dist/nodes/CarbonZendesk/CarbonZendesk.node.js'))) {
 				process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +54,12 @@ export function snapshotPackage(): string {
 	}
 }
 
-export function carbonSpec(em: CarbonEmulator, parameters: IDataObject, items: IDataObject[], extra: Partial<RunSpec> = {}): RunSpec {
+export function carbonSpec(
+	em: CarbonEmulator,
+	parameters: IDataObject,
+	items: IDataObject[],
+	extra: Partial<RunSpec> = {},
+): RunSpec {
 	return {
 		kind: 'carbon',
 		parameters,
@@ -71,7 +86,9 @@ export function httpSpec(
 			authentication: 'genericCredentialType',
 			genericAuthType: 'httpHeaderAuth',
 			sendHeaders: customerHeader,
-			headerParameters: customerHeader ? { parameters: [{ name: 'customer-id', value: CUSTOMER }] } : undefined,
+			headerParameters: customerHeader
+				? { parameters: [{ name: 'customer-id', value: CUSTOMER }] }
+				: undefined,
 			sendBody: true,
 			contentType: 'json',
 			specifyBody: 'json',
@@ -85,17 +102,29 @@ export function httpSpec(
 }
 
 /** The floor node (bench/floor.ts) resyncing by the item's file_id, with the Carbon API credential. */
-export function floorSpec(em: CarbonEmulator, items: IDataObject[], extra: Partial<RunSpec> = {}): RunSpec {
+export function floorSpec(
+	em: CarbonEmulator,
+	items: IDataObject[],
+	extra: Partial<RunSpec> = {},
+): RunSpec {
 	return {
 		kind: 'floor',
-		parameters: { url: `${em.url}/resync_file`, customerId: CUSTOMER, fileId: '={{ $json.file_id }}' },
+		parameters: {
+			url: `${em.url}/resync_file`,
+			customerId: CUSTOMER,
+			fileId: '={{ $json.file_id }}',
+		},
 		items,
 		credentials: { carbonApi: { apiKey: em.apiKey, baseUrl: em.url, customerId: CUSTOMER } },
 		...extra,
 	};
 }
 
-export const resyncParams = { resource: 'file', operation: 'resync', fileId: '={{ $json.file_id }}' };
+export const resyncParams = {
+	resource: 'file',
+	operation: 'resync',
+	fileId: '={{ $json.file_id }}',
+};
 export const resyncBody = '={ "file_id": {{ $json.file_id }} }';
 export const fileKey = (b: Record<string, unknown>) => String(b.file_id);
 
@@ -107,7 +136,11 @@ export const SETTINGS = {
 };
 
 /** Resync File × N specs for the three variants. */
-export function fileSpecs(em: CarbonEmulator, items: IDataObject[], extra: Partial<RunSpec> = {}): Record<'ours' | 'floor' | 'http', RunSpec> {
+export function fileSpecs(
+	em: CarbonEmulator,
+	items: IDataObject[],
+	extra: Partial<RunSpec> = {},
+): Record<'ours' | 'floor' | 'http', RunSpec> {
 	return {
 		ours: carbonSpec(em, resyncParams, items, extra),
 		floor: floorSpec(em, items, extra),
@@ -116,13 +149,31 @@ export function fileSpecs(em: CarbonEmulator, items: IDataObject[], extra: Parti
 }
 
 /** Connects a help center through our node and the emulator's OAuth: `files` synced files to resync. */
-export async function connectFixture(worker: Worker, em: CarbonEmulator, files = 1000): Promise<{ dataSourceId: number; fileItems: IDataObject[] }> {
+export async function connectFixture(
+	worker: Worker,
+	em: CarbonEmulator,
+	files = 1000,
+): Promise<{ dataSourceId: number; fileItems: IDataObject[] }> {
 	const connect = await worker.run(
-		carbonSpec(em, { resource: 'dataSource', operation: 'getOAuthUrl', zendeskSubdomain: 'bench-help', syncedTypes: ['ARTICLE'], syncAttachments: false }, [{}], { returnItems: 1 }),
+		carbonSpec(
+			em,
+			{
+				resource: 'dataSource',
+				operation: 'getOAuthUrl',
+				zendeskSubdomain: 'bench-help',
+				syncedTypes: ['ARTICLE'],
+				syncAttachments: false,
+			},
+			[{}],
+			{ returnItems: 1 },
+		),
 	);
 	if (connect.status !== 'success') throw new Error(`connect failed: ${connect.error}`);
 	const ds = await em.completeOAuth(String(connect.items?.[0]?.oauth_url));
-	const fileIds = em.state.filesOf(ds.id).map((f) => f.id).slice(0, files);
+	const fileIds = em.state
+		.filesOf(ds.id)
+		.map((f) => f.id)
+		.slice(0, files);
 	if (fileIds.length < files) throw new Error(`only ${fileIds.length} files synced`);
 	em.clearRequests();
 	return { dataSourceId: ds.id, fileItems: fileIds.map((file_id) => ({ file_id })) };

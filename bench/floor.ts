@@ -4,7 +4,13 @@
  * HTTP Request node sends them), nothing else: no validation, no retries, no limiter, no response check.
  * Our node's overhead is measured against it.
  */
-import type { IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 export const FLOOR_NODE_TYPE = 'bench.floor';
 
@@ -33,8 +39,18 @@ export class FloorNode implements INodeType {
 		const headers = { 'customer-id': this.getNodeParameter('customerId', 0) as string };
 		const out = await Promise.all(
 			items.map(async (_, i) => {
-				const options: IHttpRequestOptions = { method: 'POST', url, headers: { ...headers }, body: { file_id: Number(this.getNodeParameter('fileId', i)) }, json: true };
-				const json = await this.helpers.httpRequestWithAuthentication.call(this, 'carbonApi', options);
+				const options: IHttpRequestOptions = {
+					method: 'POST',
+					url,
+					headers: { ...headers },
+					body: { file_id: Number(this.getNodeParameter('fileId', i)) },
+					json: true,
+				};
+				const json = await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'carbonApi',
+					options,
+				);
 				return { json, pairedItem: { item: i } } as INodeExecutionData;
 			}),
 		);

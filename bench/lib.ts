@@ -17,7 +17,10 @@ export function nodeBinary(): string {
 export class Worker {
 	private readonly child: ChildProcess;
 	private seq = 0;
-	private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+	private readonly pending = new Map<
+		number,
+		{ resolve: (v: unknown) => void; reject: (e: Error) => void }
+	>();
 	rssAfterInitBytes = 0;
 	httpVersion: number | undefined;
 
@@ -52,7 +55,10 @@ export class Worker {
 	}
 
 	async init(httpNodeFile?: string): Promise<void> {
-		const { rssBytes, httpVersion } = await this.call<{ rssBytes: number; httpVersion?: number }>({ type: 'init', httpNodeFile });
+		const { rssBytes, httpVersion } = await this.call<{ rssBytes: number; httpVersion?: number }>({
+			type: 'init',
+			httpNodeFile,
+		});
 		this.rssAfterInitBytes = rssBytes;
 		this.httpVersion = httpVersion;
 	}
@@ -93,7 +99,11 @@ export interface LogStats {
 	distinctOk: number;
 }
 
-export function logStats(requests: RecordedRequest[], urlPath: string, key: (body: Record<string, unknown>) => string): LogStats {
+export function logStats(
+	requests: RecordedRequest[],
+	urlPath: string,
+	key: (body: Record<string, unknown>) => string,
+): LogStats {
 	const rs = requests.filter((r) => r.path === urlPath).sort((a, b) => a.seq - b.seq);
 	const firstOk = new Map<string, number>();
 	for (const r of rs) {
@@ -115,9 +125,11 @@ export function logStats(requests: RecordedRequest[], urlPath: string, key: (bod
 	};
 }
 
-export const ms = (v: number) => (Number.isFinite(v) ? (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`) : 'n/a');
+export const ms = (v: number) =>
+	Number.isFinite(v) ? (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`) : 'n/a';
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-export const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+export const ratio = (a: number, b: number) =>
+	Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
 
 export function table(head: string[], rows: Array<Array<string | number>>): string {
 	const line = (cells: Array<string | number>) => `| ${cells.map(String).join(' | ')} |`;
@@ -134,20 +146,33 @@ export function mergeResults(previous: string, partial: string, how: string): st
 		return { head: parts[0], sections: parts.slice(1) };
 	};
 	const number = (section: string) => /^## (\d+)\./.exec(section)?.[1];
-	const summaryRows = (section: string | undefined) => (section ?? '').split('\n').filter((l) => /^\| \d+\./.test(l));
+	const summaryRows = (section: string | undefined) =>
+		(section ?? '').split('\n').filter((l) => /^\| \d+\./.test(l));
 	const old = split(previous);
 	const fresh = split(partial);
 	const freshNumbers = new Set(fresh.sections.map(number).filter(Boolean));
 	const oldSummary = old.sections.find((s) => s.startsWith('## Summary'));
 	const newSummary = fresh.sections.find((s) => s.startsWith('## Summary'));
-	const rows = [...summaryRows(oldSummary).filter((l) => !freshNumbers.has(/^\| (\d+)\./.exec(l)?.[1])), ...summaryRows(newSummary)];
+	const rows = [
+		...summaryRows(oldSummary).filter((l) => !freshNumbers.has(/^\| (\d+)\./.exec(l)?.[1])),
+		...summaryRows(newSummary),
+	];
 	rows.sort((a, b) => Number(/^\| (\d+)/.exec(a)?.[1]) - Number(/^\| (\d+)/.exec(b)?.[1]));
-	const summary = ['## Summary', '', '| row | target | measured | verdict |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+	const summary = [
+		'## Summary',
+		'',
+		'| row | target | measured | verdict |',
+		'| --- | --- | --- | --- |',
+		...rows,
+		'',
+	].join('\n');
 	const sections = [
 		...old.sections.filter((s) => !s.startsWith('## Summary') && !freshNumbers.has(number(s))),
 		...fresh.sections.filter((s) => !s.startsWith('## Summary')),
 	].sort((a, b) => Number(number(a)) - Number(number(b)));
 	const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-	const head = old.head.replace(/\n*$/, '') + `\n\nRow${freshNumbers.size > 1 ? 's' : ''} ${[...freshNumbers].join(', ')} re-measured by ${how} on ${when} (the other rows are from the run named above).\n`;
+	const head =
+		old.head.replace(/\n*$/, '') +
+		`\n\nRow${freshNumbers.size > 1 ? 's' : ''} ${[...freshNumbers].join(', ')} re-measured by ${how} on ${when} (the other rows are from the run named above).\n`;
 	return [head, summary, ...sections].join('\n');
 }

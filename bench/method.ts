@@ -51,7 +51,13 @@ export interface BenchRow {
 	run(ctx: BenchContext): Promise<void>;
 }
 
-export async function measure(worker: Worker, em: CarbonEmulator, spec: RunSpec, urlPath: string, key: (b: Record<string, unknown>) => string): Promise<Sample> {
+export async function measure(
+	worker: Worker,
+	em: CarbonEmulator,
+	spec: RunSpec,
+	urlPath: string,
+	key: (b: Record<string, unknown>) => string,
+): Promise<Sample> {
 	em.clearRequests();
 	const report = await worker.run(spec);
 	const sample = { report, log: logStats(em.requests, urlPath, key) };
@@ -60,7 +66,12 @@ export async function measure(worker: Worker, em: CarbonEmulator, spec: RunSpec,
 }
 
 /** `warmup` discarded runs, then `runs` measured runs of each variant, the order rotating each repetition. */
-export async function interleave<T>(names: string[], once: (name: string) => Promise<T>, runs = RUNS, warmup = WARMUP): Promise<Record<string, T[]>> {
+export async function interleave<T>(
+	names: string[],
+	once: (name: string) => Promise<T>,
+	runs = RUNS,
+	warmup = WARMUP,
+): Promise<Record<string, T[]>> {
 	const samples: Record<string, T[]> = Object.fromEntries(names.map((n) => [n, []]));
 	for (let w = 0; w < warmup; w++) for (const n of names) await once(n);
 	for (let r = 0; r < runs; r++) {

@@ -18,18 +18,29 @@ import * as path from 'node:path';
 if (Number(process.versions.node.split('.')[0]) < 22 && !process.env.BENCH_REEXEC) {
 	const n24 = path.resolve(__dirname, '../node_modules/node/bin/node');
 	if (fs.existsSync(n24)) {
-		const r = spawnSync(n24, ['-r', 'ts-node/register/transpile-only', __filename, ...process.argv.slice(2)], {
-			stdio: 'inherit',
-			cwd: path.resolve(__dirname, '..'),
-			env: { ...process.env, BENCH_REEXEC: '1', TS_NODE_TRANSPILE_ONLY: 'true' },
-		});
+		const r = spawnSync(
+			n24,
+			['-r', 'ts-node/register/transpile-only', __filename, ...process.argv.slice(2)],
+			{
+				stdio: 'inherit',
+				cwd: path.resolve(__dirname, '..'),
+				env: { ...process.env, BENCH_REEXEC: '1', TS_NODE_TRANSPILE_ONLY: 'true' },
+			},
+		);
 		process.exit(r.status ?? 1);
 	}
 }
 process.env.N8N_LOG_LEVEL = 'silent';
 
 import { CarbonEmulator } from '../test/emulator';
-import { CACHE_DIR, connectFixture, HTTP_NODE_FILE, hasHttpNode, N8N_CACHE, snapshotPackage } from './fixtures';
+import {
+	CACHE_DIR,
+	connectFixture,
+	HTTP_NODE_FILE,
+	hasHttpNode,
+	N8N_CACHE,
+	snapshotPackage,
+} from './fixtures';
 import { mb, nodeBinary, table, Worker } from './lib';
 import { type BenchContext, type BenchRow, load1, QUICK, RUNS, type SummaryEntry } from './method';
 import { inflight } from './rows/inflight';
@@ -42,29 +53,52 @@ import { search } from './rows/search';
 import { updateUsers } from './rows/updateUsers';
 
 /** Every row, in RESULTS order. A new row is a module in bench/rows/ and one entry here. */
-const ROWS: BenchRow[] = [overhead, latency, inflight, rate, updateUsers, scale, perExecution, search, load];
+const ROWS: BenchRow[] = [
+	overhead,
+	latency,
+	inflight,
+	rate,
+	updateUsers,
+	scale,
+	perExecution,
+	search,
+	load,
+];
 
 const t0 = Date.now();
-const log = (text: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${text}`);
+const log = (text: string) =>
+	console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${text}`);
 
 function selectedRows(): BenchRow[] {
 	const argv = process.argv.slice(2);
 	const at = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
 	if (at < 0) return ROWS;
 	const value = argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
-	const ids = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+	const ids = (value ?? '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
 	const unknown = ids.filter((id) => !ROWS.some((r) => r.id === id));
-	if (!ids.length || unknown.length) throw new Error(`--only takes row ids from: ${ROWS.map((r) => r.id).join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+	if (!ids.length || unknown.length)
+		throw new Error(
+			`--only takes row ids from: ${ROWS.map((r) => r.id).join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+		);
 	return ROWS.filter((r) => ids.includes(r.id));
 }
 
 /** `npm run test:e2e` installs the n8n cache under an flock: wait for a running install rather than load half of it. */
 function waitForN8nInstall(): void {
 	const lock = path.join(path.dirname(N8N_CACHE), '.install.lock');
-	if (!fs.existsSync(lock) || spawnSync('sh', ['-c', 'command -v flock'], { stdio: 'ignore' }).status !== 0) return;
+	if (
+		!fs.existsSync(lock) ||
+		spawnSync('sh', ['-c', 'command -v flock'], { stdio: 'ignore' }).status !== 0
+	)
+		return;
 	const waitS = Number(process.env.BENCH_WAIT_INSTALL_S ?? 300);
 	if (spawnSync('flock', ['-n', lock, 'true']).status !== 0) {
-		log(`an n8n install into ${N8N_CACHE} is running (${lock} held): waiting up to ${waitS} s for it`);
+		log(
+			`an n8n install into ${N8N_CACHE} is running (${lock} held): waiting up to ${waitS} s for it`,
+		);
 		spawnSync('flock', ['-w', String(waitS), lock, 'true']);
 	}
 }
@@ -97,7 +131,9 @@ async function main() {
 				worker = new Worker();
 				await worker.init(hasHttp ? HTTP_NODE_FILE : undefined);
 				httpVersion = worker.httpVersion;
-				log(`worker ready (RSS ${mb(worker.rssAfterInitBytes)}, HTTP Request v${httpVersion ?? '-'})`);
+				log(
+					`worker ready (RSS ${mb(worker.rssAfterInitBytes)}, HTTP Request v${httpVersion ?? '-'})`,
+				);
 			}
 			return worker;
 		},
@@ -121,7 +157,10 @@ async function main() {
 		log(`row ${row.id}: start (load ${before})`);
 		await row.run(ctx);
 		const after = load1();
-		out.push(`Load average (1 min) during this row: ${before} at the start, ${after} at the end; ${((Date.now() - tRow) / 1000).toFixed(0)} s.`, '');
+		out.push(
+			`Load average (1 min) during this row: ${before} at the start, ${after} at the end; ${((Date.now() - tRow) / 1000).toFixed(0)} s.`,
+			'',
+		);
 		for (const e of pending) summary.push({ ...e, load: `${before} → ${after}` });
 		pending = [];
 		log(`row ${row.id}: done (load ${after})`);
@@ -142,23 +181,47 @@ async function main() {
 		hasHttp
 			? `- HTTP Request node: n8n-nodes-base ${JSON.parse(fs.readFileSync(path.join(N8N_CACHE, 'node_modules/n8n-nodes-base/package.json'), 'utf8')).version} from the e2e's n8n install, typeVersion ${httpVersion ?? 'default'} (its defaultVersion, what a new node gets).`
 			: '- **HTTP Request node not available** (run `npm run test:e2e` once): its variants did not run.',
-		"- Floor node (`bench/floor.ts`, bench-only): reads one parameter per item and calls `httpRequestWithAuthentication` once per item with the Carbon API credential, all items at once — nothing else.",
+		'- Floor node (`bench/floor.ts`, bench-only): reads one parameter per item and calls `httpRequestWithAuthentication` once per item with the Carbon API credential, all items at once — nothing else.',
 		"- Emulator (`test/emulator`) in the bench process; each workflow (Start → node) runs in a worker child process through n8n-core's `WorkflowExecute`, the package loaded as n8n loads it (PackageDirectoryLoader) from a copy of the freshly built `dist/`.",
 		`- Method: every variant of a row in one run, interleaved (order rotating), 1 warm-up discarded, ${RUNS} measured runs; median and min ÷ min reported; the load average at each row's start and end.`,
 		'',
 		'## Summary',
 		'',
-		table(['row', 'floor or peer', 'settings', 'measured (ours vs floor/peer)', 'ratio', 'verdict', 'load average (1 min)'], summary.map((e) => [e.row, e.against, e.settings, e.measured, e.ratio, e.verdict === 'MISSED' ? '**MISSED**' : e.verdict, e.load ?? ''])),
+		table(
+			[
+				'row',
+				'floor or peer',
+				'settings',
+				'measured (ours vs floor/peer)',
+				'ratio',
+				'verdict',
+				'load average (1 min)',
+			],
+			summary.map((e) => [
+				e.row,
+				e.against,
+				e.settings,
+				e.measured,
+				e.ratio,
+				e.verdict === 'MISSED' ? '**MISSED**' : e.verdict,
+				e.load ?? '',
+			]),
+		),
 		'',
 		'@MISSES@',
 		'',
 	];
 	const text = [...head, ...out].join('\n');
 	fs.mkdirSync(CACHE_DIR, { recursive: true });
-	const file = full && !QUICK ? path.join(__dirname, 'RESULTS.md') : path.join(CACHE_DIR, `RESULTS-${rows.map((r) => r.id).join('-')}.md`);
+	const file =
+		full && !QUICK
+			? path.join(__dirname, 'RESULTS.md')
+			: path.join(CACHE_DIR, `RESULTS-${rows.map((r) => r.id).join('-')}.md`);
 	// Why each miss happened and what was tried is written by hand from the run (kept across regenerations).
 	const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-	const misses = /<!-- misses -->[\s\S]*?<!-- \/misses -->/.exec(previous)?.[0] ?? '<!-- misses -->\n<!-- /misses -->';
+	const misses =
+		/<!-- misses -->[\s\S]*?<!-- \/misses -->/.exec(previous)?.[0] ??
+		'<!-- misses -->\n<!-- /misses -->';
 	fs.writeFileSync(file, text.replace('@MISSES@', misses));
 	log(`wrote ${path.relative(process.cwd(), file)}`);
 	console.log(['', ...head.slice(head.indexOf('## Summary'), head.indexOf('@MISSES@'))].join('\n'));

@@ -63,23 +63,29 @@ import { FLOOR_NODE_TYPE, FloorNode, NOOP_NODE_TYPE, NoOpNode } from './floor';
  * private copy of dist/ (BENCH_PACKAGE_DIR, made by run.ts right after the build), so another `npm run build`
  * in the same checkout (which deletes dist/ first) cannot pull the files away mid-run.
  */
-let loaded: Promise<{ nodeTypes: INodeTypes; credentialTypes: Record<string, ICredentialType> }> | undefined;
+let loaded:
+	Promise<{ nodeTypes: INodeTypes; credentialTypes: Record<string, ICredentialType> }> | undefined;
 function loadPackage() {
 	loaded ??= (async () => {
-		const loader = new PackageDirectoryLoader(process.env.BENCH_PACKAGE_DIR ?? path.resolve(__dirname, '..'));
+		const loader = new PackageDirectoryLoader(
+			process.env.BENCH_PACKAGE_DIR ?? path.resolve(__dirname, '..'),
+		);
 		await loader.loadAll();
 		const types: Record<string, INodeType | IVersionedNodeType> = {
 			'test.itemsSource': new ItemsSource(),
 			[FLOOR_NODE_TYPE]: new FloorNode(),
 			[NOOP_NODE_TYPE]: new NoOpNode(),
 		};
-		for (const [name, data] of Object.entries(loader.nodeTypes)) types[`${loader.packageName}.${name}`] = data.type;
+		for (const [name, data] of Object.entries(loader.nodeTypes))
+			types[`${loader.packageName}.${name}`] = data.type;
 		const credentialTypes: Record<string, ICredentialType> = {};
-		for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes[name] = data.type;
+		for (const [name, data] of Object.entries(loader.credentialTypes))
+			credentialTypes[name] = data.type;
 		if (!types[NODE_TYPE]) throw new Error(`${NODE_TYPE} was not loaded: run npm run build`);
 		const nodeTypes = {
 			getByName: (type: string) => types[type],
-			getByNameAndVersion: (type: string, version?: number) => NodeHelpers.getVersionedNodeType(types[type], version),
+			getByNameAndVersion: (type: string, version?: number) =>
+				NodeHelpers.getVersionedNodeType(types[type], version),
 			getKnownTypes: () => ({}),
 		} as unknown as INodeTypes;
 		return { nodeTypes, credentialTypes };
@@ -141,15 +147,16 @@ let httpDefaultVersion: number | undefined;
  * require('n8n-workflow' | 'n8n-core') is pointed at it (instanceof NodeApiError etc. then agree).
  */
 function loadHttpNode(file: string): void {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const Module = require('node:module') as { _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string };
+	const Module = require('node:module') as {
+		_resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
+	};
 	const original = Module._resolveFilename;
 	const shared = new Set(['n8n-workflow', 'n8n-core']);
 	Module._resolveFilename = function (request: string, parent: unknown, ...rest: unknown[]) {
 		if (shared.has(request)) return original.call(this, request, module, ...rest);
 		return original.call(this, request, parent, ...rest);
 	};
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 	const mod = require(file) as Record<string, new () => INodeType | IVersionedNodeType>;
 	httpNodeType = new mod.HttpRequest();
 	httpDefaultVersion = (httpNodeType.description as { defaultVersion?: number }).defaultVersion;
@@ -158,7 +165,8 @@ function loadHttpNode(file: string): void {
 async function nodeTypes(): Promise<INodeTypes> {
 	const { nodeTypes: ours } = await loadPackage();
 	return {
-		getByName: (type) => (type === HTTP_NODE_TYPE && httpNodeType ? httpNodeType : ours.getByName(type)),
+		getByName: (type) =>
+			type === HTTP_NODE_TYPE && httpNodeType ? httpNodeType : ours.getByName(type),
 		getByNameAndVersion: (type, version) =>
 			type === HTTP_NODE_TYPE && httpNodeType
 				? NodeHelpers.getVersionedNodeType(httpNodeType, version)
@@ -250,7 +258,12 @@ async function runOnce(spec: RunSpec) {
 		credentialTypes,
 		spec.credentials as unknown as Record<string, ICredentialDataDecryptedObject>,
 	);
-	const { additionalData, finished } = engineStub({ credentialsHelper, executionId: 'exec-bench', workflowId: 'wf-bench', mode: 'manual' });
+	const { additionalData, finished } = engineStub({
+		credentialsHelper,
+		executionId: 'exec-bench',
+		workflowId: 'wf-bench',
+		mode: 'manual',
+	});
 
 	const execution = new WorkflowExecute(additionalData, 'manual');
 	const result = await execution.run({ workflow, startNode: start });
@@ -259,7 +272,8 @@ async function runOnce(spec: RunSpec) {
 	const last = tasks[tasks.length - 1];
 	const items = last?.data?.main?.[0] ?? [];
 	let errorItems = 0;
-	for (const item of items) if (item.json && (item.json as IDataObject).error !== undefined) errorItems++;
+	for (const item of items)
+		if (item.json && (item.json as IDataObject).error !== undefined) errorItems++;
 	const error = (last?.error ?? result.data.resultData.error) as { message?: string } | undefined;
 	// Peak RSS before measuring the output, so the measurement's own strings do not count.
 	const maxRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -275,7 +289,8 @@ async function runOnce(spec: RunSpec) {
 	};
 }
 
-type Message = { id: number; type: 'init'; httpNodeFile?: string } | { id: number; type: 'run'; spec: RunSpec };
+type Message =
+	{ id: number; type: 'init'; httpNodeFile?: string } | { id: number; type: 'run'; spec: RunSpec };
 
 process.on('message', (message: Message) => {
 	void (async () => {
@@ -283,12 +298,20 @@ process.on('message', (message: Message) => {
 			if (message.type === 'init') {
 				if (message.httpNodeFile) loadHttpNode(path.resolve(message.httpNodeFile));
 				await loadPackage();
-				process.send!({ id: message.id, ok: true, value: { rssBytes: process.memoryUsage().rss, httpVersion: httpDefaultVersion } });
+				process.send!({
+					id: message.id,
+					ok: true,
+					value: { rssBytes: process.memoryUsage().rss, httpVersion: httpDefaultVersion },
+				});
 			} else {
 				process.send!({ id: message.id, ok: true, value: await run(message.spec) });
 			}
 		} catch (error) {
-			process.send!({ id: message.id, ok: false, error: error instanceof Error ? error.stack : String(error) });
+			process.send!({
+				id: message.id,
+				ok: false,
+				error: error instanceof Error ? error.stack : String(error),
+			});
 		}
 	})();
 });

@@ -52,7 +52,8 @@ export class CarbonApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.carbon.ai',
 			required: true,
-			description: "Carbon's API address. Change it only for a custom CNAME or a local Carbon emulator.",
+			description:
+				"Carbon's API address. Change it only for a custom CNAME or a local Carbon emulator.",
 		},
 	];
 
@@ -60,10 +61,16 @@ export class CarbonApi implements ICredentialType {
 	// here would override every per-item Customer ID and leak onto organization-level calls.
 	// A function rather than a declarative `=Bearer {{$credentials.apiKey}}`: n8n would evaluate that expression on
 	// every request, which costs more CPU than the request itself when thousands of items run.
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, authorization: `Bearer ${String(credentials.apiKey ?? '').trim()}` },
+			headers: {
+				...requestOptions.headers,
+				authorization: `Bearer ${String(credentials.apiKey ?? '').trim()}`,
+			},
 		};
 	}
 
@@ -81,14 +88,16 @@ export class CarbonApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Carbon rejected the API key. Check the API Key field (Carbon dashboard → API keys).',
+					message:
+						'Carbon rejected the API key. Check the API Key field (Carbon dashboard → API keys).',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'Carbon refused this API key (403). Check that the key is active for your organization.',
+					message:
+						'Carbon refused this API key (403). Check that the key is active for your organization.',
 				},
 			},
 			{

@@ -58,14 +58,21 @@ export class CarbonZendeskAccessTokenApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://acme.zendesk.com',
-			description: 'Leave empty for https://&lt;subdomain&gt;.zendesk.com. Set it only for a host mapping or a local Zendesk stand-in.',
+			description:
+				'Leave empty for https://&lt;subdomain&gt;.zendesk.com. Set it only for a host mapping or a local Zendesk stand-in.',
 		},
 	];
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, authorization: `Bearer ${String(credentials.accessToken ?? '').trim()}` },
+			headers: {
+				...requestOptions.headers,
+				authorization: `Bearer ${String(credentials.accessToken ?? '').trim()}`,
+			},
 		};
 	}
 
@@ -80,15 +87,26 @@ export class CarbonZendeskAccessTokenApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseCode',
-				properties: { value: 401, message: 'Zendesk rejected the access token (401). It may be expired, revoked, or for another help center.' },
+				properties: {
+					value: 401,
+					message:
+						'Zendesk rejected the access token (401). It may be expired, revoked, or for another help center.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'Zendesk refused the token (403): it lacks the read scope.' },
+				properties: {
+					value: 403,
+					message: 'Zendesk refused the token (403): it lacks the read scope.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 404, message: 'No Zendesk help center at this address (404). Check the Subdomain or Zendesk URL.' },
+				properties: {
+					value: 404,
+					message:
+						'No Zendesk help center at this address (404). Check the Subdomain or Zendesk URL.',
+				},
 			},
 		],
 	};

@@ -32,7 +32,7 @@ export class CarbonZendeskOAuth2Api implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'For Carbon White Label, enter Carbon\'s redirect URL in the Zendesk OAuth client: https://api.carbon.ai/integrations/zendesk (or your CNAME + /integrations/zendesk). The OAuth Redirect URL n8n shows above is needed only if you also connect this credential in n8n.',
+				"For Carbon White Label, enter Carbon's redirect URL in the Zendesk OAuth client: https://api.carbon.ai/integrations/zendesk (or your CNAME + /integrations/zendesk). The OAuth Redirect URL n8n shows above is needed only if you also connect this credential in n8n.",
 			name: 'carbonNotice',
 			type: 'notice',
 			default: '',
@@ -44,7 +44,8 @@ export class CarbonZendeskOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. acme (for acme.zendesk.com)',
-			description: 'The help center whose Admin Center holds the OAuth client (and that n8n connects to)',
+			description:
+				'The help center whose Admin Center holds the OAuth client (and that n8n connects to)',
 		},
 		{
 			displayName: 'Zendesk URL',
@@ -52,7 +53,8 @@ export class CarbonZendeskOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://acme.zendesk.com',
-			description: 'Leave empty for https://&lt;subdomain&gt;.zendesk.com. Set it only for a host mapping or a local Zendesk stand-in.',
+			description:
+				'Leave empty for https://&lt;subdomain&gt;.zendesk.com. Set it only for a host mapping or a local Zendesk stand-in.',
 		},
 		{
 			displayName: 'Grant Type',
@@ -72,7 +74,8 @@ export class CarbonZendeskOAuth2Api implements ICredentialType {
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: '={{ ($self["zendeskUrl"] || "https://" + $self["subdomain"] + ".zendesk.com").replace(/\\/+$/, "") }}/oauth/tokens',
+			default:
+				'={{ ($self["zendeskUrl"] || "https://" + $self["subdomain"] + ".zendesk.com").replace(/\\/+$/, "") }}/oauth/tokens',
 			required: true,
 		},
 		{
@@ -81,7 +84,7 @@ export class CarbonZendeskOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The OAuth client\'s Unique Identifier in Zendesk',
+			description: "The OAuth client's Unique Identifier in Zendesk",
 		},
 		{
 			displayName: 'Client Secret',
@@ -90,7 +93,8 @@ export class CarbonZendeskOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The Secret Zendesk shows once after you save the OAuth client (client kind: Confidential)',
+			description:
+				'The Secret Zendesk shows once after you save the OAuth client (client kind: Confidential)',
 		},
 		{
 			displayName: 'Scope',

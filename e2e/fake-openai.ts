@@ -14,8 +14,20 @@ import type { AddressInfo } from 'node:net';
 
 export interface ChatRequest {
 	model: string;
-	messages: Array<{ role: string; content: unknown; tool_calls?: unknown[]; tool_call_id?: string }>;
-	tools?: Array<{ type: string; function: { name: string; description: string; parameters: { properties?: Record<string, unknown>; required?: string[] } } }>;
+	messages: Array<{
+		role: string;
+		content: unknown;
+		tool_calls?: unknown[];
+		tool_call_id?: string;
+	}>;
+	tools?: Array<{
+		type: string;
+		function: {
+			name: string;
+			description: string;
+			parameters: { properties?: Record<string, unknown>; required?: string[] };
+		};
+	}>;
 	stream?: boolean;
 }
 
@@ -32,7 +44,9 @@ const text = (content: unknown): string =>
 	typeof content === 'string'
 		? content
 		: Array.isArray(content)
-			? content.map((c) => (typeof c === 'string' ? c : String((c as { text?: unknown }).text ?? ''))).join('\n')
+			? content
+					.map((c) => (typeof c === 'string' ? c : String((c as { text?: unknown }).text ?? '')))
+					.join('\n')
 			: '';
 
 function answerFromTool(toolContent: string): string {
@@ -44,8 +58,12 @@ function answerFromTool(toolContent: string): string {
 	}
 	const first = (Array.isArray(items) ? items[0] : items) as Record<string, unknown> | undefined;
 	if (!first) return 'The help center tool returned an empty answer.';
-	if (first.result === 'no results') return `I found no results in the help center. ${String(first.message ?? '')}`.trim();
-	const sentence = String(first.content ?? first.text ?? '').split(/(?<=[.?!])\s/).slice(0, 2).join(' ');
+	if (first.result === 'no results')
+		return `I found no results in the help center. ${String(first.message ?? '')}`.trim();
+	const sentence = String(first.content ?? first.text ?? '')
+		.split(/(?<=[.?!])\s/)
+		.slice(0, 2)
+		.join(' ');
 	return `According to "${String(first.title ?? 'the help center')}" (${String(first.link ?? '')}): ${sentence}`;
 }
 
@@ -70,12 +88,17 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
 		req.on('end', () => {
 			const send = (status: number, body: unknown) => {
 				const json = JSON.stringify(body);
-				res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+				res.writeHead(status, {
+					'content-type': 'application/json',
+					'content-length': Buffer.byteLength(json),
+				});
 				res.end(json);
 			};
 			const path = (req.url ?? '').split('?')[0];
-			if (req.method === 'GET' && path === '/v1/models') return send(200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model' }] });
-			if (req.method !== 'POST' || path !== '/v1/chat/completions') return send(404, { error: { message: `fake model: no ${req.method} ${path}` } });
+			if (req.method === 'GET' && path === '/v1/models')
+				return send(200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model' }] });
+			if (req.method !== 'POST' || path !== '/v1/chat/completions')
+				return send(404, { error: { message: `fake model: no ${req.method} ${path}` } });
 			let body: ChatRequest;
 			try {
 				body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
@@ -87,14 +110,36 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
 			const toolResult = [...messages].reverse().find((m) => m.role === 'tool');
 			const question = text([...messages].reverse().find((m) => m.role === 'user')?.content).trim();
 			const tool = body.tools?.[0]?.function;
-			if (toolResult) return send(200, completion(body.model, { role: 'assistant', content: answerFromTool(text(toolResult.content)) }, 'stop'));
+			if (toolResult)
+				return send(
+					200,
+					completion(
+						body.model,
+						{ role: 'assistant', content: answerFromTool(text(toolResult.content)) },
+						'stop',
+					),
+				);
 			if (tool) {
 				const other = /customer\s+([\w-]+)/i.exec(question)?.[1];
 				const query = question.replace(/^.*?:\s*/s, '').trim() || question;
-				const args: Record<string, unknown> = { query, ...(other ? { customerId: other, customer_id: other } : {}) };
+				const args: Record<string, unknown> = {
+					query,
+					...(other ? { customerId: other, customer_id: other } : {}),
+				};
 				toolCalls.push({ name: tool.name, args });
-				const call = { id: `call_${++calls}`, type: 'function', function: { name: tool.name, arguments: JSON.stringify(args) } };
-				return send(200, completion(body.model, { role: 'assistant', content: null, tool_calls: [call] }, 'tool_calls'));
+				const call = {
+					id: `call_${++calls}`,
+					type: 'function',
+					function: { name: tool.name, arguments: JSON.stringify(args) },
+				};
+				return send(
+					200,
+					completion(
+						body.model,
+						{ role: 'assistant', content: null, tool_calls: [call] },
+						'tool_calls',
+					),
+				);
 			}
 			const link = /https?:\/\/[^\s)"']+/.exec(question)?.[0];
 			const title = /\[1\]\s*([^\n—]+?)\s*—/.exec(question)?.[1];

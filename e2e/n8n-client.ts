@@ -65,31 +65,46 @@ export class N8nRest {
 	) {}
 
 	/** Any URL; the session cookie goes only to this n8n. */
-	http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = this.timeoutMs): Promise<HttpReply> {
-		const session: Record<string, string> = this.cookie && url.startsWith(this.baseUrl) ? { cookie: this.cookie } : {};
+	http(
+		method: string,
+		url: string,
+		body?: unknown,
+		headers: Record<string, string> = {},
+		timeoutMs = this.timeoutMs,
+	): Promise<HttpReply> {
+		const session: Record<string, string> =
+			this.cookie && url.startsWith(this.baseUrl) ? { cookie: this.cookie } : {};
 		return httpCall(method, url, body, { ...session, ...headers }, timeoutMs);
 	}
 
 	/** A REST path of this n8n; a status of 300 or more throws with n8n's answer. */
 	async rest(method: string, p: string, body?: unknown): Promise<any> {
 		const r = await this.http(method, `${this.baseUrl}${p}`, body);
-		if (r.status >= 300) throw new Error(`n8n ${method} ${p} → HTTP ${r.status}: ${r.text.slice(0, 500)}`);
+		if (r.status >= 300)
+			throw new Error(`n8n ${method} ${p} → HTTP ${r.status}: ${r.text.slice(0, 500)}`);
 		return r.json;
 	}
 
 	/** First start: creates the owner (POST /rest/owner/setup) and keeps the session it opens. */
 	async setupOwner(owner: Owner): Promise<void> {
-		this.keepSession(await this.http('POST', `${this.baseUrl}/rest/owner/setup`, owner), 'POST /rest/owner/setup');
+		this.keepSession(
+			await this.http('POST', `${this.baseUrl}/rest/owner/setup`, owner),
+			'POST /rest/owner/setup',
+		);
 	}
 
 	/** Logs the owner in (POST /rest/login) and keeps the session. */
 	async login(owner: Owner): Promise<void> {
-		const r = await this.http('POST', `${this.baseUrl}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
+		const r = await this.http('POST', `${this.baseUrl}/rest/login`, {
+			emailOrLdapLoginId: owner.email,
+			password: owner.password,
+		});
 		this.keepSession(r, 'POST /rest/login');
 	}
 
 	private keepSession(r: HttpReply, what: string): void {
-		if (r.status !== 200) throw new Error(`n8n ${what} → HTTP ${r.status}: ${r.text.slice(0, 300)}`);
+		if (r.status !== 200)
+			throw new Error(`n8n ${what} → HTTP ${r.status}: ${r.text.slice(0, 300)}`);
 		this.cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
 		if (!this.cookie.startsWith('n8n-auth=')) throw new Error(`n8n ${what} set no n8n-auth cookie`);
 	}
@@ -120,14 +135,23 @@ export class N8nRest {
 	}
 
 	/** A workflow's executions, newest first (GET /rest/executions): n8n's `{ count, results }`. */
-	async executions(workflowId: string, limit = 100): Promise<{ count: number; results: Array<Record<string, any>> }> {
+	async executions(
+		workflowId: string,
+		limit = 100,
+	): Promise<{ count: number; results: Array<Record<string, any>> }> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		return (await this.rest('GET', `/rest/executions?limit=${limit}&filter=${filter}`)).data;
 	}
 
 	/** Calls a production webhook (POST /webhook/<path>). */
 	webhook(path: string, body: unknown, timeoutMs?: number): Promise<HttpReply> {
-		return this.http('POST', `${this.baseUrl}/webhook/${path}`, body, {}, timeoutMs ?? this.timeoutMs);
+		return this.http(
+			'POST',
+			`${this.baseUrl}/webhook/${path}`,
+			body,
+			{},
+			timeoutMs ?? this.timeoutMs,
+		);
 	}
 }
 
@@ -146,8 +170,17 @@ export class N8nCli {
 			execFile(
 				this.opts.bin,
 				args,
-				{ cwd: this.opts.dir, env: { ...process.env, ...this.opts.env }, maxBuffer: 64 * 1024 * 1024 },
-				(error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+				{
+					cwd: this.opts.dir,
+					env: { ...process.env, ...this.opts.env },
+					maxBuffer: 64 * 1024 * 1024,
+				},
+				(error, stdout, stderr) =>
+					resolve({
+						code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+						stdout,
+						stderr,
+					}),
 			);
 		});
 	}
@@ -159,11 +192,15 @@ export class N8nCli {
 		const start = lines.indexOf('{');
 		const end = lines.indexOf('}', start);
 		if (start < 0 || end < 0) {
-			throw new Error(`n8n execute ${workflowId} printed no run JSON (rc ${r.code}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+			throw new Error(
+				`n8n execute ${workflowId} printed no run JSON (rc ${r.code}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`,
+			);
 		}
 		const run = JSON.parse(lines.slice(start, end + 1).join('\n'));
 		if (r.code !== 0 || run.status !== 'success') {
-			throw new Error(`workflow ${workflowId} failed (rc ${r.code}, status ${run.status}): ${JSON.stringify(run.data?.resultData?.error ?? {}).slice(0, 2000)}`);
+			throw new Error(
+				`workflow ${workflowId} failed (rc ${r.code}, status ${run.status}): ${JSON.stringify(run.data?.resultData?.error ?? {}).slice(0, 2000)}`,
+			);
 		}
 		return run;
 	}
@@ -171,7 +208,9 @@ export class N8nCli {
 
 /** The JSON of a node's output items in a run (first run of the node, output `output`). */
 export const nodeOutput = (run: any, node: string, output = 0): any[] =>
-	(run.data.resultData.runData[node]?.[0]?.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
+	(run.data.resultData.runData[node]?.[0]?.data?.main?.[output] ?? []).map(
+		(i: { json: unknown }) => i.json,
+	);
 
 /** One request in the emulator's log (GET /_emulator/requests). */
 export interface RecordedRequest {
@@ -196,10 +235,21 @@ export class EmulatorControl {
 		return (await httpCall('GET', `${this.url}/_emulator/state`)).json;
 	}
 
+	/** Waits until every queued webhook delivery (and its retries) has been sent. */
+	async flushWebhooks(): Promise<void> {
+		const r = await httpCall('POST', `${this.url}/_emulator/webhooks/flush`, {});
+		if (r.status !== 200)
+			throw new Error(`emulator webhooks/flush → HTTP ${r.status}: ${r.text.slice(0, 300)}`);
+	}
+
 	/** A Carbon API call straight to the emulator (what a customer's backend would do, not through n8n); non-200 throws. */
 	async carbon(p: string, body: unknown, apiKey: string, customerId: string): Promise<any> {
-		const r = await httpCall('POST', `${this.url}${p}`, body, { authorization: `Bearer ${apiKey}`, 'customer-id': customerId });
-		if (r.status !== 200) throw new Error(`emulator POST ${p} → HTTP ${r.status}: ${r.text.slice(0, 500)}`);
+		const r = await httpCall('POST', `${this.url}${p}`, body, {
+			authorization: `Bearer ${apiKey}`,
+			'customer-id': customerId,
+		});
+		if (r.status !== 200)
+			throw new Error(`emulator POST ${p} → HTTP ${r.status}: ${r.text.slice(0, 500)}`);
 		return r.json;
 	}
 }

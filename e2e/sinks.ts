@@ -28,7 +28,9 @@ function decodeBody(raw: string): string {
 	const sep = raw.indexOf('\r\n\r\n');
 	let body = sep >= 0 ? raw.slice(sep + 4) : raw;
 	if (/content-transfer-encoding:\s*quoted-printable/i.test(raw)) {
-		body = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+		body = body
+			.replace(/=\r?\n/g, '')
+			.replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 	}
 	if (/content-transfer-encoding:\s*base64/i.test(raw) && !/multipart/i.test(raw)) {
 		body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
@@ -44,11 +46,15 @@ function header(raw: string, name: string): string {
 	return m[1].replace(/=\?[^?]+\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
 		enc.toUpperCase() === 'B'
 			? Buffer.from(text, 'base64').toString('utf8')
-			: text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, h: string) => String.fromCharCode(parseInt(h, 16))),
+			: text
+					.replace(/_/g, ' ')
+					.replace(/=([0-9A-F]{2})/gi, (__, h: string) => String.fromCharCode(parseInt(h, 16))),
 	);
 }
 
-export async function startSmtpSink(port = 0): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
+export async function startSmtpSink(
+	port = 0,
+): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
 	const mails: Mail[] = [];
 	const sockets = new Set<net.Socket>();
 	const server = net.createServer((socket) => {
@@ -81,7 +87,8 @@ export async function startSmtpSink(port = 0): Promise<{ port: number; mails: Ma
 					continue;
 				}
 				const verb = line.slice(0, 4).toUpperCase();
-				if (verb === 'EHLO') socket.write('250-127.0.0.1\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 10485760\r\n');
+				if (verb === 'EHLO')
+					socket.write('250-127.0.0.1\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 10485760\r\n');
 				else if (verb === 'HELO') reply('250 127.0.0.1');
 				else if (verb === 'MAIL') {
 					from = /<([^>]*)>/.exec(line)?.[1] ?? '';
@@ -117,7 +124,9 @@ export async function startSmtpSink(port = 0): Promise<{ port: number; mails: Ma
 	};
 }
 
-export async function startSlackSink(port = 0): Promise<{ port: number; url: string; messages: SlackMessage[]; close(): Promise<void> }> {
+export async function startSlackSink(
+	port = 0,
+): Promise<{ port: number; url: string; messages: SlackMessage[]; close(): Promise<void> }> {
 	const messages: SlackMessage[] = [];
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -137,7 +146,14 @@ export async function startSlackSink(port = 0): Promise<{ port: number; url: str
 			}
 			messages.push({ path: req.url ?? '/', body });
 			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ ok: true, channel: body.channel ?? 'C0E2E', ts: `${Date.now() / 1000}`, message: { text: body.text } }));
+			res.end(
+				JSON.stringify({
+					ok: true,
+					channel: body.channel ?? 'C0E2E',
+					ts: `${Date.now() / 1000}`,
+					message: { text: body.text },
+				}),
+			);
 		});
 	});
 	server.keepAliveTimeout = 1000;
@@ -168,7 +184,8 @@ if (require.main === module) {
 				const m = smtp.mails[seenMail];
 				console.log(`[mail] ${m.from} -> ${m.to.join(', ')}: ${m.subject}\n${m.text.trim()}\n`);
 			}
-			for (; seenSlack < slack.messages.length; seenSlack++) console.log(`[slack] ${JSON.stringify(slack.messages[seenSlack].body)}`);
+			for (; seenSlack < slack.messages.length; seenSlack++)
+				console.log(`[slack] ${JSON.stringify(slack.messages[seenSlack].body)}`);
 		}, 300);
 		const stop = () => void Promise.all([smtp.close(), slack.close()]).then(() => process.exit(0));
 		process.on('SIGINT', stop);

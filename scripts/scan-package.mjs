@@ -10,16 +10,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'carbon-scan-'));
 let failed = false;
 try {
-	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+	const [packed] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
+	);
 	const tarballDir = path.join(work, 'package');
 	fs.mkdirSync(tarballDir);
-	execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', tarballDir, '--strip-components=1']);
+	execFileSync('tar', [
+		'-xzf',
+		path.join(work, packed.filename),
+		'-C',
+		tarballDir,
+		'--strip-components=1',
+	]);
 	for (const [leg, dir, patterns] of [
 		['source', root, SOURCE_FILE_PATTERNS],
 		['tarball', tarballDir, ['**/*.js', 'package.json']],

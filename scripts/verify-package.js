@@ -15,7 +15,12 @@ const fail = (msg) => {
 };
 
 try {
-	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+	const [packed] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
+	);
 	const files = packed.files.map((f) => f.path).sort();
 	const required = [
 		'package.json',
@@ -29,20 +34,34 @@ try {
 		'dist/nodes/CarbonZendesk/carbon.dark.svg',
 	];
 	for (const file of required) if (!files.includes(file)) fail(`the tarball lacks ${file}`);
-	const stray = files.filter((f) => /(^|\/)(test|emulator|demo|bench|scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+	const stray = files.filter(
+		(f) =>
+			/(^|\/)(test|emulator|demo|bench|scripts)\//.test(f) ||
+			(f.endsWith('.ts') && !f.endsWith('.d.ts')),
+	);
 	if (stray.length) fail(`the tarball holds dev-only files: ${stray.join(', ')}`);
 	if (Object.keys(pkg.dependencies ?? {}).length) fail('package.json has runtime dependencies');
 
 	// Install as n8n's community-package installer does: extract, strip dev/peer dependencies.
 	const target = path.join(work, 'node_modules', pkg.name);
 	fs.mkdirSync(target, { recursive: true });
-	execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', target, '--strip-components=1']);
+	execFileSync('tar', [
+		'-xzf',
+		path.join(work, packed.filename),
+		'-C',
+		target,
+		'--strip-components=1',
+	]);
 	const installed = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
 	delete installed.devDependencies;
 	delete installed.peerDependencies;
 	fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(installed, null, 2));
 	for (const dep of ['n8n-workflow', 'zod']) {
-		fs.symlinkSync(path.join(root, 'node_modules', dep), path.join(work, 'node_modules', dep), 'dir');
+		fs.symlinkSync(
+			path.join(root, 'node_modules', dep),
+			path.join(work, 'node_modules', dep),
+			'dir',
+		);
 	}
 	const probe = `
 		const pkg = require('${pkg.name}/package.json');
@@ -54,8 +73,14 @@ try {
 			if (!name) throw new Error(file + ' exports no node or credential');
 			console.log('  loaded ' + file + ' (' + name + ')');
 		}`;
-	execFileSync(process.execPath, ['-e', probe], { cwd: work, stdio: 'inherit', env: { ...process.env, NODE_PATH: '' } });
-	console.log(`verify-package: ${packed.filename}, ${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked`);
+	execFileSync(process.execPath, ['-e', probe], {
+		cwd: work,
+		stdio: 'inherit',
+		env: { ...process.env, NODE_PATH: '' },
+	});
+	console.log(
+		`verify-package: ${packed.filename}, ${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked`,
+	);
 	for (const f of files) console.log(`  ${f}`);
 } finally {
 	fs.rmSync(work, { recursive: true, force: true });

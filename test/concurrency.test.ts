@@ -9,9 +9,24 @@ describe('adaptive concurrency against a rate-limited Carbon', () => {
 	beforeAll(async () => {
 		const dataSourceId = await connectHelpCenter(ctx, 'cust-rate', 'rate-help');
 		const list = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId: 'cust-rate', dataSourceId: rl(dataSourceId), returnAll: true, filters: { itemTypes: ['ARTICLE'] } },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-rate',
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+				filters: { itemTypes: ['ARTICLE'] },
+			},
 		});
-		await ctx.run({ items: list.items.map((i) => i.json), parameters: { resource: 'file', operation: 'sync', customerId: 'cust-rate', dataSourceId: rl(dataSourceId) } });
+		await ctx.run({
+			items: list.items.map((i) => i.json),
+			parameters: {
+				resource: 'file',
+				operation: 'sync',
+				customerId: 'cust-rate',
+				dataSourceId: rl(dataSourceId),
+			},
+		});
 		fileIds = ctx.emulator.state.filesOf(dataSourceId).map((f) => f.id);
 	});
 
@@ -23,12 +38,19 @@ describe('adaptive concurrency against a rate-limited Carbon', () => {
 		ctx.emulator.setRateLimit({ maxInFlight: 10, retryAfterSeconds: 0 }, 20);
 		const result = await ctx.run({
 			items: fileIds.map((id) => ({ id })),
-			parameters: { resource: 'file', operation: 'resync', customerId: 'cust-rate', fileId: '={{ $json.id }}' },
+			parameters: {
+				resource: 'file',
+				operation: 'resync',
+				customerId: 'cust-rate',
+				fileId: '={{ $json.id }}',
+			},
 		});
 		expect(result.status).toBe('success');
 		expect(result.items.map((i) => i.json.id)).toEqual(fileIds);
 		const requests = ctx.requestsTo('/resync_file');
-		const accepted = requests.filter((r) => r.status === 200).map((r) => (r.body as { file_id: number }).file_id);
+		const accepted = requests
+			.filter((r) => r.status === 200)
+			.map((r) => (r.body as { file_id: number }).file_id);
 		expect(accepted.sort((a, b) => a - b)).toEqual([...fileIds].sort((a, b) => a - b));
 		const refused = requests.filter((r) => r.status === 429).length;
 		// The limit is discovered once: refusals are a small share of the requests.
@@ -40,7 +62,13 @@ describe('adaptive concurrency against a rate-limited Carbon', () => {
 		ctx.emulator.setRateLimit({ maxInFlight: 1, retryAfterSeconds: 0 }, 5);
 		const result = await ctx.run({
 			items: fileIds.slice(0, 20).map((id) => ({ id })),
-			parameters: { resource: 'file', operation: 'resync', customerId: 'cust-rate', fileId: '={{ $json.id }}', options: { maxConcurrency: 1 } },
+			parameters: {
+				resource: 'file',
+				operation: 'resync',
+				customerId: 'cust-rate',
+				fileId: '={{ $json.id }}',
+				options: { maxConcurrency: 1 },
+			},
 		});
 		expect(result.status).toBe('success');
 		expect(ctx.requestsTo('/resync_file').every((r) => r.status === 200)).toBe(true);

@@ -6,7 +6,9 @@ import { runCarbonNode } from './harness';
 export interface TestContext {
 	emulator: CarbonEmulator;
 	credentials: CarbonCredentialData;
-	run: (options: Omit<RunOptions, 'credentials'> & { credentials?: Partial<CarbonCredentialData> }) => ReturnType<typeof runCarbonNode>;
+	run: (
+		options: Omit<RunOptions, 'credentials'> & { credentials?: Partial<CarbonCredentialData> },
+	) => ReturnType<typeof runCarbonNode>;
 	/** Requests to a Carbon path recorded since the last clear. */
 	requestsTo: (path: string) => CarbonEmulator['requests'];
 }
@@ -15,8 +17,13 @@ export function useEmulator(options: EmulatorOptions = {}): TestContext {
 	const ctx = {} as TestContext;
 	beforeAll(async () => {
 		ctx.emulator = await CarbonEmulator.start(options);
-		ctx.credentials = { apiKey: ctx.emulator.apiKey, baseUrl: ctx.emulator.url, customerId: 'customer-default' };
-		ctx.run = (run) => runCarbonNode({ ...run, credentials: { ...ctx.credentials, ...(run.credentials ?? {}) } });
+		ctx.credentials = {
+			apiKey: ctx.emulator.apiKey,
+			baseUrl: ctx.emulator.url,
+			customerId: 'customer-default',
+		};
+		ctx.run = (run) =>
+			runCarbonNode({ ...run, credentials: { ...ctx.credentials, ...(run.credentials ?? {}) } });
 		ctx.requestsTo = (path) => ctx.emulator.requests.filter((r) => r.path === path);
 	});
 	beforeEach(() => {
@@ -67,9 +74,12 @@ export async function connectHelpCenter(
 function writeStats(requests: number, violations: number) {
 	const dir = process.env.CARBON_SPEC_STATS_DIR;
 	if (!dir) return;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 	const fs = require('node:fs') as typeof import('node:fs');
-	fs.writeFileSync(`${dir}/${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`, JSON.stringify({ requests, violations }));
+	fs.writeFileSync(
+		`${dir}/${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`,
+		JSON.stringify({ requests, violations }),
+	);
 }
 
 /** A loopback port nothing listens on (bound, then released). */

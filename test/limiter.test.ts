@@ -23,7 +23,11 @@ function fakeServer(capacity: number, latencyMs: number) {
 	};
 }
 
-async function drive(limiter: AdaptiveLimiter, server: ReturnType<typeof fakeServer>, items: number) {
+async function drive(
+	limiter: AdaptiveLimiter,
+	server: ReturnType<typeof fakeServer>,
+	items: number,
+) {
 	let maxActive = 0;
 	await runPool(
 		items,
@@ -146,7 +150,11 @@ describe('runPool', () => {
 			},
 			{ stopOnError: true },
 		);
-		expect(results.slice(0, 3)).toEqual([{ ok: true, value: 0 }, { ok: true, value: 2 }, { ok: true, value: 4 }]);
+		expect(results.slice(0, 3)).toEqual([
+			{ ok: true, value: 0 },
+			{ ok: true, value: 2 },
+			{ ok: true, value: 4 },
+		]);
 		expect(results[3]).toMatchObject({ ok: false });
 		expect(results.filter((r) => 'skipped' in r).length).toBeGreaterThan(0);
 		expect(started.length).toBeLessThan(10);

@@ -26,7 +26,13 @@ afterEach(() => ctx.emulator.setRateLimits(undefined));
 const resync = (ids: number[], options: Record<string, unknown> = {}, continueOnFail = false) =>
 	ctx.run({
 		items: ids.map((id) => ({ id })),
-		parameters: { resource: 'file', operation: 'resync', customerId: CUSTOMER, fileId: '={{ $json.id }}', options },
+		parameters: {
+			resource: 'file',
+			operation: 'resync',
+			customerId: CUSTOMER,
+			fileId: '={{ $json.id }}',
+			options,
+		},
 		continueOnFail,
 	});
 
@@ -39,16 +45,28 @@ function resyncLog() {
 		const id = (r.body as { file_id: number }).file_id;
 		served.set(id, (served.get(id) ?? 0) + 1);
 	}
-	return { requests: requests.length, refused: requests.filter((r) => r.status === 429).length, served };
+	return {
+		requests: requests.length,
+		refused: requests.filter((r) => r.status === 429).length,
+		served,
+	};
 }
 
 describe("the emulator's tier limiter", () => {
 	test('fixed window: N per window per organisation per tier, then 429 with whole seconds to the window end', () => {
 		let now = 10_500;
-		const limiter = new TierRateLimiter({ model: 'fixedWindow', windowMs: 10_000, tiers: { 3: 2, 2: 1 } }, () => now);
+		const limiter = new TierRateLimiter(
+			{ model: 'fixedWindow', windowMs: 10_000, tiers: { 3: 2, 2: 1 } },
+			() => now,
+		);
 		expect(limiter.admit('a', '/resync_file')).toEqual({ ok: true, tier: 3 });
 		expect(limiter.admit('a', '/user_files_v2').ok).toBe(true);
-		expect(limiter.admit('a', '/resync_file')).toEqual({ ok: false, tier: 3, limit: 2, retryAfterSeconds: 10 });
+		expect(limiter.admit('a', '/resync_file')).toEqual({
+			ok: false,
+			tier: 3,
+			limit: 2,
+			retryAfterSeconds: 10,
+		});
 		// Other tier, other organisation: own counters.
 		expect(limiter.admit('a', '/update_users').ok).toBe(true);
 		expect(limiter.admit('b', '/resync_file').ok).toBe(true);
@@ -61,9 +79,17 @@ describe("the emulator's tier limiter", () => {
 
 	test('token bucket: starts full, refills N per window, Retry-After rounded up to whole seconds', () => {
 		let now = 0;
-		const limiter = new TierRateLimiter({ model: 'tokenBucket', windowMs: 4000, tiers: { 3: 4 } }, () => now);
+		const limiter = new TierRateLimiter(
+			{ model: 'tokenBucket', windowMs: 4000, tiers: { 3: 4 } },
+			() => now,
+		);
 		for (let k = 0; k < 4; k++) expect(limiter.admit('a', '/resync_file').ok).toBe(true);
-		expect(limiter.admit('a', '/resync_file')).toEqual({ ok: false, tier: 3, limit: 4, retryAfterSeconds: 1 });
+		expect(limiter.admit('a', '/resync_file')).toEqual({
+			ok: false,
+			tier: 3,
+			limit: 4,
+			retryAfterSeconds: 1,
+		});
 		now = 1000;
 		expect(limiter.admit('a', '/resync_file').ok).toBe(true);
 		expect(limiter.admit('a', '/resync_file').ok).toBe(false);
@@ -74,15 +100,29 @@ describe("the emulator's tier limiter", () => {
 		expect(limiter.windowMs).toBe(60_000);
 		expect(limiter.limits).toEqual({ 1: 30, 2: 90, 3: 180 });
 		expect(DOCUMENTED_TIER_RATES).toEqual({ 1: 30, 2: 90, 3: 180 });
-		const paths = [...new Set(ctx.emulator.spec.operations.map((o) => o.path.replace(/\{[^}]+\}/g, '123')))];
+		const paths = [
+			...new Set(ctx.emulator.spec.operations.map((o) => o.path.replace(/\{[^}]+\}/g, '123'))),
+		];
 		expect(paths.length).toBeGreaterThan(50);
 		for (const p of paths) expect([p, tierOf(p)]).toEqual([p, endpointTier(p).tier]);
 		// The paths later operations use, and ones Carbon does not list (tier 2 by assumption).
-		expect(['/user', '/resync_file', '/integrations/connect', '/embeddings', '/list_users', '/white_label/list', '/data_sources/tags/add', '/whoami', '/delete_users'].map(tierOf)).toEqual([1, 3, 2, 2, 2, 2, 2, 2, 2]);
+		expect(
+			[
+				'/user',
+				'/resync_file',
+				'/integrations/connect',
+				'/embeddings',
+				'/list_users',
+				'/white_label/list',
+				'/data_sources/tags/add',
+				'/whoami',
+				'/delete_users',
+			].map(tierOf),
+		).toEqual([1, 3, 2, 2, 2, 2, 2, 2, 2]);
 	});
 });
 
-describe.each(MODELS)('Resync File against Carbon\'s %s', (model) => {
+describe.each(MODELS)("Resync File against Carbon's %s", (model) => {
 	test('a plan below the documented rate (30 per 1 s): every item completes once, in order', async () => {
 		const ids = fileIds.slice(0, 150);
 		ctx.emulator.setRateLimits({ model, windowMs: 1000, tiers: { 3: 30 } });
@@ -97,7 +137,9 @@ describe.each(MODELS)('Resync File against Carbon\'s %s', (model) => {
 		console.log(`${model}, 30 per 1 s, 150 items: ${log.refused} refused of ${log.requests}`);
 		expect(log.refused).toBeLessThan(ids.length * 0.6);
 		// The items held back say so.
-		expect(result.items.some((i) => typeof i.json.rate_limit_waited_seconds === 'number')).toBe(true);
+		expect(result.items.some((i) => typeof i.json.rate_limit_waited_seconds === 'number')).toBe(
+			true,
+		);
 		const stats = ctx.emulator.rateLimitStats()!;
 		expect(stats.tiers[3]).toEqual({ served: ids.length, refused: log.refused });
 	}, 60_000);
@@ -120,14 +162,17 @@ describe.each(MODELS)('Resync File against Carbon\'s %s', (model) => {
 		const firstRefusal = requests.findIndex((r) => r.status === 429);
 		expect(firstRefusal).toBeGreaterThanOrEqual(DOCUMENTED_TIER_RATES[3]);
 		let wallEnd = firstRefusal;
-		while (wallEnd < requests.length && requests[wallEnd].at < requests[firstRefusal].at + 1000) wallEnd++;
+		while (wallEnd < requests.length && requests[wallEnd].at < requests[firstRefusal].at + 1000)
+			wallEnd++;
 		const slowStart = requests.slice(DOCUMENTED_TIER_RATES[3], wallEnd);
 		const slowStartServed = slowStart.filter((r) => r.status === 200).length;
 		const firstWall = slowStart.filter((r) => r.status === 429).length;
 		expect(firstWall).toBeLessThanOrEqual(slowStartServed + 1);
 		const later = requests.slice(wallEnd).filter((r) => r.status === 429).length;
 		expect(later).toBeLessThanOrEqual(0.02 * log.requests);
-		console.log(`${model}, 180 per 2 s, 600 items: ${log.refused} refused of ${log.requests} (first wall ${firstWall} after ${slowStartServed} served in slow start; later ${later})`);
+		console.log(
+			`${model}, 180 per 2 s, 600 items: ${log.refused} refused of ${log.requests} (first wall ${firstWall} after ${slowStartServed} served in slow start; later ${later})`,
+		);
 	}, 60_000);
 
 	test('Rate Limit set to the plan (1,200 per minute = 20 per 1 s): paced without a single 429', async () => {
@@ -144,21 +189,40 @@ describe.each(MODELS)('Resync File against Carbon\'s %s', (model) => {
 describe('all requests of one execution share one budget per tier', () => {
 	test('Return All paging under the limit: every item once, pages in order', async () => {
 		ctx.emulator.setRateLimits({ model: 'fixedWindow', windowMs: 1000, tiers: { 3: 2 } });
-		const result = await ctx.run({ parameters: { resource: 'item', operation: 'list', customerId: CUSTOMER, dataSourceId: rl(dataSourceId), returnAll: true } });
+		const result = await ctx.run({
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: CUSTOMER,
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+			},
+		});
 		expect(result.status).toBe('success');
 		const all = ctx.emulator.state.itemsOf(dataSourceId);
 		expect(result.items).toHaveLength(all.length);
 		expect(new Set(result.items.map((i) => i.json.id)).size).toBe(all.length);
 		const served = ctx.requestsTo('/integrations/items/list').filter((r) => r.status === 200);
 		expect(served).toHaveLength(Math.ceil(all.length / 250));
-		const offsets = served.map((r) => (r.body as { pagination: { offset: number } }).pagination.offset);
+		const offsets = served.map(
+			(r) => (r.body as { pagination: { offset: number } }).pagination.offset,
+		);
 		expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
 	}, 30_000);
 
 	test('Update Users batches under the limit: all IDs updated, one served request per batch', async () => {
 		const ids = Array.from({ length: 1000 }, (_, k) => `rl-user-${k}`);
 		ctx.emulator.setRateLimits({ model: 'tokenBucket', windowMs: 1000, tiers: { 2: 3 } });
-		const result = await ctx.run({ items: [{ ids }], parameters: { resource: 'user', operation: 'update', customerIds: '={{ $json.ids }}', autoSync: 'all', autoSyncInterval: 24 } });
+		const result = await ctx.run({
+			items: [{ ids }],
+			parameters: {
+				resource: 'user',
+				operation: 'update',
+				customerIds: '={{ $json.ids }}',
+				autoSync: 'all',
+				autoSyncInterval: 24,
+			},
+		});
 		expect(result.status).toBe('success');
 		expect(result.items).toHaveLength(1000);
 		expect(result.items.every((i) => i.json.updated === true)).toBe(true);
@@ -175,13 +239,17 @@ describe('Rate Limit Wait', () => {
 		ctx.emulator.setRateLimits({ model: 'fixedWindow', windowMs: 60_000, tiers: { 3: 5 } });
 		const result = await resync(ids, { rateLimitWaitSeconds: 2 });
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/Carbon's rate limit \(tier 3, \/resync_file\) would keep this request waiting longer than Rate Limit Wait \(2 s\)/);
+		expect(result.error?.message).toMatch(
+			/Carbon's rate limit \(tier 3, \/resync_file\) would keep this request waiting longer than Rate Limit Wait \(2 s\)/,
+		);
 		expect(result.error?.description).toMatch(/Raise the Rate Limit Wait option/);
 		expect(result.error?.description).toMatch(/Items already done before the node stopped: /);
 		const log = resyncLog();
 		expect(log.served.size).toBe(5);
 		// A refused request is never counted as done; the served ones are named.
-		const done = /Items already done before the node stopped: ([0-9, -]+) \(of 12\)/.exec(String(result.error?.description));
+		const done = /Items already done before the node stopped: ([0-9, -]+) \(of 12\)/.exec(
+			String(result.error?.description),
+		);
 		expect(done).not.toBeNull();
 	}, 30_000);
 
@@ -194,7 +262,11 @@ describe('Rate Limit Wait', () => {
 		const ok = result.items.filter((i) => i.json.error === undefined);
 		const failed = result.items.filter((i) => i.json.error !== undefined);
 		expect(ok).toHaveLength(5);
-		expect(failed.every((i) => /Rate Limit Wait \(2 s\)/.test(String(i.json.error)) && i.json.httpCode === '429')).toBe(true);
+		expect(
+			failed.every(
+				(i) => /Rate Limit Wait \(2 s\)/.test(String(i.json.error)) && i.json.httpCode === '429',
+			),
+		).toBe(true);
 		expect(result.items.map((i) => i.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
 		expect(resyncLog().served.size).toBe(5);
 	}, 30_000);
@@ -209,8 +281,20 @@ test('without a limit nothing waits: no rate_limit_waited_seconds field', async 
 test('three executions sharing one organisation each back off and all complete', async () => {
 	const emulator = await CarbonEmulator.start({ itemsPerSource: 400 });
 	try {
-		const credentials = { apiKey: emulator.apiKey, baseUrl: emulator.url, customerId: 'shared-org' };
-		const connect = await runCarbonNode({ credentials, parameters: { resource: 'dataSource', operation: 'getOAuthUrl', zendeskSubdomain: 'shared-help', syncedTypes: ['ARTICLE', 'TICKET'] } });
+		const credentials = {
+			apiKey: emulator.apiKey,
+			baseUrl: emulator.url,
+			customerId: 'shared-org',
+		};
+		const connect = await runCarbonNode({
+			credentials,
+			parameters: {
+				resource: 'dataSource',
+				operation: 'getOAuthUrl',
+				zendeskSubdomain: 'shared-help',
+				syncedTypes: ['ARTICLE', 'TICKET'],
+			},
+		});
 		const ds = await emulator.completeOAuth(String(connect.items[0].json.oauth_url));
 		const ids = emulator.state.filesOf(ds.id).map((f) => f.id);
 		expect(ids.length).toBeGreaterThanOrEqual(240);
@@ -219,7 +303,11 @@ test('three executions sharing one organisation each back off and all complete',
 		const shares = [ids.slice(0, 80), ids.slice(80, 160), ids.slice(160, 240)];
 		const runs = await Promise.all(
 			shares.map((share) =>
-				runCarbonNode({ credentials, items: share.map((id) => ({ id })), parameters: { resource: 'file', operation: 'resync', fileId: '={{ $json.id }}' } }),
+				runCarbonNode({
+					credentials,
+					items: share.map((id) => ({ id })),
+					parameters: { resource: 'file', operation: 'resync', fileId: '={{ $json.id }}' },
+				}),
 			),
 		);
 		runs.forEach((run, k) => {
@@ -229,12 +317,16 @@ test('three executions sharing one organisation each back off and all complete',
 			expect(run.items.some((i) => Number(i.json.rate_limit_waited_seconds) > 0)).toBe(true);
 		});
 		const requests = emulator.requests.filter((r) => r.path === '/resync_file');
-		const served = requests.filter((r) => r.status === 200).map((r) => (r.body as { file_id: number }).file_id);
+		const served = requests
+			.filter((r) => r.status === 200)
+			.map((r) => (r.body as { file_id: number }).file_id);
 		expect(served.sort((a, b) => a - b)).toEqual(ids.slice(0, 240).sort((a, b) => a - b));
 		const refused = requests.filter((r) => r.status === 429).length;
 		expect(refused).toBeGreaterThan(0);
 		expect(emulator.specViolations()).toEqual([]);
-		console.log(`3 executions × 80 resyncs, 30 per 1 s: ${served.length}/240 served once, ${refused} refused of ${requests.length} requests`);
+		console.log(
+			`3 executions × 80 resyncs, 30 per 1 s: ${served.length}/240 served once, ${refused} refused of ${requests.length} requests`,
+		);
 	} finally {
 		await emulator.close();
 	}

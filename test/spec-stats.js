@@ -24,6 +24,8 @@ module.exports = {
 			violations += stats.violations;
 		}
 		fs.rmSync(dir, { recursive: true, force: true });
-		console.log(`\nCarbon emulator (${files.length} test files): ${requests} node requests validated against Carbon's OpenAPI spec, ${violations} violations.`);
+		console.log(
+			`\nCarbon emulator (${files.length} test files): ${requests} node requests validated against Carbon's OpenAPI spec, ${violations} violations.`,
+		);
 	},
 };

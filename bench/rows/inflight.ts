@@ -4,7 +4,17 @@
  */
 import { carbonSpec, fileKey, httpSpec, resyncBody, resyncParams, SETTINGS } from '../fixtures';
 import { ms, table } from '../lib';
-import { type BenchRow, fmtRatio, interleave, measure, okItems, RUNS, type Sample, stat, verdict } from '../method';
+import {
+	type BenchRow,
+	fmtRatio,
+	interleave,
+	measure,
+	okItems,
+	RUNS,
+	type Sample,
+	stat,
+	verdict,
+} from '../method';
 import type { RunSpec } from '../worker';
 
 const FLOOR_MS = (1000 / 20) * 50;
@@ -16,30 +26,63 @@ export const inflight: BenchRow = {
 		const { em, fileItems } = await ctx.files();
 		em.setRateLimit({ maxInFlight: 20, retryAfterSeconds: 1 }, 50);
 		const variants: Record<string, { spec: RunSpec; settings: string }> = {
-			'Carbon Zendesk (Resync File)': { spec: carbonSpec(em, resyncParams, fileItems), settings: SETTINGS.ours },
+			'Carbon Zendesk (Resync File)': {
+				spec: carbonSpec(em, resyncParams, fileItems),
+				settings: SETTINGS.ours,
+			},
 		};
 		if (ctx.hasHttp) {
-			variants['HTTP Request, default'] = { spec: httpSpec(em, '/resync_file', resyncBody, fileItems), settings: SETTINGS.http };
+			variants['HTTP Request, default'] = {
+				spec: httpSpec(em, '/resync_file', resyncBody, fileItems),
+				settings: SETTINGS.http,
+			};
 			variants['HTTP Request, Batching 20 items / 60 ms'] = {
-				spec: httpSpec(em, '/resync_file', resyncBody, fileItems, { options: { batching: { batch: { batchSize: 20, batchInterval: 60 } } } }),
-				settings: 'as HTTP Request, plus Options → Batching: Items per Batch 20, Batch Interval 60 ms (hand-tuned to just under the limit)',
+				spec: httpSpec(em, '/resync_file', resyncBody, fileItems, {
+					options: { batching: { batch: { batchSize: 20, batchInterval: 60 } } },
+				}),
+				settings:
+					'as HTTP Request, plus Options → Batching: Items per Batch 20, Batch Interval 60 ms (hand-tuned to just under the limit)',
 			};
 		}
 		const names = Object.keys(variants);
-		const s = await interleave(names, (n) => measure(worker, em, variants[n].spec, '/resync_file', fileKey));
+		const s = await interleave(names, (n) =>
+			measure(worker, em, variants[n].spec, '/resync_file', fileKey),
+		);
 		em.setRateLimit(undefined, 0);
-		const list = (xs: Sample[], f: (x: Sample) => number | string) => [...new Set(xs.map(f))].join(', ');
-		ctx.say('## 3. In-flight limit — Resync File × 1,000, 50 ms round trip, 20 in flight (429 + `Retry-After: 1` beyond)');
+		const list = (xs: Sample[], f: (x: Sample) => number | string) =>
+			[...new Set(xs.map(f))].join(', ');
+		ctx.say(
+			'## 3. In-flight limit — Resync File × 1,000, 50 ms round trip, 20 in flight (429 + `Retry-After: 1` beyond)',
+		);
 		ctx.say();
-		ctx.say(`The emulator's model, not Carbon's documented per-minute tiers. Successes = items output without error; requests / 2xx / 429 from the emulator's log; duplicates = requests for a file id sent after an earlier one for it got a 2xx. ${RUNS} measured runs per variant after 1 warm-up, interleaved; distinct values per run shown.`);
+		ctx.say(
+			`The emulator's model, not Carbon's documented per-minute tiers. Successes = items output without error; requests / 2xx / 429 from the emulator's log; duplicates = requests for a file id sent after an earlier one for it got a 2xx. ${RUNS} measured runs per variant after 1 warm-up, interleaved; distinct values per run shown.`,
+		);
 		ctx.say();
 		ctx.say(
 			table(
-				['variant', 'settings', 'node outcome', 'successes', 'requests', '2xx', '429', 'duplicates', 'node time min / median'],
+				[
+					'variant',
+					'settings',
+					'node outcome',
+					'successes',
+					'requests',
+					'2xx',
+					'429',
+					'duplicates',
+					'node time min / median',
+				],
 				names.map((n) => [
 					n,
 					variants[n].settings,
-					list(s[n], (x) => x.report.status + (x.report.status !== 'success' && x.report.error ? `: ${x.report.error.slice(0, 60)}` : '')),
+					list(
+						s[n],
+						(x) =>
+							x.report.status +
+							(x.report.status !== 'success' && x.report.error
+								? `: ${x.report.error.slice(0, 60)}`
+								: ''),
+					),
 					list(s[n], (x) => okItems(x.report)),
 					list(s[n], (x) => x.log.sent),
 					list(s[n], (x) => x.log.ok),
@@ -54,7 +97,9 @@ export const inflight: BenchRow = {
 		const complete = ours.every((x) => okItems(x.report) === 1000 && x.log.duplicates === 0);
 		const ok = complete && t.median <= 1.1 * FLOOR_MS;
 		ctx.say();
-		ctx.say(`Ours: ${ours.every((x) => okItems(x.report) === 1000) ? '1,000/1,000 in every run' : '**not 1,000/1,000 in every run**'}, ${ours.reduce((a, x) => a + x.log.duplicates, 0)} duplicates, median ${ms(t.median)} = **${fmtRatio(t.median / FLOOR_MS)}** the floor of 2.5 s (min ${fmtRatio(t.min / FLOOR_MS)}) — target ≤ 1.10×: **${verdict(ok)}**.`);
+		ctx.say(
+			`Ours: ${ours.every((x) => okItems(x.report) === 1000) ? '1,000/1,000 in every run' : '**not 1,000/1,000 in every run**'}, ${ours.reduce((a, x) => a + x.log.duplicates, 0)} duplicates, median ${ms(t.median)} = **${fmtRatio(t.median / FLOOR_MS)}** the floor of 2.5 s (min ${fmtRatio(t.min / FLOOR_MS)}) — target ≤ 1.10×: **${verdict(ok)}**.`,
+		);
 		ctx.summary({
 			row: '3. In-flight limit (20, Retry-After 1)',
 			against: 'floor 1,000 / 20 × 50 ms = 2.5 s',

@@ -30,7 +30,18 @@ export const load: BenchRow = {
 			spawnSync(nodeBinary(), ['-e', '0']);
 			empty.push(Number(process.hrtime.bigint() - t) / 1e6);
 		}
-		const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: pkg, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0] as { size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string; size: number }> };
+		const pack = JSON.parse(
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+				cwd: pkg,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			}),
+		)[0] as {
+			size: number;
+			unpackedSize: number;
+			entryCount: number;
+			files: Array<{ path: string; size: number }>;
+		};
 		const distFiles = pack.files.filter((f) => f.path.startsWith('dist/'));
 		const mm = (xs: number[]) => `${ms(min(xs))} / ${ms(median(xs))}`;
 		ctx.say('## Load time and package size');
@@ -39,16 +50,31 @@ export const load: BenchRow = {
 			table(
 				['measure', `min / median of ${RUNS} fresh processes`],
 				[
-					['`require()` of dist/…/CarbonZendesk.node.js + `new CarbonZendesk()` (includes loading n8n-workflow and zod)', mm(cold.map((x) => x.require))],
-					["same, n8n-workflow and zod already loaded (as inside n8n): the package's own cost", mm(pre.map((x) => x.require))],
+					[
+						'`require()` of dist/…/CarbonZendesk.node.js + `new CarbonZendesk()` (includes loading n8n-workflow and zod)',
+						mm(cold.map((x) => x.require)),
+					],
+					[
+						"same, n8n-workflow and zod already loaded (as inside n8n): the package's own cost",
+						mm(pre.map((x) => x.require)),
+					],
 					['whole `node -e` process doing the cold require', mm(cold.map((x) => x.total))],
 					['empty `node -e 0` process, for reference', mm(empty)],
 				],
 			),
 		);
 		ctx.say();
-		ctx.say(`\`npm pack --dry-run --json\`: tarball **${(pack.size / 1024).toFixed(1)} kB**, unpacked ${(pack.unpackedSize / 1024).toFixed(1)} kB, ${pack.entryCount} files (${distFiles.length} under dist/, ${(distFiles.reduce((a, f) => a + f.size, 0) / 1024).toFixed(1)} kB; source maps ${(distFiles.filter((f) => f.path.endsWith('.map')).reduce((a, f) => a + f.size, 0) / 1024).toFixed(1)} kB of it).`);
+		ctx.say(
+			`\`npm pack --dry-run --json\`: tarball **${(pack.size / 1024).toFixed(1)} kB**, unpacked ${(pack.unpackedSize / 1024).toFixed(1)} kB, ${pack.entryCount} files (${distFiles.length} under dist/, ${(distFiles.reduce((a, f) => a + f.size, 0) / 1024).toFixed(1)} kB; source maps ${(distFiles.filter((f) => f.path.endsWith('.map')).reduce((a, f) => a + f.size, 0) / 1024).toFixed(1)} kB of it).`,
+		);
 		ctx.say();
-		ctx.summary({ row: 'Load time and size', against: '—', settings: 'fresh processes', measured: `${ms(median(pre.map((x) => x.require)))} own, ${ms(median(cold.map((x) => x.require)))} cold; ${(pack.size / 1024).toFixed(1)} kB packed`, ratio: '—', verdict: '—' });
+		ctx.summary({
+			row: 'Load time and size',
+			against: '—',
+			settings: 'fresh processes',
+			measured: `${ms(median(pre.map((x) => x.require)))} own, ${ms(median(cold.map((x) => x.require)))} cold; ${(pack.size / 1024).toFixed(1)} kB packed`,
+			ratio: '—',
+			verdict: '—',
+		});
 	},
 };

@@ -4,9 +4,24 @@
  */
 import { fileKey, fileSpecs, SETTINGS } from '../fixtures';
 import { ms, table } from '../lib';
-import { type BenchContext, type BenchRow, fmtRatio, interleave, measure, okItems, RUNS, type Sample, stat, verdict } from '../method';
+import {
+	type BenchContext,
+	type BenchRow,
+	fmtRatio,
+	interleave,
+	measure,
+	okItems,
+	RUNS,
+	type Sample,
+	stat,
+	verdict,
+} from '../method';
 
-const LABEL: Record<string, string> = { ours: 'Carbon Zendesk (Resync File)', floor: 'Floor node', http: 'HTTP Request' };
+const LABEL: Record<string, string> = {
+	ours: 'Carbon Zendesk (Resync File)',
+	floor: 'Floor node',
+	http: 'HTTP Request',
+};
 
 async function runResync(ctx: BenchContext, latencyMs: number) {
 	const worker = await ctx.worker();
@@ -14,13 +29,24 @@ async function runResync(ctx: BenchContext, latencyMs: number) {
 	em.setRateLimit(undefined, latencyMs);
 	const specs = fileSpecs(em, fileItems);
 	const names = ctx.hasHttp ? ['ours', 'floor', 'http'] : ['ours', 'floor'];
-	const s = await interleave(names, (n) => measure(worker, em, specs[n as keyof typeof specs], '/resync_file', fileKey));
+	const s = await interleave(names, (n) =>
+		measure(worker, em, specs[n as keyof typeof specs], '/resync_file', fileKey),
+	);
 	em.setRateLimit(undefined, 0);
 	const time = (xs: Sample[]) => stat(xs.map((x) => x.report.nodeMs));
 	const cpu = (xs: Sample[]) => stat(xs.map((x) => x.report.cpuMs));
 	ctx.say(
 		table(
-			['variant', 'settings', 'node time min / median', 'worker CPU min / median', 'CPU per item (median)', 'n8n expression evaluations', 'items OK', 'requests'],
+			[
+				'variant',
+				'settings',
+				'node time min / median',
+				'worker CPU min / median',
+				'CPU per item (median)',
+				'n8n expression evaluations',
+				'items OK',
+				'requests',
+			],
 			names.map((n) => [
 				LABEL[n],
 				SETTINGS[n as keyof typeof SETTINGS],
@@ -34,7 +60,9 @@ async function runResync(ctx: BenchContext, latencyMs: number) {
 		),
 	);
 	ctx.say();
-	ctx.say(`${RUNS} measured runs per variant after 1 warm-up, interleaved (order rotating). Node time = n8n's \`executionTime\` of the node; worker CPU = user + system CPU of the worker process during the execution.`);
+	ctx.say(
+		`${RUNS} measured runs per variant after 1 warm-up, interleaved (order rotating). Node time = n8n's \`executionTime\` of the node; worker CPU = user + system CPU of the worker process during the execution.`,
+	);
 	ctx.say();
 	return { s, time, cpu };
 }
@@ -47,7 +75,9 @@ export const overhead: BenchRow = {
 		const { s, time, cpu } = await runResync(ctx, 0);
 		const cpuRatio = cpu(s.ours).median / cpu(s.floor).median;
 		const cpuMin = cpu(s.ours).min / cpu(s.floor).min;
-		ctx.say(`Worker CPU ours ÷ floor node: **${fmtRatio(cpuRatio)}** median (min ÷ min ${fmtRatio(cpuMin)}) — target ≤ 1.10×: **${verdict(cpuRatio <= 1.1)}**.`);
+		ctx.say(
+			`Worker CPU ours ÷ floor node: **${fmtRatio(cpuRatio)}** median (min ÷ min ${fmtRatio(cpuMin)}) — target ≤ 1.10×: **${verdict(cpuRatio <= 1.1)}**.`,
+		);
 		ctx.summary({
 			row: '1. Overhead: worker CPU',
 			against: 'floor node',
@@ -60,7 +90,9 @@ export const overhead: BenchRow = {
 			const r = time(s.ours).median / time(s.http).median;
 			const rMin = time(s.ours).min / time(s.http).min;
 			ctx.say();
-			ctx.say(`Node time ours ÷ HTTP Request: **${fmtRatio(r)}** median (min ÷ min ${fmtRatio(rMin)}) — target ≤ 1.00×: **${verdict(r <= 1)}**. Worker CPU ours ÷ HTTP Request: ${fmtRatio(cpu(s.ours).median / cpu(s.http).median)}.`);
+			ctx.say(
+				`Node time ours ÷ HTTP Request: **${fmtRatio(r)}** median (min ÷ min ${fmtRatio(rMin)}) — target ≤ 1.00×: **${verdict(r <= 1)}**. Worker CPU ours ÷ HTTP Request: ${fmtRatio(cpu(s.ours).median / cpu(s.http).median)}.`,
+			);
 			ctx.summary({
 				row: '1. Overhead: time',
 				against: 'HTTP Request (peer)',
@@ -83,7 +115,9 @@ export const latency: BenchRow = {
 		if (!s.http) return;
 		const r = time(s.ours).median / time(s.http).median;
 		const rMin = time(s.ours).min / time(s.http).min;
-		ctx.say(`Node time ours ÷ HTTP Request: **${fmtRatio(r)}** median (min ÷ min ${fmtRatio(rMin)}) — target ≤ 1.10×: **${verdict(r <= 1.1)}**. Our limiter starts at 32 in flight and grows while answers stay fast (see the README's Performance section); HTTP Request and the floor node send all 1,000 at once.`);
+		ctx.say(
+			`Node time ours ÷ HTTP Request: **${fmtRatio(r)}** median (min ÷ min ${fmtRatio(rMin)}) — target ≤ 1.10×: **${verdict(r <= 1.1)}**. Our limiter starts at 32 in flight and grows while answers stay fast (see the README's Performance section); HTTP Request and the floor node send all 1,000 at once.`,
+		);
 		ctx.summary({
 			row: '2. Latency 50 ms',
 			against: 'HTTP Request (peer)',

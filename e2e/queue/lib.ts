@@ -26,7 +26,8 @@ export const REDIS_PORT = Number(env('QUEUE_REDIS_PORT'));
 export const PORTS = env('QUEUE_PORTS').split(',').map(Number);
 export const EMU = env('EMU_URL');
 export const N8N = `http://127.0.0.1:${N8N_PORT}`;
-export const int = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+export const int = (name: string, fallback: number) =>
+	process.env[name] ? Number(process.env[name]) : fallback;
 export const LOAD = int('QUEUE_LOAD', 1000);
 export const LOAD_1W = int('QUEUE_LOAD_1W', 200);
 export const FAULT_LOAD = int('QUEUE_FAULT_LOAD', 300);
@@ -48,10 +49,17 @@ export interface PgClientLike {
 	query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>;
 	end(): Promise<void>;
 }
-export const { Client: PgClient } = n8nRequire('pg') as { Client: new (config: object) => PgClientLike };
+export const { Client: PgClient } = n8nRequire('pg') as {
+	Client: new (config: object) => PgClientLike;
+};
 export const flatted = n8nRequire('flatted') as { parse(s: string): unknown };
 
-export const OWNER = { email: 'owner@example.com', password: 'Queue-Passw0rd!', firstName: 'Queue', lastName: 'Owner' };
+export const OWNER = {
+	email: 'owner@example.com',
+	password: 'Queue-Passw0rd!',
+	firstName: 'Queue',
+	lastName: 'Owner',
+};
 export const CUSTOMER = 'acme-corp';
 
 // ------------------------------------------------------------------ assertions, steps, report
@@ -63,12 +71,17 @@ export const countChecks = (n: number) => {
 export function check(cond: unknown, message: string, detail?: unknown): asserts cond {
 	checks++;
 	if (!cond) {
-		const extra = detail === undefined ? '' : `\n  got: ${JSON.stringify(detail, null, 1).slice(0, 2500)}`;
+		const extra =
+			detail === undefined ? '' : `\n  got: ${JSON.stringify(detail, null, 1).slice(0, 2500)}`;
 		throw new Error(`ASSERTION FAILED: ${message}${extra}`);
 	}
 }
 export function eq<T>(actual: T, expected: T, message: string): void {
-	check(JSON.stringify(actual) === JSON.stringify(expected), `${message} (expected ${JSON.stringify(expected)})`, actual);
+	check(
+		JSON.stringify(actual) === JSON.stringify(expected),
+		`${message} (expected ${JSON.stringify(expected)})`,
+		actual,
+	);
 }
 export const report: string[] = [];
 export const note = (line: string) => {
@@ -83,12 +96,18 @@ export async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
 	return out;
 }
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function until<T>(
+	what: string,
+	fn: () => Promise<T | undefined | false>,
+	timeoutMs = 30_000,
+	everyMs = 100,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const v = await fn();
 		if (v) return v;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 		await sleep(everyMs);
 	}
 }
@@ -122,7 +141,13 @@ export async function carbon(p: string, body: unknown, customerId = CUSTOMER) {
 }
 
 // ------------------------------------------------------------------ Postgres + Redis
-export const db = new PgClient({ host: '127.0.0.1', port: PG_PORT, user: 'n8n', password: 'n8n-queue-e2e', database: 'n8n' });
+export const db = new PgClient({
+	host: '127.0.0.1',
+	port: PG_PORT,
+	user: 'n8n',
+	password: 'n8n-queue-e2e',
+	database: 'n8n',
+});
 export interface ExecRow {
 	id: number;
 	status: string;
@@ -147,7 +172,10 @@ export async function maxExecutionId(): Promise<number> {
 export async function fileIdsOf(ids: number[]): Promise<Map<number, number>> {
 	const out = new Map<number, number>();
 	if (!ids.length) return out;
-	const r = await db.query('SELECT "executionId"::int AS id, data FROM execution_data WHERE "executionId" = ANY($1::int[])', [ids]);
+	const r = await db.query(
+		'SELECT "executionId"::int AS id, data FROM execution_data WHERE "executionId" = ANY($1::int[])',
+		[ids],
+	);
 	for (const row of r.rows as { id: number; data: string }[]) {
 		const found = findKey(flatted.parse(row.data), 'queueFileId');
 		if (found !== undefined) out.set(row.id, Number(found));
@@ -158,7 +186,10 @@ export async function fileIdsOf(ids: number[]): Promise<Map<number, number>> {
 export async function errorMessages(ids: number[]): Promise<Map<number, string>> {
 	const out = new Map<number, string>();
 	if (!ids.length) return out;
-	const r = await db.query('SELECT "executionId"::int AS id, data FROM execution_data WHERE "executionId" = ANY($1::int[])', [ids]);
+	const r = await db.query(
+		'SELECT "executionId"::int AS id, data FROM execution_data WHERE "executionId" = ANY($1::int[])',
+		[ids],
+	);
 	for (const row of r.rows as { id: number; data: string }[]) {
 		const data = flatted.parse(row.data) as { resultData?: { error?: { message?: string } } };
 		out.set(row.id, data.resultData?.error?.message ?? '');
@@ -179,7 +210,9 @@ export function findKey(root: unknown, key: string): unknown {
 }
 export function redis(...args: string[]): Promise<string> {
 	return new Promise((resolve, reject) =>
-		execFile('redis-cli', ['-h', '127.0.0.1', '-p', String(REDIS_PORT), ...args], (e, stdout) => (e ? reject(e) : resolve(stdout.trim()))),
+		execFile('redis-cli', ['-h', '127.0.0.1', '-p', String(REDIS_PORT), ...args], (e, stdout) =>
+			e ? reject(e) : resolve(stdout.trim()),
+		),
 	);
 }
 /** Bull's job lists for n8n's queue "jobs" (prefix "bull"). */
@@ -190,7 +223,12 @@ export async function bullCounts() {
 		redis('ZCARD', 'bull:jobs:priority'),
 		redis('ZCARD', 'bull:jobs:failed'),
 	]);
-	return { wait: Number(wait), active: Number(active), priority: Number(prio), failed: Number(failed) };
+	return {
+		wait: Number(wait),
+		active: Number(active),
+		priority: Number(prio),
+		failed: Number(failed),
+	};
 }
 
 // ------------------------------------------------------------------ n8n processes
@@ -245,7 +283,11 @@ export interface Proc {
 }
 export const procs: Proc[] = [];
 // main: broker; w1: broker, health; w2: broker, health
-export const slotPorts: Record<string, number[]> = { main: [PORTS[0]], w1: [PORTS[1], PORTS[2]], w2: [PORTS[3], PORTS[4]] };
+export const slotPorts: Record<string, number[]> = {
+	main: [PORTS[0]],
+	w1: [PORTS[1], PORTS[2]],
+	w2: [PORTS[3], PORTS[4]],
+};
 
 export function startN8n(slot: 'main' | 'w1' | 'w2', name: string): Proc {
 	const [broker, health] = slotPorts[slot];
@@ -261,17 +303,20 @@ export function startN8n(slot: 'main' | 'w1' | 'w2', name: string): Proc {
 			...commonEnv,
 			N8N_RUNNERS_BROKER_PORT: String(broker),
 			N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: path.join(WORK, 'logs', `eventlog-${name}.log`),
-			...(slot === 'main' ? {} : { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(health) }),
+			...(slot === 'main'
+				? {}
+				: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(health) }),
 		},
 	});
 	fs.closeSync(fd);
 	const pidFile = path.join(WORK, 'pids', `${name}.pid`);
 	fs.writeFileSync(pidFile, String(child.pid));
-	const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
-		child.on('exit', (code, signal) => {
-			fs.rmSync(pidFile, { force: true });
-			resolve({ code, signal, at: Date.now() });
-		}),
+	const exited = new Promise<{ code: number | null; signal: string | null; at: number }>(
+		(resolve) =>
+			child.on('exit', (code, signal) => {
+				fs.rmSync(pidFile, { force: true });
+				resolve({ code, signal, at: Date.now() });
+			}),
 	);
 	const p: Proc = { name, slot, log, child, exited };
 	procs.push(p);
@@ -279,19 +324,33 @@ export function startN8n(slot: 'main' | 'w1' | 'w2', name: string): Proc {
 }
 export async function waitReady(p: Proc, timeoutMs = 120_000): Promise<number> {
 	const t = Date.now();
-	const url = p.slot === 'main' ? `${N8N}/healthz/readiness` : `http://127.0.0.1:${slotPorts[p.slot][1]}/healthz/readiness`;
+	const url =
+		p.slot === 'main'
+			? `${N8N}/healthz/readiness`
+			: `http://127.0.0.1:${slotPorts[p.slot][1]}/healthz/readiness`;
 	let dead = false;
 	void p.exited.then(() => (dead = true));
-	await until(`${p.name} to be ready (${url})`, async () => {
-		if (dead) throw new Error(`${p.name} exited during start-up; see ${p.log}:\n${tail(p.log, 20)}`);
-		try {
-			return (await http('GET', url, undefined, {}, 2000)).status === 200;
-		} catch {
-			return false;
-		}
-	}, timeoutMs, 200);
+	await until(
+		`${p.name} to be ready (${url})`,
+		async () => {
+			if (dead)
+				throw new Error(`${p.name} exited during start-up; see ${p.log}:\n${tail(p.log, 20)}`);
+			try {
+				return (await http('GET', url, undefined, {}, 2000)).status === 200;
+			} catch {
+				return false;
+			}
+		},
+		timeoutMs,
+		200,
+	);
 	if (p.slot !== 'main') {
-		await until(`${p.name} to log "n8n worker is now ready"`, async () => /n8n worker is now ready/.test(readLog(p.log)), 30_000, 100);
+		await until(
+			`${p.name} to log "n8n worker is now ready"`,
+			async () => /n8n worker is now ready/.test(readLog(p.log)),
+			30_000,
+			100,
+		);
 	}
 	return Date.now() - t;
 }
@@ -312,14 +371,17 @@ export async function stopProc(p: Proc, signal: 'SIGTERM' | 'SIGKILL', timeoutMs
 	killGroup(p, 'SIGKILL'); // leftover task runner, if any
 	return { ...res, ms: Date.now() - t };
 }
-export const readLog = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').replace(/\x1b\[[0-9;]*m/g, '') : '');
+export const readLog = (f: string) =>
+	fs.existsSync(f) ? fs.readFileSync(f, 'utf8').replace(/\x1b\[[0-9;]*m/g, '') : '';
 export const tail = (f: string, n: number) => readLog(f).split('\n').slice(-n).join('\n');
 
 /** Which worker process ran what: "Worker started/finished execution <id> (job <n>)" in each worker's log. */
 export function workerRuns(): Map<number, { started: string[]; finished: string[] }> {
 	const runs = new Map<number, { started: string[]; finished: string[] }>();
 	for (const p of procs.filter((x) => x.slot !== 'main')) {
-		for (const m of readLog(p.log).matchAll(/Worker (started|finished) execution (\d+) \(job \d+\)/g)) {
+		for (const m of readLog(p.log).matchAll(
+			/Worker (started|finished) execution (\d+) \(job \d+\)/g,
+		)) {
 			const id = Number(m[2]);
 			const r = runs.get(id) ?? { started: [], finished: [] };
 			(m[1] === 'started' ? r.started : r.finished).push(p.name);
@@ -330,7 +392,10 @@ export function workerRuns(): Map<number, { started: string[]; finished: string[
 }
 export function inFlight(p: Proc): number {
 	const text = readLog(p.log);
-	return (text.match(/Worker started execution/g) ?? []).length - (text.match(/Worker finished execution/g) ?? []).length;
+	return (
+		(text.match(/Worker started execution/g) ?? []).length -
+		(text.match(/Worker finished execution/g) ?? []).length
+	);
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
@@ -345,15 +410,25 @@ export function cpuSeconds(pid: number | undefined): number {
 }
 export function cpuSnapshot(): Record<string, number> {
 	const out: Record<string, number> = {};
-	for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) out[p.name] = cpuSeconds(p.child.pid);
+	for (const p of procs)
+		if (p.child.exitCode === null && p.child.signalCode === null)
+			out[p.name] = cpuSeconds(p.child.pid);
 	return out;
 }
-export const sumWorkers = (cpu: Record<string, number>) => Object.entries(cpu).filter(([k]) => k !== 'main' && !k.startsWith('main-')).reduce((a, [, v]) => a + v, 0);
-export const loadAvg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+export const sumWorkers = (cpu: Record<string, number>) =>
+	Object.entries(cpu)
+		.filter(([k]) => k !== 'main' && !k.startsWith('main-'))
+		.reduce((a, [, v]) => a + v, 0);
+export const loadAvg = () =>
+	fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 // ------------------------------------------------------------------ workflows
 export const CRED = { id: '', name: 'Carbon (emulator)' };
-export function resyncWorkflow(name: string, webhookPath: string, responseMode: 'lastNode' | 'onReceived') {
+export function resyncWorkflow(
+	name: string,
+	webhookPath: string,
+	responseMode: 'lastNode' | 'onReceived',
+) {
 	return {
 		name,
 		nodes: [
@@ -372,7 +447,13 @@ export function resyncWorkflow(name: string, webhookPath: string, responseMode: 
 				type: 'n8n-nodes-carbon-zendesk.carbonZendesk',
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { resource: 'file', operation: 'resync', customerId: '', fileId: '={{ $json.body.queueFileId }}', options: {} },
+				parameters: {
+					resource: 'file',
+					operation: 'resync',
+					customerId: '',
+					fileId: '={{ $json.body.queueFileId }}',
+					options: {},
+				},
 				credentials: { carbonApi: CRED },
 			},
 		],
@@ -394,7 +475,14 @@ export function noopWorkflow() {
 				webhookId: randomUUID(),
 				parameters: { httpMethod: 'POST', path: 'q-noop', responseMode: 'lastNode', options: {} },
 			},
-			{ id: randomUUID(), name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			{
+				id: randomUUID(),
+				name: 'No Operation',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
 		],
 		connections: { Webhook: { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
@@ -411,7 +499,12 @@ export function updateUsersWorkflow() {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: 'q-update-users', responseMode: 'lastNode', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: 'q-update-users',
+					responseMode: 'lastNode',
+					options: {},
+				},
 			},
 			{
 				id: randomUUID(),
@@ -449,9 +542,18 @@ export function triggerWorkflow() {
 				parameters: { events: ['FILE_READY'], customerIds: '', options: {} },
 				credentials: { carbonApi: CRED },
 			},
-			{ id: randomUUID(), name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			{
+				id: randomUUID(),
+				name: 'No Operation',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
 		],
-		connections: { 'Carbon Trigger': { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
+		connections: {
+			'Carbon Trigger': { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 	};
 }
@@ -486,32 +588,52 @@ export async function fire(webhookPath: string, fileIds: number[], concurrency =
 }
 /** The first call after activation can 404 while n8n registers the webhook asynchronously: retry only that. */
 export async function warmUp(webhookPath: string, fileId: number) {
-	return await until(`webhook ${webhookPath} to be registered`, async () => {
-		const r = await n8n.webhook(webhookPath, { queueFileId: fileId });
-		if (r.status === 404) return undefined;
-		check(r.status === 200, `warm-up call to ${webhookPath} answered 200`, r.text);
-		return r;
-	}, 30_000, 200);
+	return await until(
+		`webhook ${webhookPath} to be registered`,
+		async () => {
+			const r = await n8n.webhook(webhookPath, { queueFileId: fileId });
+			if (r.status === 404) return undefined;
+			check(r.status === 200, `warm-up call to ${webhookPath} answered 200`, r.text);
+			return r;
+		},
+		30_000,
+		200,
+	);
 }
 
 /** Executions of a phase: all reached a final status (or only dangling ones are left and the queue is empty). */
-export async function settle(workflowId: string, afterId: number, expected: number, timeoutMs: number) {
+export async function settle(
+	workflowId: string,
+	afterId: number,
+	expected: number,
+	timeoutMs: number,
+) {
 	let last = '';
 	let stableSince = Date.now();
-	return await until(`the ${expected} executions of the phase to settle`, async () => {
-		const rows = await executions(workflowId, afterId);
-		const open = rows.filter((r) => r.status === 'new' || r.status === 'running').length;
-		const q = await bullCounts();
-		const sig = `${rows.length}/${open}/${q.wait}/${q.active}/${q.priority}`;
-		if (sig !== last) {
-			last = sig;
-			stableSince = Date.now();
-		}
-		if (rows.length >= expected && open === 0) return rows;
-		// (Safety net: executions left new/running while Bull has nothing waiting or active for 2 s.)
-		if (rows.length >= expected && q.wait + q.active + q.priority === 0 && Date.now() - stableSince > 2000) return rows;
-		return undefined;
-	}, timeoutMs, 200);
+	return await until(
+		`the ${expected} executions of the phase to settle`,
+		async () => {
+			const rows = await executions(workflowId, afterId);
+			const open = rows.filter((r) => r.status === 'new' || r.status === 'running').length;
+			const q = await bullCounts();
+			const sig = `${rows.length}/${open}/${q.wait}/${q.active}/${q.priority}`;
+			if (sig !== last) {
+				last = sig;
+				stableSince = Date.now();
+			}
+			if (rows.length >= expected && open === 0) return rows;
+			// (Safety net: executions left new/running while Bull has nothing waiting or active for 2 s.)
+			if (
+				rows.length >= expected &&
+				q.wait + q.active + q.priority === 0 &&
+				Date.now() - stableSince > 2000
+			)
+				return rows;
+			return undefined;
+		},
+		timeoutMs,
+		200,
+	);
 }
 
 export function countBy<T>(list: T[], key: (x: T) => string): Record<string, number> {

@@ -62,10 +62,16 @@ async function main(): Promise<void> {
 		seconds: (Date.now() - t0) / 1000,
 	};
 	fs.writeFileSync(path.join(WORK, 'queue-summary.json'), JSON.stringify(summary, null, 2));
-	console.log('\n=== n8n-nodes-carbon-zendesk in n8n 2.41.1 queue mode (main + 2 workers, Redis, Postgres) ===');
+	console.log(
+		'\n=== n8n-nodes-carbon-zendesk in n8n 2.41.1 queue mode (main + 2 workers, Redis, Postgres) ===',
+	);
 	for (const line of report) console.log(line);
-	console.log(`\nexecutions/s: 1 worker ${l1.perSecond} (${l1.calls} calls), 2 workers ${l2.perSecond} (${l2.calls} calls), baseline without our node ${base.perSecond}; ${CONCURRENCY} calls in flight, worker concurrency ${WORKER_CONCURRENCY}, ${os.cpus().length} CPUs`);
-	console.log(`${checks} checks passed in ${((Date.now() - t0) / 1000).toFixed(1)} s (summary: ${path.join(WORK, 'queue-summary.json')})`);
+	console.log(
+		`\nexecutions/s: 1 worker ${l1.perSecond} (${l1.calls} calls), 2 workers ${l2.perSecond} (${l2.calls} calls), baseline without our node ${base.perSecond}; ${CONCURRENCY} calls in flight, worker concurrency ${WORKER_CONCURRENCY}, ${os.cpus().length} CPUs`,
+	);
+	console.log(
+		`${checks} checks passed in ${((Date.now() - t0) / 1000).toFixed(1)} s (summary: ${path.join(WORK, 'queue-summary.json')})`,
+	);
 }
 
 main()
@@ -74,7 +80,7 @@ main()
 		process.exit(0);
 	})
 	.catch(async (e) => {
-		console.error(`\n${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+		console.error(`\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 		await db.end().catch(() => undefined);
 		process.exit(1);
 	});

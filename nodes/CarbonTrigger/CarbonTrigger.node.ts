@@ -11,7 +11,12 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { seenBefore } from './dedupe';
 import { buildOutput, filterDelivery, parseDelivery, readCustomerFilter } from './delivery';
 import { DEFAULT_EVENTS, EVENT_OPTIONS } from './events';
-import { checkExists, createWebhook, MAX_WEBHOOKS_PER_ORGANISATION, removeWebhook } from './registration';
+import {
+	checkExists,
+	createWebhook,
+	MAX_WEBHOOKS_PER_ORGANISATION,
+	removeWebhook,
+} from './registration';
 import {
 	bodyDigest,
 	COMPACT_SIGNATURE_HEADER,
@@ -28,11 +33,16 @@ export class CarbonTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Carbon Trigger',
 		name: 'carbonTrigger',
-		icon: { light: 'file:../CarbonZendesk/carbon.svg', dark: 'file:../CarbonZendesk/carbon.dark.svg' },
+		icon: {
+			light: 'file:../CarbonZendesk/carbon.svg',
+			dark: 'file:../CarbonZendesk/carbon.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["events"] || []).length ? $parameter["events"].length + " event types" : "All events"}}',
-		description: 'Starts the workflow when Carbon (carbon.ai) reports a sync event, such as Zendesk files being ready',
+		subtitle:
+			'={{($parameter["events"] || []).length ? $parameter["events"].length + " event types" : "All events"}}',
+		description:
+			'Starts the workflow when Carbon (carbon.ai) reports a sync event, such as Zendesk files being ready',
 		defaults: { name: 'Carbon Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -145,7 +155,8 @@ export class CarbonTrigger implements INodeType {
 		const rawBody = await readRawBody(this);
 		// No raw bytes (n8n did not keep them): Carbon's v2 signs the compact JSON form, which the parsed body gives back.
 		const signedBody = rawBody ?? Buffer.from(JSON.stringify(this.getBodyData() ?? {}), 'utf8');
-		if (signedBody.length > MAX_BODY_BYTES) return reject(413, `Payload too large (limit ${MAX_BODY_BYTES} bytes)`);
+		if (signedBody.length > MAX_BODY_BYTES)
+			return reject(413, `Payload too large (limit ${MAX_BODY_BYTES} bytes)`);
 
 		// 2. Signature with the key /add_webhook gave us, inside the timestamp window: v1 over the raw bytes when
 		// n8n kept them, otherwise v2 (Carbon-Signature-Compact) over the compact JSON. Never a re-serialised guess.
@@ -174,14 +185,19 @@ export class CarbonTrigger implements INodeType {
 		// 5. De-duplication (dedupe.ts), last so only deliveries that run are remembered.
 		const memoryKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
 		const digest = bodyDigest(JSON.stringify(parsed.body));
-		if (seenBefore(staticData, memoryKey, digest, nowSeconds, tolerance, verified.parsed.timestamp)) {
+		if (
+			seenBefore(staticData, memoryKey, digest, nowSeconds, tolerance, verified.parsed.timestamp)
+		) {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 		}
 
 		// 6. Answer Carbon here and let n8n start the execution: n8n saves the static data holding the record above
 		// only when the node answered itself (see dedupe.ts), so the record survives restarts and other processes.
 		res.status(200).json({ message: 'Workflow was started' });
-		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([buildOutput(parsed.payload)])] };
+		return {
+			noWebhookResponse: true,
+			workflowData: [this.helpers.returnJsonArray([buildOutput(parsed.payload)])],
+		};
 	}
 }
 

@@ -73,11 +73,13 @@ export function seenBefore(
 	windowSeconds: number,
 	signedAtSeconds: number = nowSeconds,
 ): boolean {
-	const inWindow = ([, at]: Entry) => at >= nowSeconds - windowSeconds && at <= nowSeconds + windowSeconds;
+	const inWindow = ([, at]: Entry) =>
+		at >= nowSeconds - windowSeconds && at <= nowSeconds + windowSeconds;
 	const entries = readEntries(staticData);
 	const remembered = (memory.get(memoryKey) ?? []).filter(inWindow);
 	const merged = new Map<string, number>();
-	for (const [d, at] of [...entries.filter(inWindow), ...remembered]) merged.set(d, Math.max(at, merged.get(d) ?? at));
+	for (const [d, at] of [...entries.filter(inWindow), ...remembered])
+		merged.set(d, Math.max(at, merged.get(d) ?? at));
 	const seen = merged.has(digest);
 	if (!seen) {
 		const at = Math.max(nowSeconds, signedAtSeconds);
@@ -86,7 +88,10 @@ export function seenBefore(
 	}
 	// Oldest first, so the oldest are dropped past MAX_REMEMBERED.
 	const list = [...merged].sort((a, b) => a[1] - b[1]).slice(-MAX_REMEMBERED);
-	if (list.length !== entries.length || list.some(([d, at], n) => entries[n][0] !== d || entries[n][1] !== at)) {
+	if (
+		list.length !== entries.length ||
+		list.some(([d, at], n) => entries[n][0] !== d || entries[n][1] !== at)
+	) {
 		staticData[STATIC_KEY] = list as unknown as IDataObject[];
 	}
 	if (!seen) {

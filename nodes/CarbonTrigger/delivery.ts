@@ -4,7 +4,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { canonicalWebhookType } from './events';
 import { type DeliveryPayload, deliveryBodySchema, deliveryPayloadSchema } from './schemas';
 
-export type ParsedDelivery = { ok: true; payload: DeliveryPayload; body: unknown } | { ok: false; message: string };
+export type ParsedDelivery =
+	{ ok: true; payload: DeliveryPayload; body: unknown } | { ok: false; message: string };
 
 /** `{"payload": "<JSON string>"}` → the decoded payload (and the parsed outer body); a message saying what is wrong otherwise. */
 export function parseDelivery(rawBody: Buffer): ParsedDelivery {
@@ -15,7 +16,8 @@ export function parseDelivery(rawBody: Buffer): ParsedDelivery {
 		return { ok: false, message: 'Body is not JSON' };
 	}
 	const body = deliveryBodySchema.safeParse(outer);
-	if (!body.success) return { ok: false, message: 'Body must be a JSON object with a "payload" field' };
+	if (!body.success)
+		return { ok: false, message: 'Body must be a JSON object with a "payload" field' };
 	let inner: unknown = body.data.payload;
 	if (typeof inner === 'string') {
 		try {
@@ -27,7 +29,10 @@ export function parseDelivery(rawBody: Buffer): ParsedDelivery {
 	const payload = deliveryPayloadSchema.safeParse(inner);
 	if (!payload.success) {
 		const issue = payload.error.issues[0];
-		return { ok: false, message: `"payload" is not a Carbon webhook payload (${issue.path.join('.') || 'payload'}: ${issue.message})` };
+		return {
+			ok: false,
+			message: `"payload" is not a Carbon webhook payload (${issue.path.join('.') || 'payload'}: ${issue.message})`,
+		};
 	}
 	return { ok: true, payload: payload.data, body: outer };
 }
@@ -42,14 +47,22 @@ export function readCustomerFilter(value: unknown): string[] {
 }
 
 /** Why a delivery is ignored, or undefined when it should start the workflow. Empty lists mean "all". */
-export function filterDelivery(payload: DeliveryPayload, events: string[], customers: string[]): string | undefined {
+export function filterDelivery(
+	payload: DeliveryPayload,
+	events: string[],
+	customers: string[],
+): string | undefined {
 	const type = canonicalWebhookType(payload.webhook_type);
 	if (Array.isArray(events) && events.length > 0 && !events.includes(type)) {
 		return `event ${payload.webhook_type} is not selected in Events`;
 	}
 	if (customers.length > 0) {
-		const customer = payload.customer_id === undefined || payload.customer_id === null ? '' : String(payload.customer_id);
-		if (!customers.includes(customer)) return `customer ${customer || '(none)'} is not in Customer IDs`;
+		const customer =
+			payload.customer_id === undefined || payload.customer_id === null
+				? ''
+				: String(payload.customer_id);
+		if (!customers.includes(customer))
+			return `customer ${customer || '(none)'} is not in Customer IDs`;
 	}
 	return undefined;
 }

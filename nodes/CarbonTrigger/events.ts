@@ -61,34 +61,70 @@ export function canonicalWebhookType(value: string): string {
 }
 
 const EVENT_DESCRIPTIONS: Record<WebhookType, [name: string, description: string]> = {
-	ADD: ['Data Source Added', 'ADD: a user connected a data source (finished OAuth) for the first time'],
-	ALL_FILES_PROCESSED: ['All Files Processed', 'ALL_FILES_PROCESSED: every file of a sync has been processed'],
+	ADD: [
+		'Data Source Added',
+		'ADD: a user connected a data source (finished OAuth) for the first time',
+	],
+	ALL_FILES_PROCESSED: [
+		'All Files Processed',
+		'ALL_FILES_PROCESSED: every file of a sync has been processed',
+	],
 	ALL_UPLOADED_FILES_QUEUED: [
 		'All Uploaded Files Queued',
-		'ALL_UPLOADED_FILES_QUEUED (UPLOAD_ALL_QUEUED in Carbon\'s docs): all files of a batch are queued for processing',
+		"ALL_UPLOADED_FILES_QUEUED (UPLOAD_ALL_QUEUED in Carbon's docs): all files of a batch are queued for processing",
 	],
 	CANCEL: ['Connection Cancelled', 'CANCEL: a user cancelled the connection (OAuth) flow'],
 	CHECKUP: ['Checkup', 'CHECKUP: a periodic check-up event from Carbon'],
 	DATA_SOURCE_READY: ['Data Source Ready', 'DATA_SOURCE_READY: a data source finished syncing'],
-	EMBEDDING_STORAGE_MODIFIED: ['Embedding Storage Modified', 'EMBEDDING_STORAGE_MODIFIED: where embeddings are stored changed'],
+	EMBEDDING_STORAGE_MODIFIED: [
+		'Embedding Storage Modified',
+		'EMBEDDING_STORAGE_MODIFIED: where embeddings are stored changed',
+	],
 	FILES_CREATED: ['Files Created', 'FILES_CREATED: files are being synced for the first time'],
 	FILES_SKIPPED: ['Files Skipped', 'FILES_SKIPPED: files were skipped by a sync'],
 	FILE_DELETED: ['File Deleted', 'FILE_DELETED: a file was deleted'],
-	FILE_ERROR: ['File Error', 'FILE_ERROR: processing a file failed (Carbon retries it up to 3 times)'],
+	FILE_ERROR: [
+		'File Error',
+		'FILE_ERROR: processing a file failed (Carbon retries it up to 3 times)',
+	],
 	FILE_READY: ['File Ready', 'FILE_READY: a file was fully processed and is searchable'],
-	FILE_STATISTICS_AGGREGATED: ['File Statistics Aggregated', 'FILE_STATISTICS_AGGREGATED: file statistics were computed'],
+	FILE_STATISTICS_AGGREGATED: [
+		'File Statistics Aggregated',
+		'FILE_STATISTICS_AGGREGATED: file statistics were computed',
+	],
 	FILE_SYNCING: ['File Syncing', 'FILE_SYNCING: a file started syncing'],
-	FILE_SYNC_LIMIT_REACHED: ['File Sync Limit Reached', 'FILE_SYNC_LIMIT_REACHED: a customer hit a file or character limit'],
-	MOVED_TO_COLD_STORAGE: ['Moved to Cold Storage', 'MOVED_TO_COLD_STORAGE: embeddings were moved to cold storage'],
-	MOVED_TO_HOT_STORAGE: ['Moved to Hot Storage', 'MOVED_TO_HOT_STORAGE: embeddings were moved to hot storage'],
-	ORGANIZATION_USER_DELETED: ['Customer Deleted', 'ORGANIZATION_USER_DELETED: a customer (end user) was deleted'],
-	RATE_LIMIT_ERROR: ['Rate Limit Error', 'RATE_LIMIT_ERROR: the organization hit a processing rate limit (file is requeued)'],
+	FILE_SYNC_LIMIT_REACHED: [
+		'File Sync Limit Reached',
+		'FILE_SYNC_LIMIT_REACHED: a customer hit a file or character limit',
+	],
+	MOVED_TO_COLD_STORAGE: [
+		'Moved to Cold Storage',
+		'MOVED_TO_COLD_STORAGE: embeddings were moved to cold storage',
+	],
+	MOVED_TO_HOT_STORAGE: [
+		'Moved to Hot Storage',
+		'MOVED_TO_HOT_STORAGE: embeddings were moved to hot storage',
+	],
+	ORGANIZATION_USER_DELETED: [
+		'Customer Deleted',
+		'ORGANIZATION_USER_DELETED: a customer (end user) was deleted',
+	],
+	RATE_LIMIT_ERROR: [
+		'Rate Limit Error',
+		'RATE_LIMIT_ERROR: the organization hit a processing rate limit (file is requeued)',
+	],
 	REVOKE: ['Access Revoked', "REVOKE: a data source's access was revoked"],
-	SPARSE_VECTOR_QUEUE_STATUS: ['Sparse Vector Queue Status', 'SPARSE_VECTOR_QUEUE_STATUS: progress of sparse vector generation'],
+	SPARSE_VECTOR_QUEUE_STATUS: [
+		'Sparse Vector Queue Status',
+		'SPARSE_VECTOR_QUEUE_STATUS: progress of sparse vector generation',
+	],
 	UPDATE: ['Files Selected', 'UPDATE: a user confirmed a selection of files for a data source'],
 	WEBPAGE_ERROR: ['Webpage Error', 'WEBPAGE_ERROR: scraping a webpage failed'],
 	WEBPAGE_READY: ['Webpage Ready', 'WEBPAGE_READY: a scraped webpage is ready'],
-	WEBSCRAPE_URLS_READY: ['Webscrape URLs Ready', 'WEBSCRAPE_URLS_READY: the URLs of a web scrape are ready'],
+	WEBSCRAPE_URLS_READY: [
+		'Webscrape URLs Ready',
+		'WEBSCRAPE_URLS_READY: the URLs of a web scrape are ready',
+	],
 };
 
 /** Options for the Events field, sorted by display name. */

@@ -20,7 +20,13 @@ import { asNodeError } from '../CarbonZendesk/transport/errors';
 import { successSchema } from '../CarbonZendesk/schemas/carbon';
 import { CarbonClient } from '../CarbonZendesk/transport';
 import { STATIC_KEY } from './dedupe';
-import { addWebhookRequestSchema, listWebhooksRequestSchema, type WebhookNoKey, webhookListSchema, webhookWithKeySchema } from './schemas';
+import {
+	addWebhookRequestSchema,
+	listWebhooksRequestSchema,
+	type WebhookNoKey,
+	webhookListSchema,
+	webhookWithKeySchema,
+} from './schemas';
 import { isHexKey } from './signature';
 
 export const MAX_WEBHOOKS_PER_ORGANISATION = 3;
@@ -51,7 +57,7 @@ function ourUrl(ctx: IHookFunctions): string {
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url) {
 		throw new NodeApiError(ctx.getNode(), {} as JsonObject, {
-			message: 'n8n could not work out this trigger\'s webhook URL',
+			message: "n8n could not work out this trigger's webhook URL",
 			description: 'Check the WEBHOOK_URL setting of your n8n instance.',
 		});
 	}
@@ -90,7 +96,11 @@ export async function listWebhooks(client: CarbonClient): Promise<WebhookNoKey[]
 }
 
 /** DELETE /delete_webhook/{id}; true when it is gone (a 404 means someone already removed it). */
-export async function deleteWebhook(node: INode, client: CarbonClient, id: number): Promise<boolean> {
+export async function deleteWebhook(
+	node: INode,
+	client: CarbonClient,
+	id: number,
+): Promise<boolean> {
 	try {
 		await client.request({
 			method: 'DELETE',
@@ -114,7 +124,10 @@ export async function checkExists(ctx: IHookFunctions): Promise<boolean> {
 	const registered = await listWebhooks(client);
 	const mine = registered.filter((w) => sameUrl(w.url, url));
 	const held =
-		typeof data.webhookId === 'number' && isHexKey(data.signingKey) && typeof data.webhookUrl === 'string' && sameUrl(data.webhookUrl, url)
+		typeof data.webhookId === 'number' &&
+		isHexKey(data.signingKey) &&
+		typeof data.webhookUrl === 'string' &&
+		sameUrl(data.webhookUrl, url)
 			? mine.find((w) => w.id === data.webhookId)
 			: undefined;
 
@@ -125,9 +138,12 @@ export async function checkExists(ctx: IHookFunctions): Promise<boolean> {
 		return true;
 	}
 	if (held) {
-		ctx.logger.warn(`Carbon flagged this trigger's webhook registration ${describeFlagged(held)}; replacing it`, {
-			webhookId: held.id,
-		});
+		ctx.logger.warn(
+			`Carbon flagged this trigger's webhook registration ${describeFlagged(held)}; replacing it`,
+			{
+				webhookId: held.id,
+			},
+		);
 	}
 
 	// Not usable: remove stale registrations of our URL so create() starts clean and no slot is wasted.
@@ -148,21 +164,29 @@ export async function checkExists(ctx: IHookFunctions): Promise<boolean> {
 	return false;
 }
 
-function limitError(ctx: IHookFunctions, registered: WebhookNoKey[], carbonSaid: string | undefined): NodeApiError {
+function limitError(
+	ctx: IHookFunctions,
+	registered: WebhookNoKey[],
+	carbonSaid: string | undefined,
+): NodeApiError {
 	const list = registered.map(
 		(w) =>
 			`- #${w.id} ${w.url}${w.status && w.status !== 'ACTIVE' ? ` (${w.status}${w.status_reason ? `: ${w.status_reason}` : ''})` : ''}`,
 	);
-	return new NodeApiError(ctx.getNode(), { detail: carbonSaid ?? 'webhook limit reached' } as JsonObject, {
-		message: `Carbon allows at most ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organization, and all ${MAX_WEBHOOKS_PER_ORGANISATION} are in use`,
-		description: [
-			'This trigger needs its own webhook URL at Carbon. The organization of this API key already has:',
-			...list,
-			'Free a slot, then activate this workflow again: delete a webhook you no longer use (Carbon dashboard, or DELETE /delete_webhook/{id}; a FLAGGED one may receive no events anyway), or deactivate another workflow that uses the Carbon Trigger (deactivating removes its URL). "Listen for test event" on a Carbon Trigger also uses a slot while it listens.',
-			...(carbonSaid ? [`Carbon said: ${carbonSaid}`] : []),
-		].join('\n'),
-		httpCode: '400',
-	});
+	return new NodeApiError(
+		ctx.getNode(),
+		{ detail: carbonSaid ?? 'webhook limit reached' } as JsonObject,
+		{
+			message: `Carbon allows at most ${MAX_WEBHOOKS_PER_ORGANISATION} webhook URLs per organization, and all ${MAX_WEBHOOKS_PER_ORGANISATION} are in use`,
+			description: [
+				'This trigger needs its own webhook URL at Carbon. The organization of this API key already has:',
+				...list,
+				'Free a slot, then activate this workflow again: delete a webhook you no longer use (Carbon dashboard, or DELETE /delete_webhook/{id}; a FLAGGED one may receive no events anyway), or deactivate another workflow that uses the Carbon Trigger (deactivating removes its URL). "Listen for test event" on a Carbon Trigger also uses a slot while it listens.',
+				...(carbonSaid ? [`Carbon said: ${carbonSaid}`] : []),
+			].join('\n'),
+			httpCode: '400',
+		},
+	);
 }
 
 /** create: POST /add_webhook {url}; keeps id + signing key (shown only now) in static data. */
@@ -204,8 +228,10 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 		// Carbon's verifiers hex-decode the key; with any other key no delivery could be verified.
 		await deleteWebhook(ctx.getNode(), client, created.id).catch(() => false);
 		throw new NodeApiError(ctx.getNode(), { id: created.id } as JsonObject, {
-			message: 'Carbon returned a webhook signing key that is not hexadecimal, so deliveries could not be verified',
-			description: 'The webhook was removed again. Check that the Base URL of the Carbon API credential points at Carbon\'s API.',
+			message:
+				'Carbon returned a webhook signing key that is not hexadecimal, so deliveries could not be verified',
+			description:
+				"The webhook was removed again. Check that the Base URL of the Carbon API credential points at Carbon's API.",
 		});
 	}
 
@@ -217,7 +243,9 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 			message: `Carbon flagged this trigger's webhook registration (${describeFlagged(created)})`,
 			description: [
 				`Carbon may not deliver events to a flagged webhook, so the registration was removed again and the workflow is not active. Carbon must be able to reach ${url}: check n8n's WEBHOOK_URL (a public https address), then activate again.`,
-				...(replaced ? [`It replaced a registration Carbon had flagged before (${replaced}).`] : []),
+				...(replaced
+					? [`It replaced a registration Carbon had flagged before (${replaced}).`]
+					: []),
 			].join('\n'),
 		});
 	}

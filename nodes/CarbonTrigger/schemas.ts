@@ -34,7 +34,10 @@ export type WebhookNoKey = z.infer<typeof webhookNoKeySchema>;
 /** POST /webhooks body (WebhookQueryInput). */
 export const listWebhooksRequestSchema = z
 	.object({
-		pagination: z.object({ limit: z.number().int().positive(), offset: z.number().int().nonnegative() }),
+		pagination: z.object({
+			limit: z.number().int().positive(),
+			offset: z.number().int().nonnegative(),
+		}),
 		order_by: z.enum(['created_at', 'updated_at']),
 		order_dir: z.enum(['asc', 'desc']),
 	})
@@ -49,7 +52,9 @@ export const webhookListSchema = z
 	.passthrough();
 
 /** Delivery body (SentWebhookRequestBody): `{"payload": "<JSON string>"}`. */
-export const deliveryBodySchema = z.object({ payload: z.union([z.string(), z.record(z.unknown())]) }).passthrough();
+export const deliveryBodySchema = z
+	.object({ payload: z.union([z.string(), z.record(z.unknown())]) })
+	.passthrough();
 
 const objectIdSchema = z
 	.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
@@ -61,7 +66,10 @@ export const deliveryObjectSchema = z
 	.object({
 		object_type: z.string().optional(),
 		object_id: objectIdSchema,
-		additional_information: z.union([z.record(z.unknown()), z.string()]).nullable().optional(),
+		additional_information: z
+			.union([z.record(z.unknown()), z.string()])
+			.nullable()
+			.optional(),
 	})
 	.passthrough();
 

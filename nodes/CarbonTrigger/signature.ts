@@ -47,7 +47,8 @@ export type SignatureFailure =
 	| 'mismatch-compact'
 	| 'no-key';
 
-export type VerifyResult = { ok: true; parsed: ParsedSignature } | { ok: false; reason: SignatureFailure };
+export type VerifyResult =
+	{ ok: true; parsed: ParsedSignature } | { ok: false; reason: SignatureFailure };
 
 export function isHexKey(key: unknown): key is string {
 	return typeof key === 'string' && HEX_KEY.test(key);
@@ -57,7 +58,10 @@ export function isHexKey(key: unknown): key is string {
  * Parses `t=…,v1=…` (or `t=…,v2=…` for `version` v2), optionally prefixed with the header's own name; undefined
  * when it is not that shape.
  */
-export function parseSignatureHeader(header: unknown, version: SignatureVersion = 'v1'): ParsedSignature | undefined {
+export function parseSignatureHeader(
+	header: unknown,
+	version: SignatureVersion = 'v1',
+): ParsedSignature | undefined {
 	const value = Array.isArray(header) ? header.join(',') : header;
 	if (typeof value !== 'string' || value.length > 4096) return undefined;
 	const text = value.trim().replace(/^carbon-signature(?:-compact|-v2)?\s*:\s*/i, '');
@@ -111,16 +115,22 @@ export function verifySignature(options: {
 	const compact = options.version === 'v2';
 	if (!isHexKey(options.signingKey)) return { ok: false, reason: 'no-key' };
 	const header = options.header;
-	if (header === undefined || header === null || header === '') return { ok: false, reason: compact ? 'missing-compact' : 'missing' };
+	if (header === undefined || header === null || header === '')
+		return { ok: false, reason: compact ? 'missing-compact' : 'missing' };
 	const parsed = parseSignatureHeader(header, compact ? 'v2' : 'v1');
 	if (!parsed) return { ok: false, reason: compact ? 'malformed-compact' : 'malformed' };
-	if (parsed.timestamp < options.nowSeconds - options.toleranceSeconds) return { ok: false, reason: 'stale' };
-	if (parsed.timestamp > options.nowSeconds + options.toleranceSeconds) return { ok: false, reason: 'future' };
+	if (parsed.timestamp < options.nowSeconds - options.toleranceSeconds)
+		return { ok: false, reason: 'stale' };
+	if (parsed.timestamp > options.nowSeconds + options.toleranceSeconds)
+		return { ok: false, reason: 'future' };
 	const expected = computeSignature(options.signingKey, parsed.t, options.rawBody);
 	// Check every candidate, without stopping early, so the time taken does not depend on which one matched.
 	let match = false;
-	for (const candidate of parsed.signatures) match = constantTimeHexEqual(expected, candidate) || match;
-	return match ? { ok: true, parsed } : { ok: false, reason: compact ? 'mismatch-compact' : 'mismatch' };
+	for (const candidate of parsed.signatures)
+		match = constantTimeHexEqual(expected, candidate) || match;
+	return match
+		? { ok: true, parsed }
+		: { ok: false, reason: compact ? 'mismatch-compact' : 'mismatch' };
 }
 
 export const FAILURE_MESSAGES: Record<SignatureFailure, string> = {
@@ -128,7 +138,8 @@ export const FAILURE_MESSAGES: Record<SignatureFailure, string> = {
 	'missing-compact':
 		'n8n passed this trigger no raw request body, so it verifies the Carbon-Signature-Compact header (v2 over the compact JSON body), and the delivery has none',
 	malformed: 'Malformed Carbon-Signature header (expected t=<unix seconds>,v1=<hex HMAC-SHA256>)',
-	'malformed-compact': 'Malformed Carbon-Signature-Compact header (expected t=<unix seconds>,v2=<hex HMAC-SHA256>)',
+	'malformed-compact':
+		'Malformed Carbon-Signature-Compact header (expected t=<unix seconds>,v2=<hex HMAC-SHA256>)',
 	stale: 'Carbon-Signature timestamp is older than the allowed tolerance',
 	future: 'Carbon-Signature timestamp is further in the future than the allowed tolerance',
 	mismatch: 'Carbon-Signature does not match the body',

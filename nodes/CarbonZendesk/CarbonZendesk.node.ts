@@ -15,7 +15,8 @@ export class CarbonZendesk extends VersionedNodeType {
 			name: 'carbonZendesk',
 			icon: { light: 'file:carbon.svg', dark: 'file:carbon.dark.svg' },
 			group: ['transform'],
-			description: 'Connect Zendesk help centers to Carbon (carbon.ai) and drive their sync into your LLM/RAG index',
+			description:
+				'Connect Zendesk help centers to Carbon (carbon.ai) and drive their sync into your LLM/RAG index',
 			defaultVersion: 1,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {

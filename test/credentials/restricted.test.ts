@@ -38,23 +38,26 @@ describe('credential restriction (every credential in package.json)', () => {
 		expect(credentials).toHaveLength(pkg.n8n.credentials.length);
 	});
 
-	test.each(pkg.n8n.credentials)('%s: restricted to its own nodes, domain fields hidden', async (file) => {
-		const { credentials, usersOf } = await load();
-		// The class file name prefix is the exported class; find the credential loaded from this file.
-		const className = path.basename(file).split('.')[0];
-		const module = require(path.join(ROOT, file)) as Record<string, new () => ICredentialType>;
-		const declared = new module[className]();
-		const loaded = credentials.find((c) => c.name === declared.name);
-		expect(loaded).toBeDefined();
+	test.each(pkg.n8n.credentials)(
+		'%s: restricted to its own nodes, domain fields hidden',
+		async (file) => {
+			const { credentials, usersOf } = await load();
+			// The class file name prefix is the exported class; find the credential loaded from this file.
+			const className = path.basename(file).split('.')[0];
+			const module = require(path.join(ROOT, file)) as Record<string, new () => ICredentialType>;
+			const declared = new module[className]();
+			const loaded = credentials.find((c) => c.name === declared.name);
+			expect(loaded).toBeDefined();
 
-		expect(declared.restrictToSupportedNodes).toBe(true);
-		expect(declared.hideDomainRestrictionFields).toBe(true);
-		const users = usersOf(declared.name);
-		expect(users.length).toBeGreaterThan(0);
-		// Declared list = the nodes that really use it (+ Tool clones): no foreign node, none of ours missing.
-		expect([...(declared.supportedNodes ?? [])].sort()).toEqual([...new Set(users)].sort());
-		expect(declared.supportedNodes?.every((n) => !n.includes('.'))).toBe(true);
-	});
+			expect(declared.restrictToSupportedNodes).toBe(true);
+			expect(declared.hideDomainRestrictionFields).toBe(true);
+			const users = usersOf(declared.name);
+			expect(users.length).toBeGreaterThan(0);
+			// Declared list = the nodes that really use it (+ Tool clones): no foreign node, none of ours missing.
+			expect([...(declared.supportedNodes ?? [])].sort()).toEqual([...new Set(users)].sort());
+			expect(declared.supportedNodes?.every((n) => !n.includes('.'))).toBe(true);
+		},
+	);
 
 	test('n8n-workflow hides the allowed-domains fields only because of hideDomainRestrictionFields', async () => {
 		const { injectDomainRestrictionFields } = require('n8n-workflow') as {
@@ -65,7 +68,9 @@ describe('credential restriction (every credential in package.json)', () => {
 			const withHide = injectDomainRestrictionFields(credential).map((p) => p.name);
 			expect(withHide).not.toContain('allowedHttpRequestDomains');
 			// Control: the same credential without the flag would get n8n's allowed-domains fields injected.
-			const unhidden = Object.assign(Object.create(Object.getPrototypeOf(credential)), credential, { hideDomainRestrictionFields: false });
+			const unhidden = Object.assign(Object.create(Object.getPrototypeOf(credential)), credential, {
+				hideDomainRestrictionFields: false,
+			});
 			const without = injectDomainRestrictionFields(unhidden as ICredentialType);
 			expect(without.map((p) => p.name)).toContain('allowedHttpRequestDomains');
 		}

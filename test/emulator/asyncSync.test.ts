@@ -10,20 +10,29 @@ afterAll(async () => emu?.close());
 async function post(path: string, body: unknown, customerId: string | null = 'cust-life') {
 	const res = await fetch(`${emu.url}${path}`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', authorization: `Bearer ${emu.apiKey}`, ...(customerId ? { 'customer-id': customerId } : {}) },
+		headers: {
+			'content-type': 'application/json',
+			authorization: `Bearer ${emu.apiKey}`,
+			...(customerId ? { 'customer-id': customerId } : {}),
+		},
 		body: JSON.stringify(body),
 	});
 	return { status: res.status, body: (await res.json()) as any };
 }
 
 async function connected(subdomain: string): Promise<number> {
-	const { body } = await post('/integrations/oauth_url', { service: 'ZENDESK', zendesk_subdomain: subdomain, connecting_new_account: true });
+	const { body } = await post('/integrations/oauth_url', {
+		service: 'ZENDESK',
+		zendesk_subdomain: subdomain,
+		connecting_new_account: true,
+	});
 	const ds = await emu.completeOAuth(body.oauth_url);
 	emu.advanceSync({ dataSourceId: ds.id, toStatus: 'READY' });
 	return ds.id;
 }
 
-const fileStatus = async (id: number) => (await post('/user_files_v2', { filters: { ids: [id] } })).body.results[0];
+const fileStatus = async (id: number) =>
+	(await post('/user_files_v2', { filters: { ids: [id] } })).body.results[0];
 
 test('after /resync_file the listing shows the previous READY for lagPolls polls; a second resync meanwhile is a 409', async () => {
 	const ds = await connected('life-help');
@@ -32,13 +41,22 @@ test('after /resync_file the listing shows the previous READY for lagPolls polls
 	expect(resync.body.sync_status).toBe('QUEUED_FOR_SYNC'); // the answer itself shows the new state
 	const seen = [];
 	for (let i = 0; i < CARBON_SYNC.lagPolls + 3; i++) seen.push(await fileStatus(file.id));
-	expect(seen.map((f) => f.sync_status)).toEqual(['READY', 'READY', 'QUEUED_FOR_SYNC', 'SYNCING', 'READY']);
+	expect(seen.map((f) => f.sync_status)).toEqual([
+		'READY',
+		'READY',
+		'QUEUED_FOR_SYNC',
+		'SYNCING',
+		'READY',
+	]);
 	expect(seen[1].last_sync).toBe(file.last_sync);
 	expect(seen[4].last_sync).not.toBe(file.last_sync);
 
 	await post('/resync_file', { file_id: file.id });
 	const conflict = await post('/resync_file', { file_id: file.id });
-	expect(conflict).toEqual({ status: STATUS.resyncConflict, body: { detail: RESYNC_CONFLICT_DETAIL } });
+	expect(conflict).toEqual({
+		status: STATUS.resyncConflict,
+		body: { detail: RESYNC_CONFLICT_DETAIL },
+	});
 	expect(emu.specViolations()).toEqual([]);
 });
 
@@ -48,28 +66,51 @@ test('a corrupt file is re-queued errorRetries times, then stays SYNC_ERROR', as
 	await post('/resync_file', { file_id: file.id });
 	const statuses: string[] = [];
 	for (let i = 0; i < 20; i++) statuses.push((await fileStatus(file.id)).sync_status);
-	const requeues = statuses.filter((s, i) => s === 'QUEUED_FOR_SYNC' && statuses[i - 1] === 'SYNC_ERROR').length;
+	const requeues = statuses.filter(
+		(s, i) => s === 'QUEUED_FOR_SYNC' && statuses[i - 1] === 'SYNC_ERROR',
+	).length;
 	// The first SYNC_ERROR → QUEUED_FOR_SYNC is the resync itself (after the lag showed the old SYNC_ERROR).
-	expect(statuses.slice(0, CARBON_SYNC.lagPolls + 1)).toEqual(['SYNC_ERROR', 'SYNC_ERROR', 'QUEUED_FOR_SYNC']);
+	expect(statuses.slice(0, CARBON_SYNC.lagPolls + 1)).toEqual([
+		'SYNC_ERROR',
+		'SYNC_ERROR',
+		'QUEUED_FOR_SYNC',
+	]);
 	expect(requeues).toBe(1 + CARBON_SYNC.errorRetries);
 	expect(statuses.slice(-5)).toEqual(Array(5).fill('SYNC_ERROR'));
 });
 
 test('files/sync: created files are listed only after the lag; unknown ids are accepted', async () => {
 	const ds = await connected('life-new-help');
-	const ticket = emu.state.itemsOf(ds).find((i) => i.item_type === 'TICKET' && !i.organization_user_file_to_sync_id)!;
-	const sync = await post('/integrations/files/sync', { data_source_id: ds, ids: [ticket.external_id, 'no-such-id'] });
+	const ticket = emu.state
+		.itemsOf(ds)
+		.find((i) => i.item_type === 'TICKET' && !i.organization_user_file_to_sync_id)!;
+	const sync = await post('/integrations/files/sync', {
+		data_source_id: ds,
+		ids: [ticket.external_id, 'no-such-id'],
+	});
 	expect(sync).toEqual({ status: 200, body: { success: true } });
-	const list = async () => (await post('/user_files_v2', { filters: { external_file_ids: [ticket.external_id, 'no-such-id'] } })).body.count;
+	const list = async () =>
+		(
+			await post('/user_files_v2', {
+				filters: { external_file_ids: [ticket.external_id, 'no-such-id'] },
+			})
+		).body.count;
 	expect([await list(), await list(), await list()]).toEqual([0, 0, 1]);
 });
 
 test('control API: POST /_emulator/sync merges and validates', async () => {
 	const set = async (body: unknown) => {
-		const res = await fetch(`${emu.url}/_emulator/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const res = await fetch(`${emu.url}/_emulator/sync`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 		return { status: res.status, body: (await res.json()) as any };
 	};
-	expect(await set({ lagPolls: 0 })).toEqual({ status: 200, body: { sync: { ...CARBON_SYNC, lagPolls: 0 } } });
+	expect(await set({ lagPolls: 0 })).toEqual({
+		status: 200,
+		body: { sync: { ...CARBON_SYNC, lagPolls: 0 } },
+	});
 	expect((await set({ errorRetries: -1 })).status).toBe(400);
 	expect((await set(INSTANT_SYNC)).body.sync).toEqual(INSTANT_SYNC);
 	const ds = await connected('life-instant-help');

@@ -37,7 +37,9 @@ function intArg(args: Record<string, string>, name: string, fallback: number): n
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		console.log('Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--sync carbon|instant] [--sync-lag 2] [--error-retries 3] [--resync-conflicts true|false] [--rate-limit fixedWindow|tokenBucket|off] [--window-ms 60000]');
+		console.log(
+			'Usage: npm run emulator -- [--port 4010] [--seed 1] [--size 60] [--latency 0] [--sync carbon|instant] [--sync-lag 2] [--error-retries 3] [--resync-conflicts true|false] [--rate-limit fixedWindow|tokenBucket|off] [--window-ms 60000]',
+		);
 		return;
 	}
 	if (args.sync !== undefined && args.sync !== 'carbon' && args.sync !== 'instant') {
@@ -45,7 +47,10 @@ async function main(): Promise<void> {
 		process.exit(2);
 	}
 	const base = args.sync === 'instant' ? INSTANT_SYNC : CARBON_SYNC;
-	if (args['resync-conflicts'] !== undefined && !['true', 'false'].includes(args['resync-conflicts'])) {
+	if (
+		args['resync-conflicts'] !== undefined &&
+		!['true', 'false'].includes(args['resync-conflicts'])
+	) {
 		console.error(`--resync-conflicts must be true or false, got ${args['resync-conflicts']}`);
 		process.exit(2);
 	}
@@ -53,7 +58,10 @@ async function main(): Promise<void> {
 		lagPolls: intArg(args, 'sync-lag', base.lagPolls),
 		errorRetries: intArg(args, 'error-retries', base.errorRetries),
 		errorRequeuePolls: base.errorRequeuePolls,
-		resyncConflicts: args['resync-conflicts'] === undefined ? base.resyncConflicts : args['resync-conflicts'] === 'true',
+		resyncConflicts:
+			args['resync-conflicts'] === undefined
+				? base.resyncConflicts
+				: args['resync-conflicts'] === 'true',
 	};
 	const model = args['rate-limit'] ?? 'fixedWindow';
 	if (!['fixedWindow', 'tokenBucket', 'off'].includes(model)) {
@@ -66,16 +74,32 @@ async function main(): Promise<void> {
 		itemsPerSource: intArg(args, 'size', 60),
 		latencyMs: intArg(args, 'latency', 0),
 		sync,
-		rateLimits: model === 'off' ? undefined : { model: model as 'fixedWindow' | 'tokenBucket', windowMs: intArg(args, 'window-ms', 60_000) || 60_000 },
+		rateLimits:
+			model === 'off'
+				? undefined
+				: {
+						model: model as 'fixedWindow' | 'tokenBucket',
+						windowMs: intArg(args, 'window-ms', 60_000) || 60_000,
+					},
 	});
 	const c = `${emulator.url}/_emulator`;
 	console.log(`Carbon emulator listening on ${emulator.url}`);
 	console.log(`API key:      ${emulator.apiKey}`);
 	const limits = emulator.rateLimitStats();
-	console.log(limits ? `Rate limits:  ${limits.model}, tier 1/2/3 = ${limits.limits[1]}/${limits.limits[2]}/${limits.limits[3]} requests per ${limits.windowMs / 1000} s per organisation` : 'Rate limits:  off');
-	console.log(`Control API:  GET ${c}/  GET ${c}/state  GET|DELETE ${c}/requests  POST|GET|DELETE ${c}/faults`);
-	console.log(`              POST ${c}/advance  POST ${c}/sync  POST ${c}/organisations  POST ${c}/webhooks/flush  GET|POST ${c}/rate-limits`);
-	console.log(`Sync:         lag ${sync.lagPolls} polls, SYNC_ERROR re-queued ${sync.errorRetries}×, resync 409 ${sync.resyncConflicts ? 'on' : 'off'}`);
+	console.log(
+		limits
+			? `Rate limits:  ${limits.model}, tier 1/2/3 = ${limits.limits[1]}/${limits.limits[2]}/${limits.limits[3]} requests per ${limits.windowMs / 1000} s per organisation`
+			: 'Rate limits:  off',
+	);
+	console.log(
+		`Control API:  GET ${c}/  GET ${c}/state  GET|DELETE ${c}/requests  POST|GET|DELETE ${c}/faults`,
+	);
+	console.log(
+		`              POST ${c}/advance  POST ${c}/sync  POST ${c}/organisations  POST ${c}/webhooks/flush  GET|POST ${c}/rate-limits`,
+	);
+	console.log(
+		`Sync:         lag ${sync.lagPolls} polls, SYNC_ERROR re-queued ${sync.errorRetries}×, resync 409 ${sync.resyncConflicts ? 'on' : 'off'}`,
+	);
 
 	let stopping = false;
 	const stop = (signal: string) => {

@@ -8,13 +8,24 @@ import type { AddressInfo } from 'node:net';
 
 import { CarbonEmulator } from './index';
 
-function request(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; text: string }> {
+function request(
+	url: string,
+	method: string,
+	headers: Record<string, string>,
+	body?: unknown,
+): Promise<{ status: number; text: string }> {
 	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method, agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-		});
+		const req = http.request(
+			url,
+			{ method, agent: false, headers: { 'content-type': 'application/json', ...headers } },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+				);
+			},
+		);
 		req.on('error', reject);
 		req.end(body === undefined ? undefined : JSON.stringify(body));
 	});
@@ -25,7 +36,9 @@ async function main(): Promise<void> {
 	await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
 	const emu = await CarbonEmulator.start({ webhooks: { timeoutMs: 60_000 } });
 	const auth = { authorization: `Bearer ${emu.apiKey}` };
-	await request(`${emu.url}/add_webhook`, 'POST', auth, { url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/` });
+	await request(`${emu.url}/add_webhook`, 'POST', auth, {
+		url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`,
+	});
 
 	emu.faults.inject({ kind: 'hang', path: '/whoami' });
 	emu.faults.inject({ kind: 'latency', latencyMs: 60_000, path: '/user_data_sources' });
@@ -39,7 +52,12 @@ async function main(): Promise<void> {
 			() => 'aborted',
 		),
 	];
-	const oauth = await request(`${emu.url}/integrations/oauth_url`, 'POST', { ...auth, 'customer-id': 'c' }, { service: 'ZENDESK', zendesk_subdomain: 'closing' });
+	const oauth = await request(
+		`${emu.url}/integrations/oauth_url`,
+		'POST',
+		{ ...auth, 'customer-id': 'c' },
+		{ service: 'ZENDESK', zendesk_subdomain: 'closing' },
+	);
 	await emu.completeOAuth(JSON.parse(oauth.text).oauth_url);
 	await new Promise((r) => setTimeout(r, 50));
 
@@ -47,7 +65,13 @@ async function main(): Promise<void> {
 	const outcomes = await Promise.all(pending);
 	sink.closeAllConnections();
 	await new Promise<void>((r) => sink.close(() => r()));
-	console.log(JSON.stringify({ closed: true, outcomes, deliveries: emu.state.webhookDeliveries.map((d) => d.state) }));
+	console.log(
+		JSON.stringify({
+			closed: true,
+			outcomes,
+			deliveries: emu.state.webhookDeliveries.map((d) => d.state),
+		}),
+	);
 }
 
 main().catch((e) => {

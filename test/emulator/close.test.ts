@@ -25,7 +25,10 @@ describe('close()', () => {
 
 	test('leaves no open handles: a process using the emulator exits by itself after close()', async () => {
 		const script = path.join(__dirname, 'close-check.ts');
-		const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], { cwd: path.resolve(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+			cwd: path.resolve(__dirname, '..', '..'),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (c: Buffer) => (out += c.toString()));

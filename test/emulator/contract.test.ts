@@ -13,7 +13,10 @@ import { CarbonEmulator, CONTRACT_PATH, readContract } from '.';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 type Operation = { security: unknown; responses: Record<string, unknown>; requestBody?: unknown };
-const contract = readContract() as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+const contract = readContract() as {
+	paths: Record<string, Record<string, Operation>>;
+	components: { schemas: Record<string, unknown> };
+};
 
 describe('contract file', () => {
 	test('is canonical and has no prose left: regenerating from itself gives the same bytes', () => {
@@ -48,15 +51,28 @@ describe('contract file', () => {
 		for (const [p, item] of Object.entries(contract.paths)) {
 			for (const [method, op] of Object.entries(item)) {
 				if (method === 'parameters') continue;
-				expect({ p, method, security: Array.isArray(op.security) }).toEqual({ p, method, security: true });
+				expect({ p, method, security: Array.isArray(op.security) }).toEqual({
+					p,
+					method,
+					security: true,
+				});
 				expect(Object.keys(op.responses).length).toBeGreaterThan(0);
 			}
 		}
 		// Enums, required and nullable survive; the webhook payload schema (no path refers to it) is there too.
-		const request = contract.components.schemas.OAuthURLRequest as { required: string[]; properties: Record<string, Record<string, unknown>> };
+		const request = contract.components.schemas.OAuthURLRequest as {
+			required: string[];
+			properties: Record<string, Record<string, unknown>>;
+		};
 		expect(request.required).toEqual(['service']);
-		expect(request.properties.connecting_new_account).toEqual({ default: false, nullable: true, type: 'boolean' });
-		const payload = contract.components.schemas.SentWebhookPayload as { properties: { webhook_type: { enum: string[] } } };
+		expect(request.properties.connecting_new_account).toEqual({
+			default: false,
+			nullable: true,
+			type: 'boolean',
+		});
+		const payload = contract.components.schemas.SentWebhookPayload as {
+			properties: { webhook_type: { enum: string[] } };
+		};
 		expect(payload.properties.webhook_type.enum).toContain('FILE_READY');
 	});
 });
@@ -72,7 +88,11 @@ describe('the emulator validates against the contract', () => {
 		new Promise<{ status: number; body: { detail: unknown } }>((resolve, reject) => {
 			const req = http.request(`${emu.url}${p}`, {
 				method: 'POST',
-				headers: { authorization: `Bearer ${emu.apiKey}`, 'customer-id': 'contract', 'content-type': 'application/json' },
+				headers: {
+					authorization: `Bearer ${emu.apiKey}`,
+					'customer-id': 'contract',
+					'content-type': 'application/json',
+				},
 			});
 			req.on('response', (res) => {
 				let text = '';
@@ -83,36 +103,74 @@ describe('the emulator validates against the contract', () => {
 			req.end(JSON.stringify(body));
 		});
 
-	test('every contract operation is routed; a spec-violating body gets Carbon\'s 422, even on paths the emulator does not implement', async () => {
-		const count = Object.values(contract.paths).reduce((n, item) => n + Object.keys(item).filter((k) => k !== 'parameters').length, 0);
+	test("every contract operation is routed; a spec-violating body gets Carbon's 422, even on paths the emulator does not implement", async () => {
+		const count = Object.values(contract.paths).reduce(
+			(n, item) => n + Object.keys(item).filter((k) => k !== 'parameters').length,
+			0,
+		);
 		expect(emu.spec.operations).toHaveLength(count);
-		const oauth = await post('/integrations/oauth_url', { service: 'ZENDESK', connecting_new_account: 'yes please' });
+		const oauth = await post('/integrations/oauth_url', {
+			service: 'ZENDESK',
+			connecting_new_account: 'yes please',
+		});
 		expect(oauth.status).toBe(422);
-		expect(oauth.body.detail).toEqual([{ loc: ['body', 'connecting_new_account'], msg: 'value could not be parsed to a boolean', type: 'type_error.bool' }]);
+		expect(oauth.body.detail).toEqual([
+			{
+				loc: ['body', 'connecting_new_account'],
+				msg: 'value could not be parsed to a boolean',
+				type: 'type_error.bool',
+			},
+		]);
 		const embeddings = await post('/embeddings', { query: 'q' });
 		expect(embeddings.status).toBe(422);
-		expect(embeddings.body.detail).toEqual([expect.objectContaining({ loc: ['body', 'k'], type: 'value_error.missing' })]);
+		expect(embeddings.body.detail).toEqual([
+			expect.objectContaining({ loc: ['body', 'k'], type: 'value_error.missing' }),
+		]);
 		expect(emu.specViolations()).toHaveLength(2);
 	});
 });
 
-test('nothing outside the contract generator reads Carbon\'s spec or needs CARBON_OPENAPI', () => {
+test("nothing outside the contract generator reads Carbon's spec or needs CARBON_OPENAPI", () => {
 	const offenders: string[] = [];
 	const walk = (dir: string) => {
 		for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
 			const rel = path.join(dir, entry.name);
 			if (entry.isDirectory()) {
 				if (!['node_modules', 'dist', '.work', '.git'].includes(entry.name)) walk(rel);
-			} else if (/\.(ts|js|mjs|sh|json)$/.test(entry.name) && rel !== path.join('scripts', 'contract.ts') && !rel.endsWith('carbon-contract.json')) {
+			} else if (
+				/\.(ts|js|mjs|sh|json)$/.test(entry.name) &&
+				rel !== path.join('scripts', 'contract.ts') &&
+				!rel.endsWith('carbon-contract.json')
+			) {
 				const text = fs.readFileSync(path.join(ROOT, rel), 'utf8');
-				if (/shared\/carbon|CARBON_OPENAPI/.test(text) && rel !== path.join('test', 'emulator', 'contract.test.ts')) offenders.push(rel);
+				if (
+					/shared\/carbon|CARBON_OPENAPI/.test(text) &&
+					rel !== path.join('test', 'emulator', 'contract.test.ts')
+				)
+					offenders.push(rel);
 			}
 		}
 	};
-	for (const dir of ['nodes', 'credentials', 'test', 'demo', 'bench', 'e2e', 'scripts', 'examples', '.ci']) {
+	for (const dir of [
+		'nodes',
+		'credentials',
+		'test',
+		'demo',
+		'bench',
+		'e2e',
+		'scripts',
+		'examples',
+		'.ci',
+	]) {
 		if (fs.existsSync(path.join(ROOT, dir))) walk(dir);
 	}
-	const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-	for (const [name, command] of Object.entries(scripts)) if (/shared\/carbon|CARBON_OPENAPI/.test(command)) offenders.push(`package.json scripts.${name}`);
+	const scripts = (
+		JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+			scripts: Record<string, string>;
+		}
+	).scripts;
+	for (const [name, command] of Object.entries(scripts))
+		if (/shared\/carbon|CARBON_OPENAPI/.test(command))
+			offenders.push(`package.json scripts.${name}`);
 	expect(offenders).toEqual([]);
 });

@@ -14,7 +14,11 @@ import { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, type FileRecord } from './st
 import { presign } from './storage';
 
 /** RerankParams.model options as the spec lists them. */
-export const RERANK_MODELS = ['COHERE_RERANK_MULTILINGUAL_V3', 'JINA_RERANKER_MULTILINGUAL_V2', 'PONGO_RERANKER'];
+export const RERANK_MODELS = [
+	'COHERE_RERANK_MULTILINGUAL_V3',
+	'JINA_RERANKER_MULTILINGUAL_V2',
+	'PONGO_RERANKER',
+];
 /** Length of the vectors returned with include_vectors (Carbon's are the embedding model's size). */
 export const VECTOR_DIMENSIONS = 64;
 const IMAGE_FORMATS = new Set(['PNG', 'JPG', 'JPEG']);
@@ -56,7 +60,11 @@ export function chunksOf(file: FileRecord): Chunk[] {
 	const overlap = Math.min(size - 1, Math.max(0, file.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP));
 	const text = file.content;
 	const out: Chunk[] = [];
-	for (let start = 0, index = 0; start < text.length || index === 0; start += size - overlap, index++) {
+	for (
+		let start = 0, index = 0;
+		start < text.length || index === 0;
+		start += size - overlap, index++
+	) {
 		const piece = text.slice(start, start + size);
 		out.push({ file, index, text: piece, start, terms: terms(piece) });
 		if (start + size >= text.length) break;
@@ -69,7 +77,8 @@ function tagFilterOf(body: Record<string, unknown>): (tags: Record<string, unkno
 		if (body.tags_v2 !== undefined && body.tags_v2 !== null) return compileTagFilter(body.tags_v2);
 		return legacyTagFilter(body.tags as Record<string, unknown> | null | undefined);
 	} catch (e) {
-		if (e instanceof FilterError) throw new ApiError(STATUS.badRequest, `Invalid tags_v2: ${e.message}`);
+		if (e instanceof FilterError)
+			throw new ApiError(STATUS.badRequest, `Invalid tags_v2: ${e.message}`);
 		throw e;
 	}
 }
@@ -87,7 +96,11 @@ function candidateFiles(ctx: HandlerContext): FileRecord[] {
 	const model = typeof body.embedding_model === 'string' ? body.embedding_model : 'OPENAI';
 	const underParent = (f: FileRecord): boolean => {
 		if (!parentIds) return true;
-		for (let p = f.parentId; p !== null; p = store.files.find((x) => x.id === p)?.parentId ?? null) {
+		for (
+			let p = f.parentId;
+			p !== null;
+			p = store.files.find((x) => x.id === p)?.parentId ?? null
+		) {
 			if (parentIds.includes(p)) return true;
 			if (body.include_all_children !== true) return false;
 		}
@@ -138,7 +151,12 @@ function cosine(a: Map<string, number>, b: Map<string, number>): number {
 	return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
 
-function bm25(query: string[], chunk: Chunk, idf: (t: string) => number, avgLength: number): number {
+function bm25(
+	query: string[],
+	chunk: Chunk,
+	idf: (t: string) => number,
+	avgLength: number,
+): number {
 	const k1 = 1.2;
 	const b = 0.75;
 	let score = 0;
@@ -167,15 +185,23 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 /** The handler of POST /embeddings (body already validated against GetEmbeddingDocumentsBody). */
 export function searchEmbeddings(ctx: HandlerContext): { documents: Record<string, unknown>[] } {
 	const { body, store } = ctx;
-	if (Array.isArray(body.query_vector)) throw new ApiError(STATUS.badRequest, 'Cannot provide both query and query_vector');
+	if (Array.isArray(body.query_vector))
+		throw new ApiError(STATUS.badRequest, 'Cannot provide both query and query_vector');
 	const hybrid = body.hybrid_search === true;
-	const weights = (body.hybrid_search_tuning_parameters as { weight_a: number; weight_b: number } | null | undefined) ?? { weight_a: 0.5, weight_b: 0.5 };
+	const weights = (body.hybrid_search_tuning_parameters as
+		{ weight_a: number; weight_b: number } | null | undefined) ?? { weight_a: 0.5, weight_b: 0.5 };
 	if (hybrid && Math.abs(weights.weight_a + weights.weight_b - 1) > 0.001) {
-		throw new ApiError(STATUS.badRequest, 'hybrid_search_tuning_parameters: the weights must sum to 1 (tolerance 0.001)');
+		throw new ApiError(
+			STATUS.badRequest,
+			'hybrid_search_tuning_parameters: the weights must sum to 1 (tolerance 0.001)',
+		);
 	}
 	const rerank = (body.rerank as { model: string } | null | undefined)?.model;
 	if (rerank !== undefined && !RERANK_MODELS.includes(rerank)) {
-		throw new ApiError(STATUS.badRequest, `rerank.model must be one of ${RERANK_MODELS.join(', ')}`);
+		throw new ApiError(
+			STATUS.badRequest,
+			`rerank.model must be one of ${RERANK_MODELS.join(', ')}`,
+		);
 	}
 	const files = candidateFiles(ctx);
 	if (hybrid && files.length && !files.some((f) => f.generateSparseVectors === true)) {
@@ -196,7 +222,10 @@ export function searchEmbeddings(ctx: HandlerContext): { documents: Record<strin
 		const semantic = cosine(queryVector, tfidf(chunk.terms, idf));
 		let score = lexical;
 		// Hybrid: weight_a on the dense ("semantic") score, weight_b on the keyword score of files with sparse vectors.
-		if (hybrid) score = weights.weight_a * semantic + weights.weight_b * (chunk.file.generateSparseVectors ? lexical : 0);
+		if (hybrid)
+			score =
+				weights.weight_a * semantic +
+				weights.weight_b * (chunk.file.generateSparseVectors ? lexical : 0);
 		// A reranker re-scores by a second model: here the mean of both scores.
 		if (rerank) score = (semantic + lexical) / 2;
 		return { chunk, score };
@@ -205,7 +234,10 @@ export function searchEmbeddings(ctx: HandlerContext): { documents: Record<strin
 		// Assumed: a chunk that shares no term with the query is not returned (a real vector index returns the k
 		// nearest whatever their distance).
 		.filter((s) => s.score > 0)
-		.sort((a, b) => b.score - a.score || a.chunk.file.id - b.chunk.file.id || a.chunk.index - b.chunk.index)
+		.sort(
+			(a, b) =>
+				b.score - a.score || a.chunk.file.id - b.chunk.file.id || a.chunk.index - b.chunk.index,
+		)
 		.slice(0, Number(body.k));
 	return {
 		documents: top.map(({ chunk, score }, i) => {
@@ -224,10 +256,18 @@ export function searchEmbeddings(ctx: HandlerContext): { documents: Record<strin
 				score: round(score),
 				rank: i + 1,
 				content_metadata:
-					body.include_file_level_metadata === true ? { ...chunkMeta, file_metadata: { item_type: f.itemType, file_type_at_source: f.itemType, file_format: f.fileFormat } } : chunkMeta,
+					body.include_file_level_metadata === true
+						? {
+								...chunkMeta,
+								file_metadata: {
+									item_type: f.itemType,
+									file_type_at_source: f.itemType,
+									file_format: f.fileFormat,
+								},
+							}
+						: chunkMeta,
 				chunk_index: chunk.index,
 			};
 		}),
 	};
 }
-

@@ -10,10 +10,19 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+	method: string,
+	path: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+) {
 	const res = await fetch(`${emu.url}${path}`, {
 		method,
-		headers: { authorization: `Bearer ${emu.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+		headers: {
+			authorization: `Bearer ${emu.apiKey}`,
+			...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			...headers,
+		},
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -26,28 +35,63 @@ const faithful = (method: string, template: string, reply: { status: number; bod
 
 test('/integrations/connect refuses a token Zendesk did not issue for that subdomain', async () => {
 	const token = emu.zendesk.issueToken('one-help');
-	const other = await call('POST', '/integrations/connect', { authentication: { source: 'ZENDESK', access_token: token, subdomain: 'two-help' } }, { 'customer-id': 'c1' });
-	expect(other).toEqual({ status: 400, body: { detail: 'Zendesk rejected the access token for two-help.zendesk.com (invalid_token)' } });
-	const ok = await call('POST', '/integrations/connect', { authentication: { source: 'ZENDESK', access_token: token, subdomain: 'one-help' } }, { 'customer-id': 'c1' });
+	const other = await call(
+		'POST',
+		'/integrations/connect',
+		{ authentication: { source: 'ZENDESK', access_token: token, subdomain: 'two-help' } },
+		{ 'customer-id': 'c1' },
+	);
+	expect(other).toEqual({
+		status: 400,
+		body: { detail: 'Zendesk rejected the access token for two-help.zendesk.com (invalid_token)' },
+	});
+	const ok = await call(
+		'POST',
+		'/integrations/connect',
+		{ authentication: { source: 'ZENDESK', access_token: token, subdomain: 'one-help' } },
+		{ 'customer-id': 'c1' },
+	);
 	faithful('post', '/integrations/connect', ok);
 	expect(emu.specViolations()).toEqual([]);
 });
 
-test('/list_users, /user, /whoami answer in the spec\'s shapes; count only with include_count', async () => {
+test("/list_users, /user, /whoami answer in the spec's shapes; count only with include_count", async () => {
 	await call('POST', '/update_users', { customer_ids: ['lu-1', 'lu-2'], max_files: 10 });
 	const list = await call('POST', '/list_users', { filters: { customer_ids: ['lu-1', 'lu-2'] } });
 	faithful('post', '/list_users', list);
-	expect(list.body).toMatchObject({ count: null, users: [{ organization_supplied_user_id: 'lu-2' }, { organization_supplied_user_id: 'lu-1' }] });
-	const counted = await call('POST', '/list_users', { include_count: true, order_dir: 'asc', pagination: { limit: 1 } });
+	expect(list.body).toMatchObject({
+		count: null,
+		users: [{ organization_supplied_user_id: 'lu-2' }, { organization_supplied_user_id: 'lu-1' }],
+	});
+	const counted = await call('POST', '/list_users', {
+		include_count: true,
+		order_dir: 'asc',
+		pagination: { limit: 1 },
+	});
 	expect(counted.body.count).toBeGreaterThanOrEqual(2);
 	expect(counted.body.users).toHaveLength(1);
 	const user = await call('POST', '/user', { customer_id: 'lu-1' });
 	faithful('post', '/user', user);
-	expect(user.body).toMatchObject({ organization_supplied_user_id: 'lu-1', num_files_synced: 0, custom_limits: { max_files: 10 } });
-	expect(await call('POST', '/user', { customer_id: 'nobody' })).toEqual({ status: 404, body: { detail: 'User nobody not found' } });
+	expect(user.body).toMatchObject({
+		organization_supplied_user_id: 'lu-1',
+		num_files_synced: 0,
+		custom_limits: { max_files: 10 },
+	});
+	expect(await call('POST', '/user', { customer_id: 'nobody' })).toEqual({
+		status: 404,
+		body: { detail: 'User nobody not found' },
+	});
 	faithful('get', '/whoami', await call('GET', '/whoami', undefined, { 'customer-id': 'lu-1' }));
 	// Organisation-level: a Token (customer access token) is not accepted.
-	expect((await fetch(`${emu.url}/list_users`, { method: 'POST', headers: { authorization: 'Token x', 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+	expect(
+		(
+			await fetch(`${emu.url}/list_users`, {
+				method: 'POST',
+				headers: { authorization: 'Token x', 'content-type': 'application/json' },
+				body: '{}',
+			})
+		).status,
+	).toBe(401);
 	emu.clearRequests();
 });
 
@@ -61,27 +105,74 @@ test('/delete_users answers {success}, skips unknown IDs; the spec rejects a bod
 });
 
 test('/white_label/*: records keep state, validated requests; the OAuth link names the app', async () => {
-	const input = { data_source_type: 'ZENDESK', credentials: { client_id: 'app-1', redirect_uri: `${emu.url}/integrations/zendesk`, client_secret: 's3cret-value-1234' } };
+	const input = {
+		data_source_type: 'ZENDESK',
+		credentials: {
+			client_id: 'app-1',
+			redirect_uri: `${emu.url}/integrations/zendesk`,
+			client_secret: 's3cret-value-1234',
+		},
+	};
 	const created = await call('POST', '/white_label/create', [input]);
 	expect(created.status).toBe(200);
 	const id = (created.body.results as Array<{ id: number }>)[0].id;
-	expect((await call('POST', '/white_label/create', [{ ...input, credentials: { ...input.credentials, client_secret: 'other' } }])).status).toBe(400);
-	expect((await call('POST', '/white_label/update', { ...input, credentials: { ...input.credentials, client_id: 'app-2' } })).body).toMatchObject({ id, credentials: { client_id: 'app-2' } });
-	const link = await call('POST', '/integrations/oauth_url', { service: 'ZENDESK', zendesk_subdomain: 'wl' }, { 'customer-id': 'c-wl' });
+	expect(
+		(
+			await call('POST', '/white_label/create', [
+				{ ...input, credentials: { ...input.credentials, client_secret: 'other' } },
+			])
+		).status,
+	).toBe(400);
+	expect(
+		(
+			await call('POST', '/white_label/update', {
+				...input,
+				credentials: { ...input.credentials, client_id: 'app-2' },
+			})
+		).body,
+	).toMatchObject({ id, credentials: { client_id: 'app-2' } });
+	const link = await call(
+		'POST',
+		'/integrations/oauth_url',
+		{ service: 'ZENDESK', zendesk_subdomain: 'wl' },
+		{ 'customer-id': 'c-wl' },
+	);
 	expect(new URL(String(link.body.oauth_url)).searchParams.get('client_id')).toBe('app-2');
-	expect((await call('POST', '/white_label/list', { filters: { data_source_type: ['ZENDESK'] } })).body).toMatchObject({ count: 1 });
-	expect((await call('POST', '/white_label/delete', { ids: [id, 999] })).body).toEqual({ success: true, deleted_ids: [id] });
-	expect((await call('POST', '/white_label/create', [{ data_source_type: 'ZENDESK', credentials: {} }])).status).toBe(422);
+	expect(
+		(await call('POST', '/white_label/list', { filters: { data_source_type: ['ZENDESK'] } })).body,
+	).toMatchObject({ count: 1 });
+	expect((await call('POST', '/white_label/delete', { ids: [id, 999] })).body).toEqual({
+		success: true,
+		deleted_ids: [id],
+	});
+	expect(
+		(await call('POST', '/white_label/create', [{ data_source_type: 'ZENDESK', credentials: {} }]))
+			.status,
+	).toBe(422);
 	expect((await call('POST', '/white_label/delete', { ids: ['x'] })).status).toBe(422);
 	emu.clearRequests();
 });
 
 test('fake Zendesk: Show Self with a token, 401 otherwise, anonymous without auth; not Carbon traffic', async () => {
 	const token = emu.zendesk.issueToken('me-help');
-	const me = await fetch(`${emu.url}/zendesk/me-help/api/v2/users/me.json`, { headers: { authorization: `Bearer ${token}` } });
+	const me = await fetch(`${emu.url}/zendesk/me-help/api/v2/users/me.json`, {
+		headers: { authorization: `Bearer ${token}` },
+	});
 	expect(me.status).toBe(200);
 	expect(((await me.json()) as { user: { id: number } }).user.id).toBeGreaterThan(0);
-	expect((await fetch(`${emu.url}/zendesk/me-help/api/v2/users/me.json`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
-	expect(((await (await fetch(`${emu.url}/zendesk/me-help/api/v2/users/me.json`)).json()) as { user: { id: null } }).user.id).toBeNull();
+	expect(
+		(
+			await fetch(`${emu.url}/zendesk/me-help/api/v2/users/me.json`, {
+				headers: { authorization: 'Bearer nope' },
+			})
+		).status,
+	).toBe(401);
+	expect(
+		(
+			(await (await fetch(`${emu.url}/zendesk/me-help/api/v2/users/me.json`)).json()) as {
+				user: { id: null };
+			}
+		).user.id,
+	).toBeNull();
 	expect(emu.requests.filter((r) => r.path.startsWith('/zendesk/'))).toEqual([]);
 });

@@ -15,7 +15,8 @@ describe('fault injection', () => {
 		emu.clearRequests();
 	});
 
-	const whoami = (opts: Partial<CallOptions> = {}) => call(emu, 'GET', '/whoami', { customerId: 'f', ...opts });
+	const whoami = (opts: Partial<CallOptions> = {}) =>
+		call(emu, 'GET', '/whoami', { customerId: 'f', ...opts });
 
 	test('status faults answer the given status/body/Retry-After for `count` matching requests, then normal service', async () => {
 		emu.faults.inject({ path: '/whoami', status: 429, retryAfter: '2', count: 2 });
@@ -32,10 +33,16 @@ describe('fault injection', () => {
 
 	test('path prefix, method and skip select which requests fail; faulted requests change no state', async () => {
 		emu.faults.inject({ path: '/integrations/', status: 500, skip: 1 });
-		const okay = await call(emu, 'POST', '/integrations/oauth_url', { customerId: 'f', body: { service: 'ZENDESK', zendesk_subdomain: 's' } });
+		const okay = await call(emu, 'POST', '/integrations/oauth_url', {
+			customerId: 'f',
+			body: { service: 'ZENDESK', zendesk_subdomain: 's' },
+		});
 		expect(okay.status).toBe(200);
 		const sessions = emu.state.oauthSessions.length;
-		const failed = await call(emu, 'POST', '/integrations/oauth_url', { customerId: 'f', body: { service: 'ZENDESK', zendesk_subdomain: 's' } });
+		const failed = await call(emu, 'POST', '/integrations/oauth_url', {
+			customerId: 'f',
+			body: { service: 'ZENDESK', zendesk_subdomain: 's' },
+		});
 		expect(failed.status).toBe(500);
 		expect(emu.state.oauthSessions.length).toBe(sessions);
 		emu.faults.inject({ path: '/whoami', method: 'POST', status: 500 });
@@ -47,7 +54,10 @@ describe('fault injection', () => {
 		const res = await call(emu, 'POST', '/update_users', { body: { customer_ids: 'x' } });
 		expect(res.status).toBe(500);
 		expect(emu.specViolations()).toHaveLength(1);
-		expect(emu.requests[0]).toMatchObject({ status: 500, specErrors: ['body.customer_ids: value is not a valid list'] });
+		expect(emu.requests[0]).toMatchObject({
+			status: 500,
+			specErrors: ['body.customer_ids: value is not a valid list'],
+		});
 	});
 
 	test('reset destroys the socket without a response (recorded as status 0)', async () => {

@@ -36,8 +36,18 @@ export interface GeneratedItem {
 export const MIN_ITEMS = 5;
 export const DEFAULT_ITEMS_PER_SOURCE = 60;
 
-export const TICKET_STATUSES: TicketProperties['status'][] = ['open', 'pending', 'solved', 'closed'];
-export const TICKET_PRIORITIES: TicketProperties['priority'][] = ['low', 'normal', 'high', 'urgent'];
+export const TICKET_STATUSES: TicketProperties['status'][] = [
+	'open',
+	'pending',
+	'solved',
+	'closed',
+];
+export const TICKET_PRIORITIES: TicketProperties['priority'][] = [
+	'low',
+	'normal',
+	'high',
+	'urgent',
+];
 export const TICKET_TYPES: TicketProperties['type'][] = ['question', 'incident', 'problem', 'task'];
 
 /** mulberry32: tiny, fast, good enough for test data. */
@@ -86,7 +96,18 @@ const SECTION_TOPICS = [
 	'Offline Mode',
 	'Plans',
 ];
-const VERBS = ['reset', 'configure', 'export', 'update', 'enable', 'disable', 'troubleshoot', 'connect', 'review', 'cancel'];
+const VERBS = [
+	'reset',
+	'configure',
+	'export',
+	'update',
+	'enable',
+	'disable',
+	'troubleshoot',
+	'connect',
+	'review',
+	'cancel',
+];
 const OBJECTS = [
 	'your password',
 	'two-factor authentication',
@@ -191,14 +212,21 @@ export function itemCounts(size: number): Record<ZendeskItemType, number> {
  * then tickets each followed by their attachments).
  * A subdomain containing `corrupt` names every 5th article "… (corrupt)": those files end in SYNC_ERROR.
  */
-export function generateHelpCenter(seed: number, subdomain: string, size = DEFAULT_ITEMS_PER_SOURCE): GeneratedItem[] {
+export function generateHelpCenter(
+	seed: number,
+	subdomain: string,
+	size = DEFAULT_ITEMS_PER_SOURCE,
+): GeneratedItem[] {
 	const rng = mulberry32(hashString(`${seed}:${subdomain}`));
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 	const counts = itemCounts(size);
 	const host = `https://${subdomain}.zendesk.com`;
 	const corrupt = subdomain.includes('corrupt');
 	const epoch = Date.UTC(2022, 0, 1);
-	const createdAt = () => new Date(epoch + Math.floor(rng() * 730) * 86_400_000 + Math.floor(rng() * 86_400) * 1000).toISOString();
+	const createdAt = () =>
+		new Date(
+			epoch + Math.floor(rng() * 730) * 86_400_000 + Math.floor(rng() * 86_400) * 1000,
+		).toISOString();
 	let helpCenterId = 360_000_000_000 + Math.floor(rng() * 1_000_000) * 100;
 	const nextId = () => String((helpCenterId += 1 + Math.floor(rng() * 97)));
 	const usedNames = new Set<string>();
@@ -208,7 +236,8 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 	const unique = (name: string) => {
 		let candidate = name;
 		let i = nextSuffix.get(name) ?? 2;
-		if (usedNames.has(candidate)) for (candidate = `${name} (${i})`; usedNames.has(candidate); ) candidate = `${name} (${++i})`;
+		if (usedNames.has(candidate))
+			for (candidate = `${name} (${i})`; usedNames.has(candidate);) candidate = `${name} (${++i})`;
 		if (candidate !== name) nextSuffix.set(name, i + 1);
 		usedNames.add(candidate);
 		return candidate;
@@ -252,7 +281,9 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 			sourceCreatedAt: createdAt(),
 		});
 	}
-	const articlesBySection = new Map<string, GeneratedItem[]>(sections.map((s) => [s.externalId, []]));
+	const articlesBySection = new Map<string, GeneratedItem[]>(
+		sections.map((s) => [s.externalId, []]),
+	);
 	for (let i = 0; i < counts.ARTICLE; i++) {
 		// First pass fills each section once, the rest lands randomly.
 		const section = i < sections.length ? sections[i] : pick(sections);
@@ -277,7 +308,8 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 			content: ((generated: string) => (known ? `${name}\n\n${known.body}` : generated))(
 				Array.from(
 					{ length: paragraphs },
-					(_, p) => `${name}. Step ${p + 1}: open Settings, choose ${pick(SECTION_TOPICS)} and ${pick(VERBS)} ${pick(OBJECTS)}.`,
+					(_, p) =>
+						`${name}. Step ${p + 1}: open Settings, choose ${pick(SECTION_TOPICS)} and ${pick(VERBS)} ${pick(OBJECTS)}.`,
 				).join('\n\n'),
 			),
 			sourceCreatedAt: createdAt(),
@@ -314,7 +346,9 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 			sourceCreatedAt: createdAt(),
 		});
 	}
-	const attachmentsByTicket = new Map<string, GeneratedItem[]>(tickets.map((t) => [t.externalId, []]));
+	const attachmentsByTicket = new Map<string, GeneratedItem[]>(
+		tickets.map((t) => [t.externalId, []]),
+	);
 	for (let i = 0; i < counts.TICKET_ATTACHMENT; i++) {
 		const ticket = pick(tickets);
 		ticket.isExpandable = true;
@@ -339,7 +373,9 @@ export function generateHelpCenter(seed: number, subdomain: string, size = DEFAU
 	}
 
 	const out: GeneratedItem[] = [];
-	const sectionsByCategory = new Map<string, GeneratedItem[]>(categories.map((c) => [c.externalId, []]));
+	const sectionsByCategory = new Map<string, GeneratedItem[]>(
+		categories.map((c) => [c.externalId, []]),
+	);
 	for (const section of sections) sectionsByCategory.get(section.parentExternalId!)!.push(section);
 	for (const category of categories) {
 		out.push(category);

@@ -5,9 +5,23 @@
 import { searchEmbeddings } from './embeddings';
 import { ApiError, STATUS } from './errors';
 import { cachedView } from './listCache';
-import { FilterError, compileTagFilter, isPlainObject, legacyTagFilter, orderBy, paginate, type PaginationInput } from './query';
+import {
+	FilterError,
+	compileTagFilter,
+	isPlainObject,
+	legacyTagFilter,
+	orderBy,
+	paginate,
+	type PaginationInput,
+} from './query';
 import { dataSourceToApi, fileToApi, itemToApi, userToApi, webhookToApi } from './serializers';
-import type { CustomerRecord, DataSourceRecord, FileRecord, OrganisationRecord, Store } from './state';
+import type {
+	CustomerRecord,
+	DataSourceRecord,
+	FileRecord,
+	OrganisationRecord,
+	Store,
+} from './state';
 import { withSignedUrls } from './storage';
 import { userHandlers } from './users';
 import { whiteLabelHandlers } from './whiteLabel';
@@ -47,7 +61,8 @@ function tagFilter(filter: unknown, field: string) {
 	try {
 		return compileTagFilter(filter);
 	} catch (e) {
-		if (e instanceof FilterError) throw new ApiError(STATUS.badRequest, `Invalid ${field}: ${e.message}`);
+		if (e instanceof FilterError)
+			throw new ApiError(STATUS.badRequest, `Invalid ${field}: ${e.message}`);
 		throw e;
 	}
 }
@@ -57,13 +72,19 @@ function dir(v: unknown): 'asc' | 'desc' {
 }
 
 /** The /user_files_v2 and /delete_files_v2 filter (OrganizationUserFilesToSyncFilters). */
-function fileFilter(ctx: HandlerContext, filters: Record<string, unknown>): (f: FileRecord) => boolean {
+function fileFilter(
+	ctx: HandlerContext,
+	filters: Record<string, unknown>,
+): (f: FileRecord) => boolean {
 	const f = filters;
 	const list = <T>(v: unknown): T[] | null => (Array.isArray(v) ? (v as T[]) : null);
 	const sources = typeof f.source === 'string' ? [f.source] : list<string>(f.source);
 	const name = typeof f.name === 'string' ? f.name.toLowerCase() : null;
 	// tags_v2 wins over the deprecated tags when both are given (documented).
-	const tags = f.tags_v2 !== undefined && f.tags_v2 !== null ? tagFilter(f.tags_v2, 'filters.tags_v2') : legacyTagFilter(f.tags as Record<string, unknown>);
+	const tags =
+		f.tags_v2 !== undefined && f.tags_v2 !== null
+			? tagFilter(f.tags_v2, 'filters.tags_v2')
+			: legacyTagFilter(f.tags as Record<string, unknown>);
 	const ids = list<number>(f.ids);
 	const externalIds = list<string>(f.external_file_ids);
 	const externalUrls = list<string>(f.external_urls);
@@ -74,9 +95,13 @@ function fileFilter(ctx: HandlerContext, filters: Record<string, unknown>): (f: 
 	const uploadIds = list<string>(f.upload_ids);
 	const typesAtSource = list<string>(f.file_types_at_source);
 	const parents = list<number>(f.parent_file_ids);
-	const errorMessage = typeof f.sync_error_message === 'string' ? f.sync_error_message.toLowerCase() : null;
+	const errorMessage =
+		typeof f.sync_error_message === 'string' ? f.sync_error_message.toLowerCase() : null;
 	if (f.root_files_only === true && (parents || f.include_all_children === true)) {
-		throw new ApiError(STATUS.badRequest, 'root_files_only cannot be true together with parent_file_ids or include_all_children');
+		throw new ApiError(
+			STATUS.badRequest,
+			'root_files_only cannot be true together with parent_file_ids or include_all_children',
+		);
 	}
 	const { store, org } = ctx;
 	const customerId = customerOf(ctx).customerId;
@@ -107,7 +132,10 @@ function fileFilter(ctx: HandlerContext, filters: Record<string, unknown>): (f: 
 		(!typesAtSource || (file.itemType !== null && typesAtSource.includes(file.itemType))) &&
 		(f.root_files_only !== true || file.parentId === null) &&
 		(f.non_synced_only !== true || file.syncStatus !== 'READY') &&
-		(errorMessage === null || (errorMessage === '' ? !file.syncErrorMessage : (file.syncErrorMessage ?? '').toLowerCase().includes(errorMessage))) &&
+		(errorMessage === null ||
+			(errorMessage === ''
+				? !file.syncErrorMessage
+				: (file.syncErrorMessage ?? '').toLowerCase().includes(errorMessage))) &&
 		underParents(file);
 }
 
@@ -136,7 +164,11 @@ export const handlers: Record<string, Handler> = {
 		// The link names the OAuth app: the organisation's white label for this service, else Carbon's own.
 		const app = ctx.store.whiteLabels.appFor(ctx.org.id, session.service, ctx.store.baseUrl);
 		ctx.store.whiteLabels.apps.set(session.state, app);
-		const query = new URLSearchParams({ state: session.state, client_id: app.clientId, redirect_uri: app.redirectUri });
+		const query = new URLSearchParams({
+			state: session.state,
+			client_id: app.clientId,
+			redirect_uri: app.redirectUri,
+		});
 		return { oauth_url: `${ctx.store.baseUrl}${oauthPath(session.service)}?${query}` };
 	},
 
@@ -145,8 +177,14 @@ export const handlers: Record<string, Handler> = {
 		const service = String(auth.source);
 		const options = (ctx.body.sync_options as Record<string, unknown> | undefined) ?? {};
 		// Carbon connects with the token it is given; a token Zendesk refuses cannot connect (assumed: 400).
-		if (service === 'ZENDESK' && !ctx.store.zendesk.token(String(auth.access_token), String(auth.subdomain).toLowerCase())) {
-			throw new ApiError(STATUS.zendeskTokenRejected, `Zendesk rejected the access token for ${String(auth.subdomain)}.zendesk.com (invalid_token)`);
+		if (
+			service === 'ZENDESK' &&
+			!ctx.store.zendesk.token(String(auth.access_token), String(auth.subdomain).toLowerCase())
+		) {
+			throw new ApiError(
+				STATUS.zendeskTokenRejected,
+				`Zendesk rejected the access token for ${String(auth.subdomain)}.zendesk.com (invalid_token)`,
+			);
 		}
 		const ds = ctx.store.connect(ctx.org.id, customerOf(ctx).customerId, service, {
 			subdomain: typeof auth.subdomain === 'string' ? auth.subdomain : null,
@@ -162,9 +200,11 @@ export const handlers: Record<string, Handler> = {
 	},
 
 	// ------------------------------------------------------------------ items
-	'POST /integrations/items/sync': (ctx) => dataSourceToApi(ctx.store.syncSourceItems(dataSource(ctx, ctx.body.data_source_id))),
+	'POST /integrations/items/sync': (ctx) =>
+		dataSourceToApi(ctx.store.syncSourceItems(dataSource(ctx, ctx.body.data_source_id))),
 
-	'POST /integrations/items/sync/cancel': (ctx) => dataSourceToApi(ctx.store.cancelSync(dataSource(ctx, ctx.body.data_source_id))),
+	'POST /integrations/items/sync/cancel': (ctx) =>
+		dataSourceToApi(ctx.store.cancelSync(dataSource(ctx, ctx.body.data_source_id))),
 
 	'POST /integrations/items/list': (ctx) => {
 		const { store, body } = ctx;
@@ -185,27 +225,41 @@ export const handlers: Record<string, Handler> = {
 					(name === null || i.source.name.toLowerCase().includes(name)) &&
 					(f.root_files_only !== true || i.source.parentExternalId === null) &&
 					has(f.item_types, i.source.itemType) &&
-					(!Array.isArray(f.file_formats) || (i.source.fileFormat !== null && f.file_formats.includes(i.source.fileFormat))),
+					(!Array.isArray(f.file_formats) ||
+						(i.source.fileFormat !== null && f.file_formats.includes(i.source.fileFormat))),
 			);
 			return by === 'id'
 				? orderBy(matches, (i) => i.id, dir(body.order_dir))
 				: by === 'directories_first'
-					? orderBy(matches, (i) => `${i.source.isExpandable ? 0 : 1}${i.source.name.toLowerCase()}`, dir(body.order_dir))
+					? orderBy(
+							matches,
+							(i) => `${i.source.isExpandable ? 0 : 1}${i.source.name.toLowerCase()}`,
+							dir(body.order_dir),
+						)
 					: orderBy(matches, (i) => i.source.name.toLowerCase(), dir(body.order_dir));
 		});
-		return { items: paginate(ordered, body.pagination as PaginationInput).map((i) => itemToApi(store, i)), count: ordered.length };
+		return {
+			items: paginate(ordered, body.pagination as PaginationInput).map((i) => itemToApi(store, i)),
+			count: ordered.length,
+		};
 	},
 
 	// ------------------------------------------------------------------ files
 	'POST /integrations/files/sync': (ctx) => {
 		const ds = dataSource(ctx, ctx.body.data_source_id);
-		const ids = (ctx.body.ids as (string | { id: string })[]).map((x) => (typeof x === 'string' ? x : x.id));
+		const ids = (ctx.body.ids as (string | { id: string })[]).map((x) =>
+			typeof x === 'string' ? x : x.id,
+		);
 		ctx.store.syncFiles(ds, ids, syncOptionsFrom(ctx.body));
 		return { success: true };
 	},
 
 	'POST /resync_file': (ctx) => {
-		const file = ctx.store.fileFor(ctx.org.id, customerOf(ctx).customerId, ctx.body.file_id as number);
+		const file = ctx.store.fileFor(
+			ctx.org.id,
+			customerOf(ctx).customerId,
+			ctx.body.file_id as number,
+		);
 		return fileToApi(ctx.store, ctx.store.resync(file, ctx.body));
 	},
 
@@ -221,10 +275,25 @@ export const handlers: Record<string, Handler> = {
 			file_size: (f) => Buffer.byteLength(f.content),
 			id: (f) => f.id,
 		};
-		const page = paginate(orderBy(matches, keys[String(body.order_by ?? 'updated_at')] ?? keys.updated_at, dir(body.order_dir)), body.pagination as PaginationInput);
+		const page = paginate(
+			orderBy(
+				matches,
+				keys[String(body.order_by ?? 'updated_at')] ?? keys.updated_at,
+				dir(body.order_dir),
+			),
+			body.pagination as PaginationInput,
+		);
 		// Polling moves the returned files one lifecycle step (after answering with what Carbon shows: lifecycle.ts).
 		const results = page.map((f) =>
-			withSignedUrls(store, f, store.lifecycle.pollFile(f, { raw: body.include_raw_file === true, parsed: body.include_parsed_text_file === true }) as unknown as Record<string, unknown>, body.presigned_url_expiry_time_seconds as number | undefined),
+			withSignedUrls(
+				store,
+				f,
+				store.lifecycle.pollFile(f, {
+					raw: body.include_raw_file === true,
+					parsed: body.include_parsed_text_file === true,
+				}) as unknown as Record<string, unknown>,
+				body.presigned_url_expiry_time_seconds as number | undefined,
+			),
 		);
 		return { results, count: matches.length };
 	},
@@ -232,7 +301,11 @@ export const handlers: Record<string, Handler> = {
 	'POST /delete_files_v2': (ctx) => {
 		const filters = (ctx.body.filters as Record<string, unknown> | undefined) ?? {};
 		const files = ctx.store.files.filter(fileFilter(ctx, filters));
-		ctx.store.deleteFiles(files, ctx.body.preserve_file_record === true, ctx.body.send_webhook === true);
+		ctx.store.deleteFiles(
+			files,
+			ctx.body.preserve_file_record === true,
+			ctx.body.send_webhook === true,
+		);
 		return { success: true };
 	},
 
@@ -256,8 +329,14 @@ export const handlers: Record<string, Handler> = {
 				(typeof f.revoked_access !== 'boolean' || d.revokedAccess === f.revoked_access) &&
 				tags(d.tags),
 		);
-		const key = body.order_by === 'created_at' ? (d: DataSourceRecord) => d.createdAt : (d: DataSourceRecord) => d.updatedAt;
-		const page = paginate(orderBy(matches, key, dir(body.order_dir)), body.pagination as PaginationInput);
+		const key =
+			body.order_by === 'created_at'
+				? (d: DataSourceRecord) => d.createdAt
+				: (d: DataSourceRecord) => d.updatedAt;
+		const page = paginate(
+			orderBy(matches, key, dir(body.order_dir)),
+			body.pagination as PaginationInput,
+		);
 		// Polling moves the returned data sources one lifecycle step (after answering with what Carbon shows).
 		const results = page.map((d) => store.lifecycle.pollDataSource(d));
 		return { results, count: matches.length };
@@ -269,7 +348,12 @@ export const handlers: Record<string, Handler> = {
 	},
 
 	'POST /data_sources/tags/add': (ctx) =>
-		dataSourceToApi(ctx.store.addTags(dataSource(ctx, ctx.body.data_source_id), ctx.body.tags as Record<string, unknown>)),
+		dataSourceToApi(
+			ctx.store.addTags(
+				dataSource(ctx, ctx.body.data_source_id),
+				ctx.body.tags as Record<string, unknown>,
+			),
+		),
 
 	'POST /data_sources/tags/remove': (ctx) =>
 		dataSourceToApi(
@@ -289,14 +373,24 @@ export const handlers: Record<string, Handler> = {
 	},
 
 	// ------------------------------------------------------------------ webhooks
-	'POST /add_webhook': (ctx) => webhookToApi(ctx.store.addWebhook(ctx.org.id, ctx.body.url as string), true),
+	'POST /add_webhook': (ctx) =>
+		webhookToApi(ctx.store.addWebhook(ctx.org.id, ctx.body.url as string), true),
 
 	'POST /webhooks': (ctx) => {
 		const { store, body, org } = ctx;
-		const ids = (isPlainObject(body.filters) ? body.filters.ids : undefined) as number[] | null | undefined;
-		const matches = store.webhooks.filter((w) => w.organisationId === org.id && (!ids || ids.length === 0 || ids.includes(w.id)));
-		const key = body.order_by === 'created_at' ? (w: (typeof matches)[number]) => w.createdAt : (w: (typeof matches)[number]) => w.updatedAt;
-		const page = paginate(orderBy(matches, key, dir(body.order_dir)), body.pagination as PaginationInput);
+		const ids = (isPlainObject(body.filters) ? body.filters.ids : undefined) as
+			number[] | null | undefined;
+		const matches = store.webhooks.filter(
+			(w) => w.organisationId === org.id && (!ids || ids.length === 0 || ids.includes(w.id)),
+		);
+		const key =
+			body.order_by === 'created_at'
+				? (w: (typeof matches)[number]) => w.createdAt
+				: (w: (typeof matches)[number]) => w.updatedAt;
+		const page = paginate(
+			orderBy(matches, key, dir(body.order_dir)),
+			body.pagination as PaginationInput,
+		);
 		return { results: page.map((w) => webhookToApi(w, false)), count: matches.length };
 	},
 
@@ -310,7 +404,12 @@ export const handlers: Record<string, Handler> = {
 };
 
 function presigned(ctx: HandlerContext, kind: 'raw' | 'parsed') {
-	const file = ctx.store.fileFor(ctx.org.id, customerOf(ctx).customerId, ctx.path.file_id as number);
-	if (file.syncStatus !== 'READY' || file.fileContentsDeleted) throw new ApiError(STATUS.badRequest, `File ${file.id} is not ready (${file.syncStatus})`);
+	const file = ctx.store.fileFor(
+		ctx.org.id,
+		customerOf(ctx).customerId,
+		ctx.path.file_id as number,
+	);
+	if (file.syncStatus !== 'READY' || file.fileContentsDeleted)
+		throw new ApiError(STATUS.badRequest, `File ${file.id} is not ready (${file.syncStatus})`);
 	return { presigned_url: `${ctx.store.baseUrl}/_emulator/files/${file.id}/${kind}` };
 }

@@ -40,27 +40,62 @@ import type { FakeZendesk } from './zendesk';
 
 export { STATUS, ApiError } from './errors';
 export { MAX_PAGE_SIZE, DEFAULT_PAGINATION, MAX_TAG_FILTER_DEPTH } from './query';
-export { MAX_WEBHOOKS_PER_ORGANISATION, AUTO_SYNC_INTERVALS, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, ticketTags, zendeskExternalId } from './state';
+export {
+	MAX_WEBHOOKS_PER_ORGANISATION,
+	AUTO_SYNC_INTERVALS,
+	DEFAULT_CHUNK_SIZE,
+	DEFAULT_CHUNK_OVERLAP,
+	ticketTags,
+	zendeskExternalId,
+} from './state';
 export { POLLS_PER_STEP_SLOW } from './lifecycle';
-export { DEFAULT_ITEMS_PER_SOURCE, MIN_ITEMS, itemCounts, generateHelpCenter, TICKET_STATUSES, TICKET_PRIORITIES, TICKET_TYPES } from './generate';
+export {
+	DEFAULT_ITEMS_PER_SOURCE,
+	MIN_ITEMS,
+	itemCounts,
+	generateHelpCenter,
+	TICKET_STATUSES,
+	TICKET_PRIORITIES,
+	TICKET_TYPES,
+} from './generate';
 export { CONTROL_PREFIX, MAX_BODY_BYTES } from './server';
 export { buildDelivery, DEFAULT_FLAG_REASON, pythonJson, sign } from './webhooks';
 export { loadSpec, normaliseSchema, readContract, CONTRACT_PATH } from './spec';
-export { CARBON_SYNC, INSTANT_SYNC, RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, type SyncBehaviour } from './lifecycle';
+export {
+	CARBON_SYNC,
+	INSTANT_SYNC,
+	RESYNC_CONFLICT_DETAIL,
+	SETTLED_FILE_STATUSES,
+	type SyncBehaviour,
+} from './lifecycle';
 export { STORAGE_PREFIX, DEFAULT_PRESIGNED_EXPIRY_SECONDS, type StorageDownload } from './storage';
 export { RERANK_MODELS, terms as searchTerms } from './embeddings';
 export { WELL_KNOWN_ARTICLES } from './generate';
 export { CARBON_DEFAULT_APP_NAME, CARBON_DEFAULT_CLIENT_ID } from './whiteLabel';
 export type { WhiteLabelRecord } from './whiteLabel';
 export type { ZendeskClient, ZendeskToken } from './zendesk';
-export { DOCUMENTED_TIER_LIMITS, DOCUMENTED_WINDOW_MS, TierRateLimiter, endpointTier } from './rateLimit';
+export {
+	DOCUMENTED_TIER_LIMITS,
+	DOCUMENTED_WINDOW_MS,
+	TierRateLimiter,
+	endpointTier,
+} from './rateLimit';
 export type { RateModel, Tier, TierRateLimitOptions, TierStats } from './rateLimit';
 export type { Fault, FaultKind, RateLimit, RecordedRequest } from './server';
 export type { CarbonSpec, ValidationIssue } from './spec';
 export type { DataSource, ExternalSourceItem, UserFile, SyncEvent } from './state';
 export type { WebhookDelivery, DeliveryAttempt } from './webhooks';
 export type { GeneratedItem, TicketProperties, ZendeskItemType } from './generate';
-export type { CustomerRecord, DataSourceRecord, FileRecord, ItemRecord, OAuthSession, OrganisationRecord, WebhookRecord, AccessTokenRecord };
+export type {
+	CustomerRecord,
+	DataSourceRecord,
+	FileRecord,
+	ItemRecord,
+	OAuthSession,
+	OrganisationRecord,
+	WebhookRecord,
+	AccessTokenRecord,
+};
 
 export interface EmulatorOptions {
 	/** 0 = a free port (default). */
@@ -162,7 +197,14 @@ export class CarbonEmulator {
 	private readonly server: EmulatorServer;
 	private readonly dispatcher: WebhookDispatcher;
 
-	private constructor(parts: { url: string; spec: CarbonSpec; store: Store; server: EmulatorServer; dispatcher: WebhookDispatcher; org: OrganisationRecord }) {
+	private constructor(parts: {
+		url: string;
+		spec: CarbonSpec;
+		store: Store;
+		server: EmulatorServer;
+		dispatcher: WebhookDispatcher;
+		org: OrganisationRecord;
+	}) {
 		this.url = parts.url;
 		this.spec = parts.spec;
 		this.store = parts.store;
@@ -188,7 +230,11 @@ export class CarbonEmulator {
 			seed: opts.seed ?? 1,
 			itemsPerSource: opts.itemsPerSource ?? DEFAULT_ITEMS_PER_SOURCE,
 			sync: opts.sync,
-			emit: (event) => dispatcher.dispatch(store.webhooks.filter((w) => w.organisationId === event.organisationId), event),
+			emit: (event) =>
+				dispatcher.dispatch(
+					store.webhooks.filter((w) => w.organisationId === event.organisationId),
+					event,
+				),
 		});
 		const org = store.createOrganisation();
 		let emulator: CarbonEmulator | undefined;
@@ -204,12 +250,24 @@ export class CarbonEmulator {
 				state: () => emulator!.state.snapshot(),
 				flushWebhooks: () => dispatcher.flush(),
 				createOrganisation: () => emulator!.createOrganisation(),
-				info: () => ({ url: emulator!.url, apiKey: emulator!.apiKey, organisationId: org.id, spec: spec.info }),
+				info: () => ({
+					url: emulator!.url,
+					apiKey: emulator!.apiKey,
+					organisationId: org.id,
+					spec: spec.info,
+				}),
 				setWebhookObjectKey: (key) => dispatcher.setObjectKey(key),
 				setSync: (body) => emulator!.setSyncBehaviour(body as Partial<SyncBehaviour>),
-				flagWebhooks: (target, reason) => ({ flagged: store.flagWebhooks(target, reason ?? DEFAULT_FLAG_REASON).map((w) => webhookToApi(w, false)) }),
+				flagWebhooks: (target, reason) => ({
+					flagged: store
+						.flagWebhooks(target, reason ?? DEFAULT_FLAG_REASON)
+						.map((w) => webhookToApi(w, false)),
+				}),
 				tierRateLimit: (body) => {
-					if (body) emulator!.setRateLimits(body.model ? (body as unknown as TierRateLimitOptions) : undefined);
+					if (body)
+						emulator!.setRateLimits(
+							body.model ? (body as unknown as TierRateLimitOptions) : undefined,
+						);
 					return { rateLimits: emulator!.rateLimitStats() ?? null };
 				},
 			},
@@ -283,7 +341,13 @@ export class CarbonEmulator {
 	async completeOAuth(oauthUrl: string): Promise<DataSource> {
 		const { status, text, headers } = await httpGet(oauthUrl);
 		const id = Number(headers['x-carbon-data-source-id']);
-		if (status !== 200 || !id) throw new Error(`OAuth did not complete (HTTP ${status}): ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
+		if (status !== 200 || !id)
+			throw new Error(
+				`OAuth did not complete (HTTP ${status}): ${text
+					.replace(/<[^>]+>/g, ' ')
+					.replace(/\s+/g, ' ')
+					.trim()}`,
+			);
 		return dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!);
 	}
 
@@ -317,10 +381,18 @@ export class CarbonEmulator {
 	}
 
 	/** Like completeOAuth, and also says which OAuth app the end user's consent screen showed. */
-	async completeOAuthWithConsent(oauthUrl: string): Promise<{ dataSource: DataSource; appName: string | null; clientId: string | null }> {
+	async completeOAuthWithConsent(
+		oauthUrl: string,
+	): Promise<{ dataSource: DataSource; appName: string | null; clientId: string | null }> {
 		const { status, text, headers } = await httpGet(oauthUrl);
 		const id = Number(headers['x-carbon-data-source-id']);
-		if (status !== 200 || !id) throw new Error(`OAuth did not complete (HTTP ${status}): ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
+		if (status !== 200 || !id)
+			throw new Error(
+				`OAuth did not complete (HTTP ${status}): ${text
+					.replace(/<[^>]+>/g, ' ')
+					.replace(/\s+/g, ' ')
+					.trim()}`,
+			);
 		const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : null);
 		return {
 			dataSource: dataSourceToApi(this.store.dataSources.find((d) => d.id === id)!),
@@ -339,7 +411,10 @@ export class CarbonEmulator {
 	 * why Carbon flags one is not documented). `{id}`: that registration; `{url}`: every registration of the URL, now
 	 * and later (as if Carbon refused the URL itself). Flagged webhooks get no deliveries.
 	 */
-	flagWebhooks(target: { id?: number; url?: string }, reason: string = DEFAULT_FLAG_REASON): Record<string, unknown>[] {
+	flagWebhooks(
+		target: { id?: number; url?: string },
+		reason: string = DEFAULT_FLAG_REASON,
+	): Record<string, unknown>[] {
 		return this.store.flagWebhooks(target, reason).map((w) => webhookToApi(w, false));
 	}
 
@@ -356,7 +431,11 @@ export class CarbonEmulator {
 	}
 }
 
-function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: number): EmulatorState {
+function makeStateView(
+	store: Store,
+	dispatcher: WebhookDispatcher,
+	defaultOrg: number,
+): EmulatorState {
 	const customerView = (c: CustomerRecord): CustomerView => {
 		const st = c.settings;
 		return {
@@ -364,7 +443,8 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 			organization_id: c.organisationId,
 			customer_id: c.customerId,
 			organization_supplied_user_id: c.customerId,
-			auto_sync_enabled_sources: st.autoSyncEnabledSources === 'ALL' ? 'ALL' : [...st.autoSyncEnabledSources],
+			auto_sync_enabled_sources:
+				st.autoSyncEnabledSources === 'ALL' ? 'ALL' : [...st.autoSyncEnabledSources],
 			auto_sync_interval: st.autoSyncInterval,
 			max_files: st.maxFiles,
 			max_files_per_upload: st.maxFilesPerUpload,
@@ -383,7 +463,12 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 	});
 	const view: EmulatorState = {
 		get organisations() {
-			return store.organisations.map((o) => ({ id: o.id, name: o.name, api_key: o.apiKey, created_at: o.createdAt }));
+			return store.organisations.map((o) => ({
+				id: o.id,
+				name: o.name,
+				api_key: o.apiKey,
+				created_at: o.createdAt,
+			}));
 		},
 		get customers() {
 			return store.customers.map(customerView);
@@ -423,14 +508,20 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 			return ds && dataSourceView(ds);
 		},
 		customer(customerId, organisationId = defaultOrg) {
-			const c = store.customers.find((x) => x.customerId === customerId && x.organisationId === organisationId);
+			const c = store.customers.find(
+				(x) => x.customerId === customerId && x.organisationId === organisationId,
+			);
 			return c && customerView(c);
 		},
 		filesOf(dataSourceId) {
-			return store.files.filter((f) => f.dataSourceId === dataSourceId).map((f) => fileToApi(store, f));
+			return store.files
+				.filter((f) => f.dataSourceId === dataSourceId)
+				.map((f) => fileToApi(store, f));
 		},
 		itemsOf(dataSourceId) {
-			return store.items.filter((i) => i.dataSourceId === dataSourceId).map((i) => itemToApi(store, i));
+			return store.items
+				.filter((i) => i.dataSourceId === dataSourceId)
+				.map((i) => itemToApi(store, i));
 		},
 		snapshot() {
 			return {
@@ -449,12 +540,20 @@ function makeStateView(store: Store, dispatcher: WebhookDispatcher, defaultOrg: 
 	return view;
 }
 
-function httpGet(url: string): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+function httpGet(
+	url: string,
+): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
 	return new Promise((resolve, reject) => {
 		const req = http.get(url, { agent: false }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+			res.on('end', () =>
+				resolve({
+					status: res.statusCode ?? 0,
+					text: Buffer.concat(chunks).toString('utf8'),
+					headers: res.headers,
+				}),
+			);
 			res.on('error', reject);
 		});
 		req.on('error', reject);

@@ -17,7 +17,15 @@
  */
 import { ApiError, STATUS } from './errors';
 import { dataSourceToApi, fileToApi } from './serializers';
-import type { DataSource, DataSourceRecord, DataSourceSyncStatus, FileRecord, FileSyncStatus, Store, UserFile } from './state';
+import type {
+	DataSource,
+	DataSourceRecord,
+	DataSourceSyncStatus,
+	FileRecord,
+	FileSyncStatus,
+	Store,
+	UserFile,
+} from './state';
 
 export interface SyncBehaviour {
 	/** Polls during which the previous state is still reported after a sync request (0 = none). */
@@ -30,23 +38,45 @@ export interface SyncBehaviour {
 	resyncConflicts: boolean;
 }
 
-export const INSTANT_SYNC: SyncBehaviour = { lagPolls: 0, errorRetries: 0, errorRequeuePolls: 1, resyncConflicts: false };
-export const CARBON_SYNC: SyncBehaviour = { lagPolls: 2, errorRetries: 3, errorRequeuePolls: 1, resyncConflicts: true };
+export const INSTANT_SYNC: SyncBehaviour = {
+	lagPolls: 0,
+	errorRetries: 0,
+	errorRequeuePolls: 1,
+	resyncConflicts: false,
+};
+export const CARBON_SYNC: SyncBehaviour = {
+	lagPolls: 2,
+	errorRetries: 3,
+	errorRequeuePolls: 1,
+	resyncConflicts: true,
+};
 
 /** A file in one of these can be resynced; anything else is still in Carbon's pipeline (409). */
-export const SETTLED_FILE_STATUSES: FileSyncStatus[] = ['READY', 'SYNC_ERROR', 'READY_TO_SYNC', 'SYNC_ABORTED'];
+export const SETTLED_FILE_STATUSES: FileSyncStatus[] = [
+	'READY',
+	'SYNC_ERROR',
+	'READY_TO_SYNC',
+	'SYNC_ABORTED',
+];
 
 /** What Carbon's 409 on /resync_file says (the text Carbon Connect shows for it). */
 export const RESYNC_CONFLICT_DETAIL = 'File not ready to be resynced';
 
 /** Validates a partial behaviour (options, control API) and merges it over `base`. */
-export function syncBehaviour(input: Partial<SyncBehaviour> | undefined, base: SyncBehaviour = INSTANT_SYNC): SyncBehaviour {
+export function syncBehaviour(
+	input: Partial<SyncBehaviour> | undefined,
+	base: SyncBehaviour = INSTANT_SYNC,
+): SyncBehaviour {
 	const out = { ...base, ...(input ?? {}) };
 	for (const key of ['lagPolls', 'errorRetries', 'errorRequeuePolls'] as const) {
-		if (!Number.isInteger(out[key]) || out[key] < 0) throw new Error(`sync.${key} must be a non-negative integer, got ${JSON.stringify(out[key])}`);
+		if (!Number.isInteger(out[key]) || out[key] < 0)
+			throw new Error(
+				`sync.${key} must be a non-negative integer, got ${JSON.stringify(out[key])}`,
+			);
 	}
 	if (out.errorRequeuePolls < 1) throw new Error('sync.errorRequeuePolls must be at least 1');
-	if (typeof out.resyncConflicts !== 'boolean') throw new Error('sync.resyncConflicts must be a boolean');
+	if (typeof out.resyncConflicts !== 'boolean')
+		throw new Error('sync.resyncConflicts must be a boolean');
 	return out;
 }
 
@@ -60,7 +90,10 @@ export type StaleFile = StaleView<UserFile>;
 export type StaleDataSource = StaleView<DataSource>;
 
 /** The view a poll returns: the stale snapshot while it lasts (counting this poll down), else the live one. */
-export function observe<T>(holder: { stale: StaleView<T> | null }, live: () => T): { shape: T; stale: boolean } {
+export function observe<T>(
+	holder: { stale: StaleView<T> | null },
+	live: () => T,
+): { shape: T; stale: boolean } {
 	const stale = holder.stale;
 	if (!stale) return { shape: live(), stale: false };
 	if (--stale.polls <= 0) holder.stale = null;
@@ -68,7 +101,11 @@ export function observe<T>(holder: { stale: StaleView<T> | null }, live: () => T
 }
 
 /** Starts (or extends) the lag for a record about to change; an older snapshot is kept, it is what Carbon shows. */
-export function beginLag<T>(holder: { stale: StaleView<T> | null }, behaviour: SyncBehaviour, snapshot: () => T): void {
+export function beginLag<T>(
+	holder: { stale: StaleView<T> | null },
+	behaviour: SyncBehaviour,
+	snapshot: () => T,
+): void {
 	if (behaviour.lagPolls <= 0) return;
 	if (holder.stale) holder.stale.polls = behaviour.lagPolls;
 	else holder.stale = { shape: snapshot(), polls: behaviour.lagPolls };
@@ -97,7 +134,12 @@ export class SyncLifecycle {
 	 */
 	pollDataSource(ds: DataSourceRecord): DataSource {
 		const seen = observe(ds, () => dataSourceToApi(ds));
-		if (!seen.stale && PENDING_DS_STATUSES.includes(ds.syncStatus) && ++ds.polls % pollsPerStep(ds.subdomain) === 0) this.advanceDataSource(ds);
+		if (
+			!seen.stale &&
+			PENDING_DS_STATUSES.includes(ds.syncStatus) &&
+			++ds.polls % pollsPerStep(ds.subdomain) === 0
+		)
+			this.advanceDataSource(ds);
 		return seen.shape;
 	}
 
@@ -143,7 +185,8 @@ export class SyncLifecycle {
 		let next: DataSourceSyncStatus;
 		if (to) next = to;
 		else if (before === 'QUEUED_FOR_SYNCING') next = 'SYNCING';
-		else if (before === 'SYNCING') next = ds.subdomain?.includes('sync-error') ? 'SYNC_ERROR' : 'READY';
+		else if (before === 'SYNCING')
+			next = ds.subdomain?.includes('sync-error') ? 'SYNC_ERROR' : 'READY';
 		else return;
 		if (next === before) return;
 		const now = this.store.clock.tick();
@@ -153,7 +196,9 @@ export class SyncLifecycle {
 		ds.lastSyncedAt = now;
 		if (next === 'READY') {
 			ds.filesSyncedAt = now;
-			this.store.emitFor(ds, 'DATA_SOURCE_READY', 'DATA_SOURCE', String(ds.id), { data_source_type: ds.type });
+			this.store.emitFor(ds, 'DATA_SOURCE_READY', 'DATA_SOURCE', String(ds.id), {
+				data_source_type: ds.type,
+			});
 		}
 	}
 
@@ -166,7 +211,11 @@ export class SyncLifecycle {
 		const ds = this.store.dataSources.find((d) => d.id === f.dataSourceId)!;
 		const now = this.store.clock.tick();
 		f.updatedAt = now;
-		const info = { data_source_id: String(ds.id), external_file_id: f.externalFileId, request_id: f.requestId ?? '' };
+		const info = {
+			data_source_id: String(ds.id),
+			external_file_id: f.externalFileId,
+			request_id: f.requestId ?? '',
+		};
 		if (!to && f.syncStatus === 'QUEUED_FOR_SYNC') {
 			f.syncStatus = 'SYNCING';
 			this.store.emitFor(ds, 'FILE_SYNCING', 'FILE', String(f.id), info);
@@ -174,7 +223,9 @@ export class SyncLifecycle {
 		}
 		if (to === 'SYNC_ERROR' || f.failNext) {
 			f.syncStatus = 'SYNC_ERROR';
-			f.syncErrorMessage = f.failNext ? `Could not parse ${f.name}: file content is corrupt` : 'Sync failed (forced by the emulator)';
+			f.syncErrorMessage = f.failNext
+				? `Could not parse ${f.name}: file content is corrupt`
+				: 'Sync failed (forced by the emulator)';
 			f.requeueIn = f.retriesLeft > 0 ? this.store.sync.errorRequeuePolls : null;
 			this.store.emitFor(ds, 'FILE_ERROR', 'FILE', String(f.id), info);
 		} else {
@@ -190,23 +241,41 @@ export class SyncLifecycle {
 	/** ALL_FILES_PROCESSED once per batch, when none of the data source's files is still pending. */
 	private maybeAllProcessed(ds: DataSourceRecord): void {
 		if (!ds.filesBatchOpen) return;
-		if (this.store.files.some((f) => f.dataSourceId === ds.id && PENDING_FILE_STATUSES.includes(f.syncStatus))) return;
+		if (
+			this.store.files.some(
+				(f) => f.dataSourceId === ds.id && PENDING_FILE_STATUSES.includes(f.syncStatus),
+			)
+		)
+			return;
 		ds.filesBatchOpen = false;
 		ds.filesSyncedAt = this.store.clock.now();
-		this.store.emitFor(ds, 'ALL_FILES_PROCESSED', 'DATA_SOURCE', String(ds.id), { data_source_type: ds.type });
+		this.store.emitFor(ds, 'ALL_FILES_PROCESSED', 'DATA_SOURCE', String(ds.id), {
+			data_source_type: ds.type,
+		});
 	}
 
 	/** advanceSync(): every pending data source and file (or one data source and its files) moves one step or to `to`. */
 	advance(opts: { dataSourceId?: number; toStatus?: 'READY' | 'SYNC_ERROR' } = {}): void {
-		if (opts.toStatus !== undefined && opts.toStatus !== 'READY' && opts.toStatus !== 'SYNC_ERROR') {
-			throw new ApiError(STATUS.badRequest, `toStatus must be READY or SYNC_ERROR, got ${JSON.stringify(opts.toStatus)}`);
+		if (
+			opts.toStatus !== undefined &&
+			opts.toStatus !== 'READY' &&
+			opts.toStatus !== 'SYNC_ERROR'
+		) {
+			throw new ApiError(
+				STATUS.badRequest,
+				`toStatus must be READY or SYNC_ERROR, got ${JSON.stringify(opts.toStatus)}`,
+			);
 		}
-		const sources = this.store.dataSources.filter((d) => opts.dataSourceId === undefined || d.id === opts.dataSourceId);
-		if (opts.dataSourceId !== undefined && !sources.length) throw new ApiError(STATUS.dataSourceNotFound, `Data source ${opts.dataSourceId} not found`);
+		const sources = this.store.dataSources.filter(
+			(d) => opts.dataSourceId === undefined || d.id === opts.dataSourceId,
+		);
+		if (opts.dataSourceId !== undefined && !sources.length)
+			throw new ApiError(STATUS.dataSourceNotFound, `Data source ${opts.dataSourceId} not found`);
 		for (const ds of sources) {
 			// Driving the lifecycle by hand is time passing: the lag is over.
 			ds.stale = null;
-			if (opts.toStatus || PENDING_DS_STATUSES.includes(ds.syncStatus)) this.advanceDataSource(ds, opts.toStatus);
+			if (opts.toStatus || PENDING_DS_STATUSES.includes(ds.syncStatus))
+				this.advanceDataSource(ds, opts.toStatus);
 			for (const f of this.store.files.filter((x) => x.dataSourceId === ds.id)) {
 				f.stale = null;
 				f.hiddenPolls = 0;

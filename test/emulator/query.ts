@@ -33,7 +33,11 @@ function clamp(n: number, lo: number, hi: number): number {
 }
 
 /** Stable ordering by a key, ties broken by id so pages never overlap. */
-export function orderBy<T extends { id: number }>(rows: T[], key: (r: T) => string | number | null, dir: 'asc' | 'desc' = 'asc'): T[] {
+export function orderBy<T extends { id: number }>(
+	rows: T[],
+	key: (r: T) => string | number | null,
+	dir: 'asc' | 'desc' = 'asc',
+): T[] {
 	const sign = dir === 'desc' ? -1 : 1;
 	return [...rows].sort((a, b) => {
 		const ka = key(a);
@@ -57,17 +61,25 @@ type Tags = Record<string, unknown> | null | undefined;
  */
 export function compileTagFilter(filter: unknown): (tags: Tags) => boolean {
 	if (filter === null || filter === undefined) return () => true;
-	if (!isPlainObject(filter)) throw new FilterError('tag filter must be an object with an "AND" or "OR" list');
+	if (!isPlainObject(filter))
+		throw new FilterError('tag filter must be an object with an "AND" or "OR" list');
 	if (Object.keys(filter).length === 0) return () => true;
 	return compileBlock(filter, 1, 'filter');
 }
 
-function compileBlock(block: Record<string, unknown>, depth: number, where: string): (tags: Tags) => boolean {
+function compileBlock(
+	block: Record<string, unknown>,
+	depth: number,
+	where: string,
+): (tags: Tags) => boolean {
 	const keys = Object.keys(block);
 	if (keys.length !== 1 || (keys[0] !== 'AND' && keys[0] !== 'OR')) {
-		throw new FilterError(`${where}: a block must have exactly one key, "AND" or "OR" (got ${JSON.stringify(keys)})`);
+		throw new FilterError(
+			`${where}: a block must have exactly one key, "AND" or "OR" (got ${JSON.stringify(keys)})`,
+		);
 	}
-	if (depth > MAX_TAG_FILTER_DEPTH) throw new FilterError(`${where}: filters nest at most ${MAX_TAG_FILTER_DEPTH} levels deep`);
+	if (depth > MAX_TAG_FILTER_DEPTH)
+		throw new FilterError(`${where}: filters nest at most ${MAX_TAG_FILTER_DEPTH} levels deep`);
 	const op = keys[0];
 	const list = block[op];
 	if (!Array.isArray(list)) throw new FilterError(`${where}.${op} must be a list`);
@@ -77,13 +89,17 @@ function compileBlock(block: Record<string, unknown>, depth: number, where: stri
 		if ('AND' in entry || 'OR' in entry) return compileBlock(entry, depth + 1, at);
 		return compileLeaf(entry, at);
 	});
-	return op === 'AND' ? (tags) => parts.every((p) => p(tags)) : (tags) => parts.some((p) => p(tags));
+	return op === 'AND'
+		? (tags) => parts.every((p) => p(tags))
+		: (tags) => parts.some((p) => p(tags));
 }
 
 function compileLeaf(leaf: Record<string, unknown>, where: string): (tags: Tags) => boolean {
-	if (typeof leaf.key !== 'string' || !leaf.key) throw new FilterError(`${where}.key must be a non-empty string`);
+	if (typeof leaf.key !== 'string' || !leaf.key)
+		throw new FilterError(`${where}.key must be a non-empty string`);
 	if (!('value' in leaf)) throw new FilterError(`${where}.value is required`);
-	if (leaf.negate !== undefined && typeof leaf.negate !== 'boolean') throw new FilterError(`${where}.negate must be a boolean`);
+	if (leaf.negate !== undefined && typeof leaf.negate !== 'boolean')
+		throw new FilterError(`${where}.negate must be a boolean`);
 	const key = leaf.key;
 	const wanted = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
 	const negate = leaf.negate === true;
@@ -105,7 +121,9 @@ function isScalar(v: unknown): v is string | number | boolean {
 }
 
 /** The deprecated `tags` filter: every key must match (value or any of a list). */
-export function legacyTagFilter(filter: Record<string, unknown> | null | undefined): (tags: Tags) => boolean {
+export function legacyTagFilter(
+	filter: Record<string, unknown> | null | undefined,
+): (tags: Tags) => boolean {
 	if (!filter || Object.keys(filter).length === 0) return () => true;
 	return compileTagFilter({ AND: Object.entries(filter).map(([key, value]) => ({ key, value })) });
 }

@@ -43,13 +43,18 @@ const TIER_3 = [
 	'/upload_file_from_url',
 	'/upload_text',
 ];
-const TABLE = new Map<string, Tier>([...TIER_1.map((p) => [p, 1] as const), ...TIER_2.map((p) => [p, 2] as const), ...TIER_3.map((p) => [p, 3] as const)]);
+const TABLE = new Map<string, Tier>([
+	...TIER_1.map((p) => [p, 1] as const),
+	...TIER_2.map((p) => [p, 2] as const),
+	...TIER_3.map((p) => [p, 3] as const),
+]);
 
 /** The tier of a request path (no query). `documented: false` = not on Carbon's page: tier 2 by assumption. */
 export function endpointTier(path: string): { tier: Tier; documented: boolean } {
 	const exact = TABLE.get(path);
 	if (exact) return { tier: exact, documented: true };
-	if (path === '/organization' || path.startsWith('/organization/')) return { tier: 1, documented: true };
+	if (path === '/organization' || path.startsWith('/organization/'))
+		return { tier: 1, documented: true };
 	if (path.startsWith('/delete_webhook/')) return { tier: 2, documented: true };
 	return { tier: 2, documented: false };
 }
@@ -67,7 +72,8 @@ export interface TierStats {
 	refused: number;
 }
 
-export type Admission = { ok: true; tier: Tier } | { ok: false; tier: Tier; retryAfterSeconds: number; limit: number };
+export type Admission =
+	{ ok: true; tier: Tier } | { ok: false; tier: Tier; retryAfterSeconds: number; limit: number };
 
 interface Counter {
 	/** fixedWindow: index of the current window and requests admitted in it. tokenBucket: tokens and last refill. */
@@ -82,15 +88,24 @@ export class TierRateLimiter {
 	readonly windowMs: number;
 	readonly limits: Readonly<Record<Tier, number>>;
 	private readonly counters = new Map<string, Counter>();
-	private readonly byTier: Record<Tier, TierStats> = { 1: { served: 0, refused: 0 }, 2: { served: 0, refused: 0 }, 3: { served: 0, refused: 0 } };
+	private readonly byTier: Record<Tier, TierStats> = {
+		1: { served: 0, refused: 0 },
+		2: { served: 0, refused: 0 },
+		3: { served: 0, refused: 0 },
+	};
 
-	constructor(options: TierRateLimitOptions, private readonly now: () => number = Date.now) {
-		if (options.model !== 'fixedWindow' && options.model !== 'tokenBucket') throw new Error(`unknown rate model ${String(options.model)} (fixedWindow or tokenBucket)`);
+	constructor(
+		options: TierRateLimitOptions,
+		private readonly now: () => number = Date.now,
+	) {
+		if (options.model !== 'fixedWindow' && options.model !== 'tokenBucket')
+			throw new Error(`unknown rate model ${String(options.model)} (fixedWindow or tokenBucket)`);
 		this.model = options.model;
 		this.windowMs = options.windowMs ?? DOCUMENTED_WINDOW_MS;
 		if (!(this.windowMs > 0)) throw new Error('windowMs must be positive');
 		this.limits = { ...DOCUMENTED_TIER_LIMITS, ...(options.tiers ?? {}) };
-		for (const t of [1, 2, 3] as Tier[]) if (!(this.limits[t] >= 1)) throw new Error(`tier ${t} limit must be at least 1`);
+		for (const t of [1, 2, 3] as Tier[])
+			if (!(this.limits[t] >= 1)) throw new Error(`tier ${t} limit must be at least 1`);
 	}
 
 	/** Counts one request of `organisation` to `path`, or refuses it with the whole seconds until it could pass. */
@@ -100,7 +115,11 @@ export class TierRateLimiter {
 		const key = `${organisation}\u0000${tier}`;
 		const now = this.now();
 		let c = this.counters.get(key);
-		if (!c) this.counters.set(key, (c = { window: Math.floor(now / this.windowMs), count: 0, tokens: limit, at: now }));
+		if (!c)
+			this.counters.set(
+				key,
+				(c = { window: Math.floor(now / this.windowMs), count: 0, tokens: limit, at: now }),
+			);
 		let waitMs = 0;
 		if (this.model === 'fixedWindow') {
 			const window = Math.floor(now / this.windowMs);
@@ -124,7 +143,12 @@ export class TierRateLimiter {
 		return { ok: false, tier, limit, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
 	}
 
-	stats(): { model: RateModel; windowMs: number; limits: Record<Tier, number>; tiers: Record<Tier, TierStats> } {
+	stats(): {
+		model: RateModel;
+		windowMs: number;
+		limits: Record<Tier, number>;
+		tiers: Record<Tier, TierStats>;
+	} {
 		return {
 			model: this.model,
 			windowMs: this.windowMs,

@@ -2,7 +2,16 @@
  * The API shapes Carbon returns (snake_case, as in the spec), built from the store's internal records. Pure: reading a
  * record never changes it (the lifecycle's polls are in lifecycle.ts).
  */
-import type { CustomerRecord, DataSource, DataSourceRecord, ExternalSourceItem, FileRecord, ItemRecord, UserFile, WebhookRecord } from './state';
+import type {
+	CustomerRecord,
+	DataSource,
+	DataSourceRecord,
+	ExternalSourceItem,
+	FileRecord,
+	ItemRecord,
+	UserFile,
+	WebhookRecord,
+} from './state';
 import { DEFAULT_CHUNK_SIZE } from './state';
 
 /** What the serializers read besides the record: the data sources (items name theirs), files (usage), the URL. */
@@ -61,7 +70,11 @@ export function itemToApi(store: SerializerContext, item: ItemRecord): ExternalS
 	};
 }
 
-export function fileToApi(store: SerializerContext, f: FileRecord, urls: { raw?: boolean; parsed?: boolean } = {}): UserFile {
+export function fileToApi(
+	store: SerializerContext,
+	f: FileRecord,
+	urls: { raw?: boolean; parsed?: boolean } = {},
+): UserFile {
 	const ready = f.syncStatus === 'READY' && !f.fileContentsDeleted;
 	const chars = f.content.length;
 	return {
@@ -88,7 +101,9 @@ export function fileToApi(store: SerializerContext, f: FileRecord, urls: { raw?:
 				}
 			: null,
 		file_metadata: { item_type: f.itemType, file_type_at_source: f.itemType },
-		embedding_properties: ready ? { [f.embeddingModel]: { chunk_size: f.chunkSize, chunk_overlap: f.chunkOverlap } } : null,
+		embedding_properties: ready
+			? { [f.embeddingModel]: { chunk_size: f.chunkSize, chunk_overlap: f.chunkOverlap } }
+			: null,
 		chunk_size: f.chunkSize,
 		chunk_overlap: f.chunkOverlap,
 		chunk_properties: { ...f.chunkProperties },
@@ -98,7 +113,8 @@ export function fileToApi(store: SerializerContext, f: FileRecord, urls: { raw?:
 		parent_id: f.parentId,
 		enable_auto_sync: null,
 		presigned_url: ready && urls.raw ? `${store.baseUrl}/_emulator/files/${f.id}/raw` : null,
-		parsed_text_url: ready && urls.parsed ? `${store.baseUrl}/_emulator/files/${f.id}/parsed` : null,
+		parsed_text_url:
+			ready && urls.parsed ? `${store.baseUrl}/_emulator/files/${f.id}/parsed` : null,
 		additional_presigned_urls: null,
 		skip_embedding_generation: f.skipEmbeddingGeneration,
 		source_created_at: f.sourceCreatedAt,
@@ -117,7 +133,12 @@ export function fileToApi(store: SerializerContext, f: FileRecord, urls: { raw?:
 }
 
 export function userToApi(store: SerializerContext, c: CustomerRecord): Record<string, unknown> {
-	const ready = store.files.filter((f) => f.organisationId === c.organisationId && f.customerId === c.customerId && f.syncStatus === 'READY');
+	const ready = store.files.filter(
+		(f) =>
+			f.organisationId === c.organisationId &&
+			f.customerId === c.customerId &&
+			f.syncStatus === 'READY',
+	);
 	const chars = ready.reduce((n, f) => n + f.content.length, 0);
 	const bySource: Record<string, number> = {};
 	const byFormat: Record<string, number> = {};
@@ -154,14 +175,21 @@ export function userToApi(store: SerializerContext, c: CustomerRecord): Record<s
 		aggregate_file_size: { total: ready.reduce((n, f) => n + Buffer.byteLength(f.content), 0) },
 		aggregate_num_characters: { total: chars },
 		aggregate_num_tokens: { total: Math.ceil(chars / 4) },
-		aggregate_num_embeddings: { total: ready.reduce((n, f) => n + Math.max(1, Math.ceil(f.content.length / (f.chunkSize ?? DEFAULT_CHUNK_SIZE))), 0) },
+		aggregate_num_embeddings: {
+			total: ready.reduce(
+				(n, f) =>
+					n + Math.max(1, Math.ceil(f.content.length / (f.chunkSize ?? DEFAULT_CHUNK_SIZE))),
+				0,
+			),
+		},
 		aggregate_num_files_by_source: bySource,
 		aggregate_num_files_by_file_format: byFormat,
 		unique_file_tags: [...tagValues].map(([key, values]) => ({ key, values: [...values].sort() })),
 		enabled_features: {},
 		custom_limits: limits,
 		// "ALL" is stored as such; the response field is a list, so it comes back as ["ALL"].
-		auto_sync_enabled_sources: s.autoSyncEnabledSources === 'ALL' ? ['ALL'] : [...s.autoSyncEnabledSources],
+		auto_sync_enabled_sources:
+			s.autoSyncEnabledSources === 'ALL' ? ['ALL'] : [...s.autoSyncEnabledSources],
 		connector_settings: {},
 	};
 }

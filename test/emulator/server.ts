@@ -106,7 +106,8 @@ export class EmulatorServer {
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((e) => {
 				// Never let a bug take the server down: answer 500 if we still can.
-				if (!res.headersSent && !res.destroyed) send(res, 500, { detail: `Emulator error: ${(e as Error).message}` });
+				if (!res.headersSent && !res.destroyed)
+					send(res, 500, { detail: `Emulator error: ${(e as Error).message}` });
 			});
 		});
 		this.server.on('connection', (socket) => {
@@ -154,11 +155,23 @@ export class EmulatorServer {
 		const path = url.pathname;
 		const raw = await readBody(req);
 
-		if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) return this.control(req, res, url, raw);
+		if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))
+			return this.control(req, res, url, raw);
 		// Presigned URLs point at object storage, not at Carbon's API: not recorded as API requests (storage.ts records them).
-		if (path.startsWith(`${STORAGE_PREFIX}/`)) return serveStorage(this.deps.store, req, res, path, url.searchParams);
+		if (path.startsWith(`${STORAGE_PREFIX}/`))
+			return serveStorage(this.deps.store, req, res, path, url.searchParams);
 		// The fake Zendesk (zendesk.ts): not Carbon traffic, not recorded here.
-		if (path.startsWith(`${ZENDESK_PREFIX}/`) && this.deps.store.zendesk.handle(req, res, path, url.searchParams, raw instanceof Buffer ? raw.toString('utf8') : '')) return;
+		if (
+			path.startsWith(`${ZENDESK_PREFIX}/`) &&
+			this.deps.store.zendesk.handle(
+				req,
+				res,
+				path,
+				url.searchParams,
+				raw instanceof Buffer ? raw.toString('utf8') : '',
+			)
+		)
+			return;
 
 		const oauth = OAUTH_PAGE.exec(path);
 		// The browser side of OAuth is not API traffic: not recorded; faults only when aimed at it explicitly.
@@ -174,7 +187,8 @@ export class EmulatorServer {
 			method: req.method ?? 'GET',
 			path,
 			headers: flatHeaders(req.headers),
-			body: raw instanceof Buffer ? (tryJson(raw.toString('utf8')) ?? raw.toString('utf8')) : undefined,
+			body:
+				raw instanceof Buffer ? (tryJson(raw.toString('utf8')) ?? raw.toString('utf8')) : undefined,
 			status: 0,
 			specErrors: [],
 			at: Date.now(),
@@ -198,7 +212,12 @@ export class EmulatorServer {
 			const inFlight = this.inFlightByKey.get(key) ?? 0;
 			if (inFlight >= limit.maxInFlight) {
 				record.status = 429;
-				send(res, 429, { detail: 'Too many requests in flight' }, { 'retry-after': String(limit.retryAfterSeconds ?? 1) });
+				send(
+					res,
+					429,
+					{ detail: 'Too many requests in flight' },
+					{ 'retry-after': String(limit.retryAfterSeconds ?? 1) },
+				);
 				return;
 			}
 			this.inFlightByKey.set(key, inFlight + 1);
@@ -228,11 +247,19 @@ export class EmulatorServer {
 	}
 
 	/** Spec checks and, when `execute`, the handler. Returns null when nothing should be served (a fault will). */
-	private evaluate(record: RecordedRequest, req: http.IncomingMessage, url: Target, raw: Buffer | null, execute: boolean): Outcome | null {
+	private evaluate(
+		record: RecordedRequest,
+		req: http.IncomingMessage,
+		url: Target,
+		raw: Buffer | null,
+		execute: boolean,
+	): Outcome | null {
 		const { spec } = this.deps;
 		const match = spec.match(record.method, record.path);
 		if (!('op' in match)) {
-			record.specErrors.push(`${record.method} ${record.path} is not an operation in the Carbon spec`);
+			record.specErrors.push(
+				`${record.method} ${record.path} is not an operation in the Carbon spec`,
+			);
 			return match.pathExists
 				? { status: STATUS.methodNotAllowed, body: { detail: 'Method Not Allowed' } }
 				: { status: STATUS.unknownPath, body: { detail: 'Not Found' } };
@@ -246,13 +273,17 @@ export class EmulatorServer {
 			const isJson = contentType === '' || /^application\/([\w.+-]*\+)?json\b/i.test(contentType);
 			if (!isJson) {
 				record.specErrors.push(`content-type ${contentType} is not application/json`);
-				return validationError([{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }]);
+				return validationError([
+					{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' },
+				]);
 			}
 			try {
 				body = JSON.parse(raw.toString('utf8'));
 			} catch (e) {
 				record.specErrors.push(`body is not valid JSON: ${(e as Error).message}`);
-				return validationError([{ loc: ['body', 0], msg: 'Expecting value', type: 'value_error.jsondecode' }]);
+				return validationError([
+					{ loc: ['body', 0], msg: 'Expecting value', type: 'value_error.jsondecode' },
+				]);
 			}
 		}
 
@@ -273,14 +304,20 @@ export class EmulatorServer {
 
 		const handler = handlers[`${op.method.toUpperCase()} ${op.path}`];
 		if (!handler) {
-			return { status: STATUS.notImplemented, body: { detail: `${op.method.toUpperCase()} ${op.path} is in the Carbon spec but not implemented by the emulator` } };
+			return {
+				status: STATUS.notImplemented,
+				body: {
+					detail: `${op.method.toUpperCase()} ${op.path} is in the Carbon spec but not implemented by the emulator`,
+				},
+			};
 		}
 		const { store } = this.deps;
 		const ctx: HandlerContext = {
 			store,
 			org: auth.org,
 			// Carbon creates the end user the first time a served customer-scoped call names it.
-			customer: auth.customerId === undefined ? undefined : store.customer(auth.org.id, auth.customerId),
+			customer:
+				auth.customerId === undefined ? undefined : store.customer(auth.org.id, auth.customerId),
 			body: (body ?? {}) as Record<string, unknown>,
 			path: params.path,
 			query: params.query,
@@ -320,10 +357,18 @@ export class EmulatorServer {
 
 		// (Every operation in Carbon's spec declares security; kept for spec files that do not.)
 		if (op.security === 'none') return { org: store.organisations[0] };
-		if (!header) return fail(STATUS.unauthorized, 'Missing authorization header (expected "Bearer <API key>" or "Token <access token>")');
+		if (!header)
+			return fail(
+				STATUS.unauthorized,
+				'Missing authorization header (expected "Bearer <API key>" or "Token <access token>")',
+			);
 
 		if (op.security === 'organisation') {
-			if (scheme !== 'bearer') return fail(STATUS.unauthorized, 'This endpoint requires the organization API key: authorization: Bearer <API key>');
+			if (scheme !== 'bearer')
+				return fail(
+					STATUS.unauthorized,
+					'This endpoint requires the organization API key: authorization: Bearer <API key>',
+				);
 			const org = store.organisationByKey(credential);
 			if (!org) return fail(STATUS.unauthorized, 'Invalid API Key', false);
 			if (customerHeader !== undefined) {
@@ -340,7 +385,11 @@ export class EmulatorServer {
 			const org = store.organisations.find((o) => o.id === token.organisationId)!;
 			return { org, customerId: token.customerId };
 		}
-		if (scheme !== 'bearer') return fail(STATUS.unauthorized, 'Invalid authorization header (expected "Bearer <API key>" or "Token <access token>")');
+		if (scheme !== 'bearer')
+			return fail(
+				STATUS.unauthorized,
+				'Invalid authorization header (expected "Bearer <API key>" or "Token <access token>")',
+			);
 		const org = store.organisationByKey(credential);
 		if (!org) return fail(STATUS.unauthorized, 'Invalid API Key', false);
 		if (!customerId) {
@@ -358,7 +407,12 @@ export class EmulatorServer {
 		const m = /^(\S+)\s+(.+)$/.exec(header);
 		const scheme = m?.[1].toLowerCase();
 		const credential = m?.[2].trim() ?? '';
-		const org = scheme === 'bearer' ? this.deps.store.organisationByKey(credential)?.id : scheme === 'token' ? this.deps.store.accessToken(credential)?.organisationId : undefined;
+		const org =
+			scheme === 'bearer'
+				? this.deps.store.organisationByKey(credential)?.id
+				: scheme === 'token'
+					? this.deps.store.accessToken(credential)?.organisationId
+					: undefined;
 		return org === undefined ? `header:${header}` : `org:${org}`;
 	}
 
@@ -383,7 +437,12 @@ export class EmulatorServer {
 	}
 
 	/** Serves a non-latency fault in place of the real answer. */
-	private applyFault(f: Fault, req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest | null): void {
+	private applyFault(
+		f: Fault,
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		record: RecordedRequest | null,
+	): void {
 		const setStatus = (s: number) => {
 			if (record) record.status = s;
 		};
@@ -409,7 +468,12 @@ export class EmulatorServer {
 			default: {
 				const status = f.status ?? 500;
 				setStatus(status);
-				send(res, status, f.body ?? { detail: defaultDetail(status) }, f.retryAfter !== undefined ? { 'retry-after': f.retryAfter } : undefined);
+				send(
+					res,
+					status,
+					f.body ?? { detail: defaultDetail(status) },
+					f.retryAfter !== undefined ? { 'retry-after': f.retryAfter } : undefined,
+				);
 			}
 		}
 	}
@@ -433,27 +497,50 @@ export class EmulatorServer {
 			// The consent screen shows the OAuth app the link was issued for (the organisation's white label, or Carbon's).
 			const { store } = this.deps;
 			const session = store.oauthSession(state);
-			const subdomain = typeof session?.options.zendesk_subdomain === 'string' ? session.options.zendesk_subdomain : null;
-			const app = session && !cancelled && session.outcome === 'pending' ? store.whiteLabels.consent(state, session.organisationId, subdomain, store.zendesk) : undefined;
+			const subdomain =
+				typeof session?.options.zendesk_subdomain === 'string'
+					? session.options.zendesk_subdomain
+					: null;
+			const app =
+				session && !cancelled && session.outcome === 'pending'
+					? store.whiteLabels.consent(state, session.organisationId, subdomain, store.zendesk)
+					: undefined;
 			const ds = store.completeOAuth(state, cancelled);
 			const via = app ? ` through the OAuth app "${app.appName}" (${app.clientId})` : '';
-			const text = ds ? `Connected ${ds.type} ${ds.externalId} (data source ${ds.id})${via}. You can close this window.` : 'Authorization cancelled.';
-			const appHeaders: Record<string, string> = app ? { 'x-carbon-oauth-app': app.appName, 'x-carbon-oauth-client-id': app.clientId } : {};
-			sendHtml(res, 200, ds ? 'Connected' : 'Cancelled', text, ds ? { 'x-carbon-data-source-id': String(ds.id), ...appHeaders } : {});
+			const text = ds
+				? `Connected ${ds.type} ${ds.externalId} (data source ${ds.id})${via}. You can close this window.`
+				: 'Authorization cancelled.';
+			const appHeaders: Record<string, string> = app
+				? { 'x-carbon-oauth-app': app.appName, 'x-carbon-oauth-client-id': app.clientId }
+				: {};
+			sendHtml(
+				res,
+				200,
+				ds ? 'Connected' : 'Cancelled',
+				text,
+				ds ? { 'x-carbon-data-source-id': String(ds.id), ...appHeaders } : {},
+			);
 		} catch (e) {
 			const status = e instanceof ApiError ? e.status : 500;
 			sendHtml(res, status, 'Connection failed', (e as Error).message);
 		}
 	}
 
-	private async control(req: http.IncomingMessage, res: http.ServerResponse, url: Target, raw: Buffer | 'too-large' | null): Promise<void> {
+	private async control(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		url: Target,
+		raw: Buffer | 'too-large' | null,
+	): Promise<void> {
 		const remote = req.socket.remoteAddress ?? '';
-		if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote)) return send(res, 403, { detail: 'control API is loopback-only' });
+		if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote))
+			return send(res, 403, { detail: 'control API is loopback-only' });
 		const route = `${req.method} ${url.pathname.slice(CONTROL_PREFIX.length) || '/'}`;
 		let body: Record<string, unknown> = {};
 		if (raw instanceof Buffer && raw.length) {
 			const parsed = tryJson(raw.toString('utf8'));
-			if (parsed === undefined || typeof parsed !== 'object' || parsed === null) return send(res, 400, { detail: 'control API bodies are JSON objects' });
+			if (parsed === undefined || typeof parsed !== 'object' || parsed === null)
+				return send(res, 400, { detail: 'control API bodies are JSON objects' });
 			body = parsed as Record<string, unknown>;
 		}
 		const c = this.deps.control;
@@ -462,8 +549,17 @@ export class EmulatorServer {
 			if (file) {
 				const f = this.deps.store.files.find((x) => x.id === Number(file[1]));
 				if (!f) return send(res, 404, { detail: 'File not found' });
-				res.writeHead(200, { 'content-type': file[2] === 'raw' && f.fileFormat === 'HTML' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8' });
-				res.end(file[2] === 'raw' && f.fileFormat === 'HTML' ? `<html><body><h1>${f.name}</h1><p>${f.content}</p></body></html>` : f.content);
+				res.writeHead(200, {
+					'content-type':
+						file[2] === 'raw' && f.fileFormat === 'HTML'
+							? 'text/html; charset=utf-8'
+							: 'text/plain; charset=utf-8',
+				});
+				res.end(
+					file[2] === 'raw' && f.fileFormat === 'HTML'
+						? `<html><body><h1>${f.name}</h1><p>${f.content}</p></body></html>`
+						: f.content,
+				);
 				return;
 			}
 			const zendesk = this.deps.store.zendesk.control(route, body);
@@ -472,10 +568,17 @@ export class EmulatorServer {
 				case 'GET /':
 					return send(res, 200, c.info());
 				case 'POST /rate-limit': {
-					const b = tryJson(raw instanceof Buffer ? raw.toString('utf8') : '') as (RateLimit & { latencyMs?: number }) | undefined;
-					this.rateLimit = b && b.maxInFlight > 0 ? { maxInFlight: b.maxInFlight, retryAfterSeconds: b.retryAfterSeconds } : undefined;
+					const b = tryJson(raw instanceof Buffer ? raw.toString('utf8') : '') as
+						(RateLimit & { latencyMs?: number }) | undefined;
+					this.rateLimit =
+						b && b.maxInFlight > 0
+							? { maxInFlight: b.maxInFlight, retryAfterSeconds: b.retryAfterSeconds }
+							: undefined;
 					if (b && typeof b.latencyMs === 'number') this.deps.latencyMs = b.latencyMs;
-					return send(res, 200, { rateLimit: this.rateLimit ?? null, latencyMs: this.deps.latencyMs });
+					return send(res, 200, {
+						rateLimit: this.rateLimit ?? null,
+						latencyMs: this.deps.latencyMs,
+					});
 				}
 				case 'POST /rate-limits':
 				case 'GET /rate-limits':
@@ -489,7 +592,10 @@ export class EmulatorServer {
 					this.clearFaults();
 					return send(res, 200, { faults: [] });
 				case 'GET /requests':
-					return send(res, 200, { requests: this.requests, violations: this.requests.filter((r) => r.specErrors.length).length });
+					return send(res, 200, {
+						requests: this.requests,
+						violations: this.requests.filter((r) => r.specErrors.length).length,
+					});
 				case 'DELETE /requests':
 					this.requests.length = 0;
 					return send(res, 200, { requests: [] });
@@ -509,12 +615,24 @@ export class EmulatorServer {
 					await c.flushWebhooks();
 					return send(res, 200, { flushed: true });
 				case 'POST /webhooks/object-key':
-					if (body.key !== 'object' && body.key !== 'obj') return send(res, 400, { detail: 'key must be "object" or "obj"' });
+					if (body.key !== 'object' && body.key !== 'obj')
+						return send(res, 400, { detail: 'key must be "object" or "obj"' });
 					c.setWebhookObjectKey(body.key);
 					return send(res, 200, { key: body.key });
 				case 'POST /webhooks/flag':
-					if (typeof body.id !== 'number' && typeof body.url !== 'string') return send(res, 400, { detail: 'give id (a webhook id) or url' });
-					return send(res, 200, c.flagWebhooks({ id: typeof body.id === 'number' ? body.id : undefined, url: typeof body.url === 'string' ? body.url : undefined }, typeof body.reason === 'string' ? body.reason : undefined));
+					if (typeof body.id !== 'number' && typeof body.url !== 'string')
+						return send(res, 400, { detail: 'give id (a webhook id) or url' });
+					return send(
+						res,
+						200,
+						c.flagWebhooks(
+							{
+								id: typeof body.id === 'number' ? body.id : undefined,
+								url: typeof body.url === 'string' ? body.url : undefined,
+							},
+							typeof body.reason === 'string' ? body.reason : undefined,
+						),
+					);
 				default:
 					return send(res, 404, { detail: `Unknown control endpoint ${route}` });
 			}
@@ -533,7 +651,10 @@ interface Target {
 
 function parseTarget(target: string): Target {
 	const q = target.indexOf('?');
-	return { pathname: q < 0 ? target : target.slice(0, q), searchParams: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
+	return {
+		pathname: q < 0 ? target : target.slice(0, q),
+		searchParams: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)),
+	};
 }
 
 function validationError(issues: ValidationIssue[]): Outcome {
@@ -544,14 +665,29 @@ function defaultDetail(status: number): string {
 	return http.STATUS_CODES[status] ?? 'Error';
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+	res: http.ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	if (res.headersSent || res.destroyed) return;
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': String(Buffer.byteLength(text)),
+		...headers,
+	});
 	res.end(text);
 }
 
-function sendHtml(res: http.ServerResponse, status: number, title: string, text: string, headers: Record<string, string> = {}): void {
+function sendHtml(
+	res: http.ServerResponse,
+	status: number,
+	title: string,
+	text: string,
+	headers: Record<string, string> = {},
+): void {
 	const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 	const html = `<!doctype html><html><head><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1><p>${esc(text)}</p></body></html>`;
 	res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
@@ -568,7 +704,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large' | nul
 			if (size > MAX_BODY_BYTES) tooLarge = true;
 			else chunks.push(c);
 		});
-		req.on('end', () => resolve(tooLarge ? 'too-large' : size === 0 ? null : Buffer.concat(chunks)));
+		req.on('end', () =>
+			resolve(tooLarge ? 'too-large' : size === 0 ? null : Buffer.concat(chunks)),
+		);
 		req.on('error', () => resolve(null));
 	});
 }

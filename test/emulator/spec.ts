@@ -60,11 +60,36 @@ const METHODS: HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
  * Keywords that are OpenAPI/tool annotations Ajv does not know: dropped so strict mode can stay on.
  * `gte` is a pydantic leftover (Field(gte=…) is not a pydantic constraint, so Carbon does not enforce it either).
  */
-const DROPPED_KEYWORDS = new Set(['example', 'discriminator', 'xml', 'externalDocs', 'deprecated', 'readOnly', 'writeOnly', 'gte']);
+const DROPPED_KEYWORDS = new Set([
+	'example',
+	'discriminator',
+	'xml',
+	'externalDocs',
+	'deprecated',
+	'readOnly',
+	'writeOnly',
+	'gte',
+]);
 /** Keywords whose value is a map of sub-schemas. */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies']);
+const SCHEMA_MAPS = new Set([
+	'properties',
+	'patternProperties',
+	'definitions',
+	'$defs',
+	'dependencies',
+]);
 /** Keywords whose value is a single sub-schema (or, for items, possibly a tuple). */
-const SCHEMA_VALUES = new Set(['items', 'additionalProperties', 'additionalItems', 'not', 'propertyNames', 'contains', 'if', 'then', 'else']);
+const SCHEMA_VALUES = new Set([
+	'items',
+	'additionalProperties',
+	'additionalItems',
+	'not',
+	'propertyNames',
+	'contains',
+	'if',
+	'then',
+	'else',
+]);
 const SCHEMA_LISTS = new Set(['anyOf', 'oneOf', 'allOf']);
 /** Annotation keywords kept on the outside when a nullable schema is wrapped in anyOf. */
 const ANNOTATIONS = ['title', 'description', 'default', 'examples', '$comment'];
@@ -95,7 +120,10 @@ export function normaliseSchema(schema: unknown): Schema {
 
 	// OpenAPI 3.0 boolean exclusiveMinimum/Maximum modify minimum/maximum; draft-07 wants the bound itself.
 	// (Numeric exclusiveMinimum, as in `max_items_per_chunk`, already means the same thing in draft-07.)
-	for (const [exclusive, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+	for (const [exclusive, bound] of [
+		['exclusiveMinimum', 'minimum'],
+		['exclusiveMaximum', 'maximum'],
+	] as const) {
 		if (typeof out[exclusive] !== 'boolean') continue;
 		if (out[exclusive] === true && typeof out[bound] === 'number') {
 			out[exclusive] = out[bound];
@@ -107,8 +135,15 @@ export function normaliseSchema(schema: unknown): Schema {
 
 	// Strict mode wants object/array keywords to come with their type; the spec sometimes leaves it implicit
 	// (e.g. SentWebhookRequestBody has properties but no type).
-	if (out.type === undefined && !('$ref' in out) && !('anyOf' in out) && !('oneOf' in out) && !('allOf' in out)) {
-		if ('properties' in out || 'required' in out || 'additionalProperties' in out) out.type = 'object';
+	if (
+		out.type === undefined &&
+		!('$ref' in out) &&
+		!('anyOf' in out) &&
+		!('oneOf' in out) &&
+		!('allOf' in out)
+	) {
+		if ('properties' in out || 'required' in out || 'additionalProperties' in out)
+			out.type = 'object';
 		else if ('items' in out) out.type = 'array';
 	}
 
@@ -154,7 +189,8 @@ function allowNull(s: Record<string, unknown>): Schema {
 }
 
 function rewriteRef(ref: string): string {
-	if (ref.startsWith(OPENAPI_REF_PREFIX)) return `${REF_BASE}#/definitions/${ref.slice(OPENAPI_REF_PREFIX.length)}`;
+	if (ref.startsWith(OPENAPI_REF_PREFIX))
+		return `${REF_BASE}#/definitions/${ref.slice(OPENAPI_REF_PREFIX.length)}`;
 	throw new Error(`unsupported $ref ${ref}`);
 }
 
@@ -184,7 +220,9 @@ export class CarbonSpec {
 	constructor(raw: Record<string, unknown>) {
 		const components = (raw.components ?? {}) as Record<string, unknown>;
 		const schemas = (components.schemas ?? {}) as Record<string, unknown>;
-		const definitions = Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, normaliseSchema(v)]));
+		const definitions = Object.fromEntries(
+			Object.entries(schemas).map(([k, v]) => [k, normaliseSchema(v)]),
+		);
 		const root = { $id: REF_BASE, definitions };
 		const info = (raw.info ?? {}) as Record<string, string>;
 		this.info = { title: info.title ?? '', version: info.version ?? '' };
@@ -261,7 +299,10 @@ export class CarbonSpec {
 	): { issues: ValidationIssue[]; path: Record<string, unknown>; query: Record<string, unknown> } {
 		const c = this.compiledFor(op);
 		const issues: ValidationIssue[] = [];
-		const out = { path: { ...values.path } as Record<string, unknown>, query: { ...values.query } as Record<string, unknown> };
+		const out = {
+			path: { ...values.path } as Record<string, unknown>,
+			query: { ...values.query } as Record<string, unknown>,
+		};
 		for (const where of ['path', 'query'] as const) {
 			const params = op.parameters.filter((p) => p.in === where);
 			if (!params.length) continue;
@@ -281,7 +322,9 @@ export class CarbonSpec {
 	validateBody(op: Operation, body: unknown): ValidationIssue[] {
 		if (!op.requestBody) return [];
 		if (body === undefined) {
-			return op.requestBody.required ? [{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }] : [];
+			return op.requestBody.required
+				? [{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }]
+				: [];
 		}
 		const c = this.compiledFor(op);
 		c.body ??= this.ajv.compile(normaliseSchema(op.requestBody.schema));
@@ -293,7 +336,12 @@ export class CarbonSpec {
 	 * keep its answers faithful). Returns readable error strings; `undefined` when the spec documents no JSON
 	 * schema for that status.
 	 */
-	validateResponse(method: string, template: string, status: number, body: unknown): string[] | undefined {
+	validateResponse(
+		method: string,
+		template: string,
+		status: number,
+		body: unknown,
+	): string[] | undefined {
 		const op = this.operation(method, template);
 		if (!op) return [`no operation ${method.toUpperCase()} ${template} in the spec`];
 		const c = this.compiledFor(op);
@@ -304,7 +352,9 @@ export class CarbonSpec {
 		}
 		const validate = c.responses.get(key);
 		if (!validate) return undefined;
-		return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+		return validate(body)
+			? []
+			: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 	}
 
 	/** Validates a value against a named component schema, e.g. `SentWebhookPayload`. */
@@ -314,7 +364,9 @@ export class CarbonSpec {
 			validate = this.ajv.compile({ $ref: `${REF_BASE}#/definitions/${name}` });
 			this.schemaByName.set(name, validate);
 		}
-		return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+		return validate(value)
+			? []
+			: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 	}
 
 	private compiledFor(op: Operation): CompiledOp {
@@ -340,14 +392,22 @@ function makeAjv(coerce: boolean): Ajv {
 	return ajv;
 }
 
-function toOperation(method: HttpMethod, p: string, op: Record<string, unknown>, item: Record<string, unknown>): Operation {
+function toOperation(
+	method: HttpMethod,
+	p: string,
+	op: Record<string, unknown>,
+	item: Record<string, unknown>,
+): Operation {
 	const security = Array.isArray(op.security) ? (op.security as Record<string, unknown>[]) : [];
 	const schemes = security.map((s) => Object.keys(s).sort().join('+'));
 	let kind: SecurityKind = 'none';
 	if (schemes.includes('accessToken') || schemes.includes('apiKey+customerId')) kind = 'customer';
 	else if (schemes.includes('apiKey')) kind = 'organisation';
 
-	const params = [...((item.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])] as Record<string, unknown>[];
+	const params = [
+		...((item.parameters as unknown[]) ?? []),
+		...((op.parameters as unknown[]) ?? []),
+	] as Record<string, unknown>[];
 	const parameters: ParameterSpec[] = params.map((p) => ({
 		name: String(p.name),
 		in: p.in as ParameterSpec['in'],
@@ -357,24 +417,43 @@ function toOperation(method: HttpMethod, p: string, op: Record<string, unknown>,
 
 	let requestBody: Operation['requestBody'];
 	const rb = op.requestBody as Record<string, unknown> | undefined;
-	const jsonBody = (rb?.content as Record<string, { schema?: Schema }> | undefined)?.['application/json'];
-	if (rb && jsonBody?.schema) requestBody = { required: rb.required === true, schema: jsonBody.schema };
+	const jsonBody = (rb?.content as Record<string, { schema?: Schema }> | undefined)?.[
+		'application/json'
+	];
+	if (rb && jsonBody?.schema)
+		requestBody = { required: rb.required === true, schema: jsonBody.schema };
 
 	const responses: Record<string, Schema | undefined> = {};
-	for (const [code, r] of Object.entries((op.responses ?? {}) as Record<string, Record<string, unknown>>)) {
-		responses[code] = (r.content as Record<string, { schema?: Schema }> | undefined)?.['application/json']?.schema;
+	for (const [code, r] of Object.entries(
+		(op.responses ?? {}) as Record<string, Record<string, unknown>>,
+	)) {
+		responses[code] = (r.content as Record<string, { schema?: Schema }> | undefined)?.[
+			'application/json'
+		]?.schema;
 	}
-	return { method, path: p, operationId: String(op.operationId ?? `${method} ${p}`), security: kind, parameters, requestBody, responses };
+	return {
+		method,
+		path: p,
+		operationId: String(op.operationId ?? `${method} ${p}`),
+		security: kind,
+		parameters,
+		requestBody,
+		responses,
+	};
 }
 
 /** Maps Ajv errors to pydantic v1 / FastAPI issues; collapses anyOf/oneOf branch noise into one issue. */
-export function toIssues(errors: ErrorObject[], where: 'body' | 'path' | 'query'): ValidationIssue[] {
+export function toIssues(
+	errors: ErrorObject[],
+	where: 'body' | 'path' | 'query',
+): ValidationIssue[] {
 	const seen = new Set<string>();
 	const issues: ValidationIssue[] = [];
 	for (const e of errors) {
 		if (absorbingUnion(e, errors)) continue;
 		const loc: (string | number)[] = [where, ...pointerToLoc(e.instancePath)];
-		if (e.keyword === 'required') loc.push((e.params as { missingProperty: string }).missingProperty);
+		if (e.keyword === 'required')
+			loc.push((e.params as { missingProperty: string }).missingProperty);
 		const issue = { loc, ...describe(e, errors) };
 		const key = JSON.stringify(issue);
 		if (!seen.has(key)) {
@@ -415,8 +494,18 @@ function describe(e: ErrorObject, all: ErrorObject[]): { msg: string; type: stri
 		case 'required':
 			return { msg: 'field required', type: 'value_error.missing' };
 		case 'type': {
-			const t = String(p.type).split(',').filter((x) => x !== 'null')[0] ?? 'null';
-			const names: Record<string, string> = { integer: 'integer', number: 'float', string: 'str', boolean: 'bool', array: 'list', object: 'dict' };
+			const t =
+				String(p.type)
+					.split(',')
+					.filter((x) => x !== 'null')[0] ?? 'null';
+			const names: Record<string, string> = {
+				integer: 'integer',
+				number: 'float',
+				string: 'str',
+				boolean: 'bool',
+				array: 'list',
+				object: 'dict',
+			};
 			const msgs: Record<string, string> = {
 				integer: 'value is not a valid integer',
 				number: 'value is not a valid float',
@@ -435,37 +524,72 @@ function describe(e: ErrorObject, all: ErrorObject[]): { msg: string; type: stri
 		case 'const':
 			return { msg: `unexpected value; permitted: '${p.allowedValue}'`, type: 'value_error.const' };
 		case 'maxItems':
-			return { msg: `ensure this value has at most ${p.limit} items`, type: 'value_error.list.max_items' };
+			return {
+				msg: `ensure this value has at most ${p.limit} items`,
+				type: 'value_error.list.max_items',
+			};
 		case 'minItems':
-			return { msg: `ensure this value has at least ${p.limit} items`, type: 'value_error.list.min_items' };
+			return {
+				msg: `ensure this value has at least ${p.limit} items`,
+				type: 'value_error.list.min_items',
+			};
 		case 'maxLength':
-			return { msg: `ensure this value has at most ${p.limit} characters`, type: 'value_error.any_str.max_length' };
+			return {
+				msg: `ensure this value has at most ${p.limit} characters`,
+				type: 'value_error.any_str.max_length',
+			};
 		case 'minLength':
-			return { msg: `ensure this value has at least ${p.limit} characters`, type: 'value_error.any_str.min_length' };
+			return {
+				msg: `ensure this value has at least ${p.limit} characters`,
+				type: 'value_error.any_str.min_length',
+			};
 		case 'minimum':
-			return { msg: `ensure this value is greater than or equal to ${p.limit}`, type: 'value_error.number.not_ge' };
+			return {
+				msg: `ensure this value is greater than or equal to ${p.limit}`,
+				type: 'value_error.number.not_ge',
+			};
 		case 'exclusiveMinimum':
-			return { msg: `ensure this value is greater than ${p.limit}`, type: 'value_error.number.not_gt' };
+			return {
+				msg: `ensure this value is greater than ${p.limit}`,
+				type: 'value_error.number.not_gt',
+			};
 		case 'maximum':
-			return { msg: `ensure this value is less than or equal to ${p.limit}`, type: 'value_error.number.not_le' };
+			return {
+				msg: `ensure this value is less than or equal to ${p.limit}`,
+				type: 'value_error.number.not_le',
+			};
 		case 'exclusiveMaximum':
-			return { msg: `ensure this value is less than ${p.limit}`, type: 'value_error.number.not_lt' };
+			return {
+				msg: `ensure this value is less than ${p.limit}`,
+				type: 'value_error.number.not_lt',
+			};
 		case 'format':
-			return { msg: `invalid ${p.format} format`, type: `value_error.${String(p.format).replace(/-/g, '_')}` };
+			return {
+				msg: `invalid ${p.format} format`,
+				type: `value_error.${String(p.format).replace(/-/g, '_')}`,
+			};
 		case 'anyOf':
 		case 'oneOf': {
 			// Name what each alternative wanted, e.g. "value is not a valid list; unexpected value; permitted: 'ALL'".
 			const branchMsgs = all
-				.filter((b) => b.keyword !== 'anyOf' && b.keyword !== 'oneOf' && absorbingUnion(b, all) === e)
+				.filter(
+					(b) => b.keyword !== 'anyOf' && b.keyword !== 'oneOf' && absorbingUnion(b, all) === e,
+				)
 				.map((b) => {
-					const missing = b.keyword === 'required' ? `/${(b.params as { missingProperty: string }).missingProperty}` : '';
+					const missing =
+						b.keyword === 'required'
+							? `/${(b.params as { missingProperty: string }).missingProperty}`
+							: '';
 					const where = b.instancePath.slice(e.instancePath.length) + missing;
 					return where ? `${where}: ${describe(b, all).msg}` : describe(b, all).msg;
 				});
 			const unique = [...new Set(branchMsgs)];
 			return {
 				msg: `value does not match any allowed form${unique.length ? `: ${unique.join('; ')}` : ''}`,
-				type: e.keyword === 'oneOf' && (p.passingSchemas as unknown) ? 'value_error.union.ambiguous' : 'value_error.union',
+				type:
+					e.keyword === 'oneOf' && (p.passingSchemas as unknown)
+						? 'value_error.union.ambiguous'
+						: 'value_error.union',
 			};
 		}
 		default:

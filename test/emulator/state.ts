@@ -11,7 +11,18 @@ import { randomBytes } from 'node:crypto';
 
 import { ApiError, STATUS } from './errors';
 import { type GeneratedItem, type TicketProperties, generateHelpCenter } from './generate';
-import { PENDING_FILE_STATUSES, RESYNC_CONFLICT_DETAIL, SETTLED_FILE_STATUSES, SyncLifecycle, type StaleDataSource, type StaleFile, type SyncBehaviour, INSTANT_SYNC, beginLag, syncBehaviour } from './lifecycle';
+import {
+	PENDING_FILE_STATUSES,
+	RESYNC_CONFLICT_DETAIL,
+	SETTLED_FILE_STATUSES,
+	SyncLifecycle,
+	type StaleDataSource,
+	type StaleFile,
+	type SyncBehaviour,
+	INSTANT_SYNC,
+	beginLag,
+	syncBehaviour,
+} from './lifecycle';
 import { dataSourceToApi, fileToApi } from './serializers';
 import { WhiteLabels } from './whiteLabel';
 import { FakeZendesk } from './zendesk';
@@ -137,7 +148,11 @@ export interface FileRecord {
 	skipEmbeddingGeneration: boolean;
 	generateSparseVectors: boolean | null;
 	embeddingModel: string;
-	chunkProperties: { set_page_as_boundary: boolean; prepend_filename_to_chunks: boolean; max_items_per_chunk: number | null };
+	chunkProperties: {
+		set_page_as_boundary: boolean;
+		prepend_filename_to_chunks: boolean;
+		max_items_per_chunk: number | null;
+	};
 	parentId: number | null;
 	fileContentsDeleted: boolean;
 	lastSync: string | null;
@@ -183,7 +198,15 @@ export interface SyncEvent {
 	organisationId: number;
 	customerId: string;
 	webhookType: string;
-	objectType: 'CHUNK_LIST' | 'DATA_SOURCE' | 'FILE' | 'FILE_LIST' | 'NONE' | 'ORGANIZATION_USER' | 'UPLOAD_REQUEST_ID' | 'WEBPAGE';
+	objectType:
+		| 'CHUNK_LIST'
+		| 'DATA_SOURCE'
+		| 'FILE'
+		| 'FILE_LIST'
+		| 'NONE'
+		| 'ORGANIZATION_USER'
+		| 'UPLOAD_REQUEST_ID'
+		| 'WEBPAGE';
 	objectId: string | string[] | null;
 	additionalInformation: Record<string, string> | null;
 }
@@ -299,7 +322,16 @@ export class Store {
 	readonly oauthSessions: OAuthSession[] = [];
 	/** The emulator's own URL, for oauth_url and presigned URLs (set once listening). */
 	baseUrl = 'http://127.0.0.1';
-	private readonly seq = { org: 0, customer: 0, ds: 0, item: 0, file: 0, webhook: 0, token: 0, oauth: 0 };
+	private readonly seq = {
+		org: 0,
+		customer: 0,
+		ds: 0,
+		item: 0,
+		file: 0,
+		webhook: 0,
+		token: 0,
+		oauth: 0,
+	};
 	private readonly itemsByDataSource = new Map<number, ItemRecord[]>();
 
 	/** Polls and advanceSync() move records along (lifecycle.ts). */
@@ -338,7 +370,9 @@ export class Store {
 
 	/** Carbon creates the end user the first time a customer-scoped call names it. */
 	customer(organisationId: number, customerId: string): CustomerRecord {
-		let c = this.customers.find((x) => x.organisationId === organisationId && x.customerId === customerId);
+		let c = this.customers.find(
+			(x) => x.organisationId === organisationId && x.customerId === customerId,
+		);
 		if (!c) {
 			const now = this.clock.tick();
 			c = {
@@ -383,17 +417,26 @@ export class Store {
 	updateUsers(organisationId: number, body: Record<string, unknown>): void {
 		const interval = body.auto_sync_interval;
 		// The spec only says minimum -1; its prose restricts the interval to these values, and so do we.
-		if (typeof interval === 'number' && interval !== -1 && !AUTO_SYNC_INTERVALS.includes(interval)) {
-			throw new ApiError(STATUS.badRequest, `auto_sync_interval must be one of [3, 6, 12, 24] (or -1 for the default), got ${interval}`);
+		if (
+			typeof interval === 'number' &&
+			interval !== -1 &&
+			!AUTO_SYNC_INTERVALS.includes(interval)
+		) {
+			throw new ApiError(
+				STATUS.badRequest,
+				`auto_sync_interval must be one of [3, 6, 12, 24] (or -1 for the default), got ${interval}`,
+			);
 		}
 		for (const id of body.customer_ids as string[]) {
 			const c = this.customer(organisationId, id);
 			const s = c.settings;
 			if ('auto_sync_enabled_sources' in body) {
 				const v = body.auto_sync_enabled_sources;
-				s.autoSyncEnabledSources = v === 'ALL' ? 'ALL' : Array.isArray(v) ? [...(v as string[])] : [];
+				s.autoSyncEnabledSources =
+					v === 'ALL' ? 'ALL' : Array.isArray(v) ? [...(v as string[])] : [];
 			}
-			if ('auto_sync_interval' in body) s.autoSyncInterval = interval === -1 ? null : ((interval as number | null) ?? null);
+			if ('auto_sync_interval' in body)
+				s.autoSyncInterval = interval === -1 ? null : ((interval as number | null) ?? null);
 			const limits: [keyof UserSettings, string][] = [
 				['maxFiles', 'max_files'],
 				['maxFilesPerUpload', 'max_files_per_upload'],
@@ -402,7 +445,9 @@ export class Store {
 				['maxCharactersPerUpload', 'max_characters_per_upload'],
 			];
 			for (const [key, field] of limits) {
-				if (field in body) (s as unknown as Record<string, unknown>)[key] = body[field] === -1 ? null : (body[field] ?? null);
+				if (field in body)
+					(s as unknown as Record<string, unknown>)[key] =
+						body[field] === -1 ? null : (body[field] ?? null);
 			}
 			c.updatedAt = this.clock.tick();
 		}
@@ -410,7 +455,11 @@ export class Store {
 
 	// ---------------------------------------------------------------- OAuth / connect
 
-	createOAuthSession(organisationId: number, customerId: string, body: Record<string, unknown>): OAuthSession {
+	createOAuthSession(
+		organisationId: number,
+		customerId: string,
+		body: Record<string, unknown>,
+	): OAuthSession {
 		const n = ++this.seq.oauth;
 		const session: OAuthSession = {
 			state: `st${n}-${hex(this.opts.seed + organisationId, n)}`,
@@ -439,7 +488,11 @@ export class Store {
 	completeOAuth(state: string, cancelled = false): DataSourceRecord | null {
 		const session = this.oauthSession(state);
 		if (!session) throw new ApiError(STATUS.badRequest, 'Unknown or expired OAuth state');
-		if (session.outcome !== 'pending') throw new ApiError(STATUS.badRequest, `This OAuth link was already used (${session.outcome})`);
+		if (session.outcome !== 'pending')
+			throw new ApiError(
+				STATUS.badRequest,
+				`This OAuth link was already used (${session.outcome})`,
+			);
 		const o = session.options;
 		if (cancelled) {
 			session.outcome = 'cancelled';
@@ -482,15 +535,27 @@ export class Store {
 		organisationId: number,
 		customerId: string,
 		service: string,
-		args: { subdomain: string | null; options: Record<string, unknown>; reuse?: 'type' | 'account' },
+		args: {
+			subdomain: string | null;
+			options: Record<string, unknown>;
+			reuse?: 'type' | 'account';
+		},
 	): DataSourceRecord {
 		const o = args.options;
 		const customer = this.customer(organisationId, customerId);
-		const subdomain = args.subdomain?.trim().toLowerCase().replace(/\.zendesk\.com$/, '') || null;
+		const subdomain =
+			args.subdomain
+				?.trim()
+				.toLowerCase()
+				.replace(/\.zendesk\.com$/, '') || null;
 		let ds: DataSourceRecord | undefined;
 		if (typeof o.data_source_id === 'number') {
 			ds = this.dataSourceFor(organisationId, customerId, o.data_source_id);
-			if (ds.type !== service) throw new ApiError(STATUS.badRequest, `Data source ${ds.id} is a ${ds.type} data source, not ${service}`);
+			if (ds.type !== service)
+				throw new ApiError(
+					STATUS.badRequest,
+					`Data source ${ds.id} is a ${ds.type} data source, not ${service}`,
+				);
 		} else if (o.connecting_new_account !== true) {
 			ds = this.dataSources.find(
 				(d) =>
@@ -515,7 +580,10 @@ export class Store {
 				customerDbId: customer.id,
 				customerId,
 				type: service,
-				externalId: service === 'ZENDESK' ? zendeskExternalId(id, zendeskSubdomain!) : `${service.toLowerCase()}-account-${id}`,
+				externalId:
+					service === 'ZENDESK'
+						? zendeskExternalId(id, zendeskSubdomain!)
+						: `${service.toLowerCase()}-account-${id}`,
 				subdomain: zendeskSubdomain,
 				syncStatus: 'QUEUED_FOR_SYNCING',
 				lastSyncAction: 'ADD',
@@ -538,10 +606,19 @@ export class Store {
 			this.dataSources.push(ds);
 		}
 		ds.revokedAccess = false;
-		ds.token = { token_type: 'Bearer', scope: service === 'ZENDESK' ? 'read' : 'default', ...(zendeskSubdomain ? { subdomain: zendeskSubdomain } : {}) };
-		ds.metadata = zendeskSubdomain ? { zendesk_subdomain: zendeskSubdomain, url: `https://${zendeskSubdomain}.zendesk.com` } : {};
+		ds.token = {
+			token_type: 'Bearer',
+			scope: service === 'ZENDESK' ? 'read' : 'default',
+			...(zendeskSubdomain ? { subdomain: zendeskSubdomain } : {}),
+		};
+		ds.metadata = zendeskSubdomain
+			? { zendesk_subdomain: zendeskSubdomain, url: `https://${zendeskSubdomain}.zendesk.com` }
+			: {};
 		ds.connectOptions = structuredClone(o);
-		ds.tags = { ...ds.tags, ...((o.data_source_tags as Record<string, unknown> | undefined) ?? {}) };
+		ds.tags = {
+			...ds.tags,
+			...((o.data_source_tags as Record<string, unknown> | undefined) ?? {}),
+		};
 		ds.syncStatus = 'QUEUED_FOR_SYNCING';
 		ds.lastSyncAction = isNew ? 'ADD' : 'UPDATE';
 		ds.updatedAt = now;
@@ -551,7 +628,10 @@ export class Store {
 			webhookType: isNew ? 'ADD' : 'UPDATE',
 			objectType: 'DATA_SOURCE',
 			objectId: String(ds.id),
-			additionalInformation: { data_source_type: service, data_source_external_id: ds.externalId ?? '' },
+			additionalInformation: {
+				data_source_type: service,
+				data_source_external_id: ds.externalId ?? '',
+			},
 		});
 
 		if (service === 'ZENDESK') {
@@ -566,7 +646,9 @@ export class Store {
 				const selection = this.itemsOf(ds).filter(
 					(i) =>
 						types.includes(i.source.itemType) ||
-						(i.source.itemType === 'TICKET_ATTACHMENT' && types.includes('TICKET') && config.sync_attachments === true),
+						(i.source.itemType === 'TICKET_ATTACHMENT' &&
+							types.includes('TICKET') &&
+							config.sync_attachments === true),
 				);
 				this.syncItems(ds, selection, {
 					requestId: (o.request_id as string | null | undefined) ?? null,
@@ -591,13 +673,19 @@ export class Store {
 
 	/** The customer's data source, or the documented not-found error (also for other customers' ids). */
 	dataSourceFor(organisationId: number, customerId: string, id: number): DataSourceRecord {
-		const ds = this.dataSources.find((d) => d.id === id && d.organisationId === organisationId && d.customerId === customerId);
+		const ds = this.dataSources.find(
+			(d) => d.id === id && d.organisationId === organisationId && d.customerId === customerId,
+		);
 		if (!ds) throw new ApiError(STATUS.dataSourceNotFound, `Data source ${id} not found`);
 		return ds;
 	}
 
 	private requireAccess(ds: DataSourceRecord): void {
-		if (ds.revokedAccess) throw new ApiError(STATUS.badRequest, `Access to data source ${ds.id} has been revoked; reconnect it via /integrations/oauth_url`);
+		if (ds.revokedAccess)
+			throw new ApiError(
+				STATUS.badRequest,
+				`Access to data source ${ds.id} has been revoked; reconnect it via /integrations/oauth_url`,
+			);
 	}
 
 	/** /integrations/items/sync: re-reads the source's catalogue. */
@@ -644,7 +732,9 @@ export class Store {
 	}
 
 	removeTags(ds: DataSourceRecord, keys: string[], all: boolean): DataSourceRecord {
-		ds.tags = all ? {} : Object.fromEntries(Object.entries(ds.tags).filter(([k]) => !keys.includes(k)));
+		ds.tags = all
+			? {}
+			: Object.fromEntries(Object.entries(ds.tags).filter(([k]) => !keys.includes(k)));
 		ds.updatedAt = this.clock.tick();
 		return ds;
 	}
@@ -655,8 +745,20 @@ export class Store {
 		if (!ds.subdomain || this.itemsByDataSource.has(ds.id)) return;
 		const now = this.clock.now();
 		const mine: ItemRecord[] = [];
-		for (const source of generateHelpCenter(this.opts.seed, ds.subdomain, this.opts.itemsPerSource)) {
-			const item = { id: ++this.seq.item, dataSourceId: ds.id, source, fileId: null, createdAt: now, updatedAt: now, syncedAt: now };
+		for (const source of generateHelpCenter(
+			this.opts.seed,
+			ds.subdomain,
+			this.opts.itemsPerSource,
+		)) {
+			const item = {
+				id: ++this.seq.item,
+				dataSourceId: ds.id,
+				source,
+				fileId: null,
+				createdAt: now,
+				updatedAt: now,
+				syncedAt: now,
+			};
 			this.items.push(item);
 			mine.push(item);
 		}
@@ -677,11 +779,15 @@ export class Store {
 		this.requireAccess(ds);
 		const items = this.itemsOf(ds);
 		const byExternalId = new Map(items.map((i) => [i.source.externalId, i]));
-		const attachments = (opts.fileSyncConfig as { sync_attachments?: boolean } | null | undefined)?.sync_attachments === true;
+		const attachments =
+			(opts.fileSyncConfig as { sync_attachments?: boolean } | null | undefined)
+				?.sync_attachments === true;
 		const selected = new Set<ItemRecord>();
-		const descendants = (parent: string): ItemRecord[] => items.filter((i) => i.source.parentExternalId === parent);
+		const descendants = (parent: string): ItemRecord[] =>
+			items.filter((i) => i.source.parentExternalId === parent);
 		const addTree = (item: ItemRecord) => {
-			if (item.source.itemType === 'ARTICLE' || item.source.itemType === 'TICKET_ATTACHMENT') selected.add(item);
+			if (item.source.itemType === 'ARTICLE' || item.source.itemType === 'TICKET_ATTACHMENT')
+				selected.add(item);
 			else if (item.source.itemType === 'TICKET') {
 				selected.add(item);
 				if (attachments) descendants(item.source.externalId).forEach((a) => selected.add(a));
@@ -713,18 +819,26 @@ export class Store {
 		const skipped: FileRecord[] = [];
 		const touched: FileRecord[] = [];
 		const config = (opts.fileSyncConfig ?? {}) as Record<string, unknown>;
-		const initialStatus: FileSyncStatus = config.skip_file_processing === true ? 'READY_TO_SYNC' : 'QUEUED_FOR_SYNC';
+		const initialStatus: FileSyncStatus =
+			config.skip_file_processing === true ? 'READY_TO_SYNC' : 'QUEUED_FOR_SYNC';
 		// Looked up once per call, not per item (linear at 100,000 items).
 		const filesById = new Map(this.files.map((f) => [f.id, f]));
 		const byExternalId = new Map<string, ItemRecord>();
-		for (const i of this.itemsOf(ds)) if (!byExternalId.has(i.source.externalId)) byExternalId.set(i.source.externalId, i);
+		for (const i of this.itemsOf(ds))
+			if (!byExternalId.has(i.source.externalId)) byExternalId.set(i.source.externalId, i);
 		for (const item of items) {
 			const src = item.source;
 			const now = this.clock.tick();
 			const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
 			const chunkOverlap = opts.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
 			let file = item.fileId !== null ? filesById.get(item.fileId) : undefined;
-			if (file && opts.incrementalSync && file.syncStatus === 'READY' && file.chunkSize === chunkSize && file.chunkOverlap === chunkOverlap) {
+			if (
+				file &&
+				opts.incrementalSync &&
+				file.syncStatus === 'READY' &&
+				file.chunkSize === chunkSize &&
+				file.chunkOverlap === chunkOverlap
+			) {
 				skipped.push(file);
 				continue;
 			}
@@ -789,24 +903,48 @@ export class Store {
 		if (touched.some((f) => PENDING_FILE_STATUSES.includes(f.syncStatus))) ds.filesBatchOpen = true;
 		const info = { data_source_id: String(ds.id), request_id: opts.requestId ?? '' };
 		if (created.length) {
-			this.emitFor(ds, 'FILES_CREATED', 'FILE_LIST', created.map((f) => String(f.id)), info);
+			this.emitFor(
+				ds,
+				'FILES_CREATED',
+				'FILE_LIST',
+				created.map((f) => String(f.id)),
+				info,
+			);
 		}
 		if (skipped.length) {
-			this.emitFor(ds, 'FILES_SKIPPED', 'FILE_LIST', skipped.map((f) => String(f.id)), info);
+			this.emitFor(
+				ds,
+				'FILES_SKIPPED',
+				'FILE_LIST',
+				skipped.map((f) => String(f.id)),
+				info,
+			);
 		}
 		return touched;
 	}
 
 	fileFor(organisationId: number, customerId: string, id: number): FileRecord {
-		const f = this.files.find((x) => x.id === id && x.organisationId === organisationId && x.customerId === customerId);
+		const f = this.files.find(
+			(x) => x.id === id && x.organisationId === organisationId && x.customerId === customerId,
+		);
 		if (!f) throw new ApiError(STATUS.fileNotFound, 'File not found');
 		return f;
 	}
 
-	resync(file: FileRecord, body: { chunk_size?: number | null; chunk_overlap?: number | null; skip_file_processing?: boolean | null }): FileRecord {
+	resync(
+		file: FileRecord,
+		body: {
+			chunk_size?: number | null;
+			chunk_overlap?: number | null;
+			skip_file_processing?: boolean | null;
+		},
+	): FileRecord {
 		const ds = this.dataSources.find((d) => d.id === file.dataSourceId)!;
 		this.requireAccess(ds);
-		if (this.sync.resyncConflicts && (!SETTLED_FILE_STATUSES.includes(file.syncStatus) || file.stale || file.hiddenPolls > 0)) {
+		if (
+			this.sync.resyncConflicts &&
+			(!SETTLED_FILE_STATUSES.includes(file.syncStatus) || file.stale || file.hiddenPolls > 0)
+		) {
 			throw new ApiError(STATUS.resyncConflict, RESYNC_CONFLICT_DETAIL);
 		}
 		beginLag(file, this.sync, () => fileToApi(this, file));
@@ -832,7 +970,14 @@ export class Store {
 				const item = this.items.find((i) => i.fileId === f.id);
 				if (item) item.fileId = null;
 			}
-			if (sendWebhook) this.emitFor(this.dataSources.find((d) => d.id === f.dataSourceId)!, 'FILE_DELETED', 'FILE', String(f.id), null);
+			if (sendWebhook)
+				this.emitFor(
+					this.dataSources.find((d) => d.id === f.dataSourceId)!,
+					'FILE_DELETED',
+					'FILE',
+					String(f.id),
+					null,
+				);
 		}
 	}
 
@@ -877,8 +1022,11 @@ export class Store {
 	 */
 	flagWebhooks(target: { id?: number; url?: string }, reason: string): WebhookRecord[] {
 		if (target.url !== undefined) this.flaggedUrls.set(target.url, reason);
-		const hit = this.webhooks.filter((w) => w.id === target.id || (target.url !== undefined && w.url === target.url));
-		if (target.id !== undefined && !hit.some((w) => w.id === target.id)) throw new ApiError(STATUS.webhookNotFound, `Webhook ${target.id} not found`);
+		const hit = this.webhooks.filter(
+			(w) => w.id === target.id || (target.url !== undefined && w.url === target.url),
+		);
+		if (target.id !== undefined && !hit.some((w) => w.id === target.id))
+			throw new ApiError(STATUS.webhookNotFound, `Webhook ${target.id} not found`);
 		for (const w of hit) {
 			w.status = 'FLAGGED';
 			w.statusReason = reason;
@@ -888,8 +1036,21 @@ export class Store {
 	}
 
 	/** Sends a data source's event to its organisation's webhooks (also the lifecycle's steps). */
-	emitFor(ds: DataSourceRecord, webhookType: string, objectType: SyncEvent['objectType'], objectId: SyncEvent['objectId'], info: Record<string, string> | null) {
-		this.opts.emit({ organisationId: ds.organisationId, customerId: ds.customerId, webhookType, objectType, objectId, additionalInformation: info });
+	emitFor(
+		ds: DataSourceRecord,
+		webhookType: string,
+		objectType: SyncEvent['objectType'],
+		objectId: SyncEvent['objectId'],
+		info: Record<string, string> | null,
+	) {
+		this.opts.emit({
+			organisationId: ds.organisationId,
+			customerId: ds.customerId,
+			webhookType,
+			objectType,
+			objectId,
+			additionalInformation: info,
+		});
 	}
 }
 
@@ -917,5 +1078,7 @@ export function ticketTags(t: TicketProperties | undefined): Record<string, stri
 
 /** Short deterministic hex for ids and tokens. */
 function hex(a: number, b: number): string {
-	return ((Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 7, 0x85ebca6b)) >>> 0).toString(16).padStart(8, '0');
+	return ((Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 7, 0x85ebca6b)) >>> 0)
+		.toString(16)
+		.padStart(8, '0');
 }

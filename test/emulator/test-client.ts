@@ -30,7 +30,12 @@ export interface CallOptions {
 }
 
 /** One request on a fresh connection (agent:false), so tests leave no keep-alive sockets behind. */
-export function call(emu: CarbonEmulator, method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
+export function call(
+	emu: CarbonEmulator,
+	method: string,
+	path: string,
+	opts: CallOptions = {},
+): Promise<Reply> {
 	const headers: Record<string, string> = { ...opts.headers };
 	if (opts.token) headers.authorization = `Token ${opts.token}`;
 	else if (opts.key !== null) headers.authorization = `Bearer ${opts.key ?? emu.apiKey}`;
@@ -54,24 +59,38 @@ export function call(emu: CarbonEmulator, method: string, path: string, opts: Ca
 			res.on('error', reject);
 		});
 		req.on('error', reject);
-		if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error('client timeout')));
+		if (opts.timeoutMs)
+			req.setTimeout(opts.timeoutMs, () => req.destroy(new Error('client timeout')));
 		req.end(payload);
 	});
 }
 
 /** A caller acting for one customer with the API key + customer-id. */
 export function customer(emu: CarbonEmulator, customerId: string) {
-	return (method: string, path: string, body?: unknown) => call(emu, method, path, { body, customerId });
+	return (method: string, path: string, body?: unknown) =>
+		call(emu, method, path, { body, customerId });
 }
 
 /** The answer must match the spec's schema for its status (the emulator must be faithful). */
-export function expectFaithful(emu: CarbonEmulator, method: string, template: string, reply: Reply): void {
+export function expectFaithful(
+	emu: CarbonEmulator,
+	method: string,
+	template: string,
+	reply: Reply,
+): void {
 	expect(reply.status).toBe(200);
 	expect(emu.spec.validateResponse(method, template, reply.status, reply.body)).toEqual([]);
 }
 
-export async function connect(emu: CarbonEmulator, customerId: string, options: Record<string, unknown>) {
-	const res = await customer(emu, customerId)('POST', '/integrations/oauth_url', { service: 'ZENDESK', ...options });
+export async function connect(
+	emu: CarbonEmulator,
+	customerId: string,
+	options: Record<string, unknown>,
+) {
+	const res = await customer(emu, customerId)('POST', '/integrations/oauth_url', {
+		service: 'ZENDESK',
+		...options,
+	});
 	expect(res.status).toBe(200);
 	return emu.completeOAuth(res.body.oauth_url);
 }
@@ -105,13 +124,25 @@ export async function receiver(failFirst = 0) {
 	};
 }
 
-export function fetchJson(url: string, method = 'GET', body?: unknown): Promise<Record<string, any>> {
+export function fetchJson(
+	url: string,
+	method = 'GET',
+	body?: unknown,
+): Promise<Record<string, any>> {
 	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method, agent: false, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-		});
+		const req = http.request(
+			url,
+			{
+				method,
+				agent: false,
+				headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+			},
+		);
 		req.on('error', reject);
 		req.end(body === undefined ? undefined : JSON.stringify(body));
 	});

@@ -33,13 +33,25 @@ export function listUserToApi(c: CustomerRecord, store: Store): Record<string, u
 export function deleteUsers(store: Store, organisationId: number, customerIds: string[]): string[] {
 	const deleted: string[] = [];
 	for (const customerId of new Set(customerIds)) {
-		const c = store.customers.find((x) => x.organisationId === organisationId && x.customerId === customerId);
+		const c = store.customers.find(
+			(x) => x.organisationId === organisationId && x.customerId === customerId,
+		);
 		if (!c) continue;
-		const sources = new Set(store.dataSources.filter((d) => d.organisationId === organisationId && d.customerId === customerId).map((d) => d.id));
-		removeWhere(store.files, (f) => f.organisationId === organisationId && f.customerId === customerId);
+		const sources = new Set(
+			store.dataSources
+				.filter((d) => d.organisationId === organisationId && d.customerId === customerId)
+				.map((d) => d.id),
+		);
+		removeWhere(
+			store.files,
+			(f) => f.organisationId === organisationId && f.customerId === customerId,
+		);
 		removeWhere(store.items, (i) => sources.has(i.dataSourceId));
 		removeWhere(store.dataSources, (d) => sources.has(d.id));
-		removeWhere(store.accessTokens, (t) => t.organisationId === organisationId && t.customerId === customerId);
+		removeWhere(
+			store.accessTokens,
+			(t) => t.organisationId === organisationId && t.customerId === customerId,
+		);
 		removeWhere(store.customers, (x) => x === c);
 		deleted.push(customerId);
 		store.emitEvent({
@@ -48,7 +60,10 @@ export function deleteUsers(store: Store, organisationId: number, customerIds: s
 			webhookType: 'ORGANIZATION_USER_DELETED',
 			objectType: 'ORGANIZATION_USER',
 			objectId: customerId,
-			additionalInformation: { organization_user_id: String(c.id), data_source_ids: [...sources].join(',') },
+			additionalInformation: {
+				organization_user_id: String(c.id),
+				data_source_ids: [...sources].join(','),
+			},
 		});
 	}
 	return deleted;
@@ -67,18 +82,32 @@ export const userHandlers: Record<string, Handler> = {
 		const customerIds = Array.isArray(f.customer_ids) ? (f.customer_ids as string[]) : null;
 		const carbonIds = Array.isArray(f.carbon_user_ids) ? (f.carbon_user_ids as number[]) : null;
 		const matches = store.customers.filter(
-			(c) => c.organisationId === org.id && (!customerIds || customerIds.includes(c.customerId)) && (!carbonIds || carbonIds.includes(c.id)),
+			(c) =>
+				c.organisationId === org.id &&
+				(!customerIds || customerIds.includes(c.customerId)) &&
+				(!carbonIds || carbonIds.includes(c.id)),
 		);
-		const key = body.order_by === 'updated_at' ? (c: CustomerRecord) => c.updatedAt : (c: CustomerRecord) => c.createdAt;
+		const key =
+			body.order_by === 'updated_at'
+				? (c: CustomerRecord) => c.updatedAt
+				: (c: CustomerRecord) => c.createdAt;
 		// OrderDirV2, default desc for this endpoint (documented default).
-		const page = paginate(orderBy(matches, key, body.order_dir === 'asc' ? 'asc' : 'desc'), body.pagination as PaginationInput);
+		const page = paginate(
+			orderBy(matches, key, body.order_dir === 'asc' ? 'asc' : 'desc'),
+			body.pagination as PaginationInput,
+		);
 		// count is nullable and only asked for with include_count (assumed: null otherwise).
-		return { users: page.map((c) => listUserToApi(c, store)), count: body.include_count === true ? matches.length : null };
+		return {
+			users: page.map((c) => listUserToApi(c, store)),
+			count: body.include_count === true ? matches.length : null,
+		};
 	},
 
 	'POST /user': (ctx) => {
 		const customerId = String(ctx.body.customer_id);
-		const c = ctx.store.customers.find((x) => x.organisationId === ctx.org.id && x.customerId === customerId);
+		const c = ctx.store.customers.find(
+			(x) => x.organisationId === ctx.org.id && x.customerId === customerId,
+		);
 		if (!c) throw new ApiError(STATUS.userNotFound, `User ${customerId} not found`);
 		return userToApi(ctx.store, c);
 	},

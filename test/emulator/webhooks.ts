@@ -62,7 +62,11 @@ export const DEFAULT_FLAG_REASON = 'Flagged by the emulator: deliveries to this 
 /** Python json.dumps defaults: ", " / ": " separators and ensure_ascii (anything outside space..~ escaped). */
 export function pythonJson(value: unknown): string {
 	if (value === null || value === undefined) return 'null';
-	if (typeof value === 'string') return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	if (typeof value === 'string')
+		return JSON.stringify(value).replace(
+			/[\u007f-\uffff]/g,
+			(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+		);
 	if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
 	if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
 	return `{${Object.entries(value as Record<string, unknown>)
@@ -72,7 +76,9 @@ export function pythonJson(value: unknown): string {
 
 /** HMAC-SHA256 hex with the hex-decoded signing key. */
 export function sign(signingKey: string, timestamp: string | number, body: string): string {
-	return createHmac('sha256', Buffer.from(signingKey, 'hex')).update(`${timestamp}.${body}`, 'utf8').digest('hex');
+	return createHmac('sha256', Buffer.from(signingKey, 'hex'))
+		.update(`${timestamp}.${body}`, 'utf8')
+		.digest('hex');
 }
 
 /** Builds one delivery's body and headers (exported so tests can compare against an independent computation). */
@@ -89,7 +95,10 @@ export function buildDelivery(
 		[objectKey]: {
 			object_type: event.objectType,
 			object_id: event.objectId,
-			additional_information: event.additionalInformation && Object.keys(event.additionalInformation).length ? event.additionalInformation : 'null',
+			additional_information:
+				event.additionalInformation && Object.keys(event.additionalInformation).length
+					? event.additionalInformation
+					: 'null',
 		},
 		customer_id: event.customerId,
 		timestamp: t,
@@ -136,7 +145,12 @@ export class WebhookDispatcher {
 		if (this.closed) return;
 		for (const w of webhooks) {
 			if (w.status === 'FLAGGED') continue;
-			const built = buildDelivery(w.signingKey, event, Math.floor(this.opts.now() / 1000), this.opts.objectKey);
+			const built = buildDelivery(
+				w.signingKey,
+				event,
+				Math.floor(this.opts.now() / 1000),
+				this.opts.objectKey,
+			);
 			const delivery: WebhookDelivery = {
 				id: ++this.seq,
 				webhookId: w.id,
@@ -194,7 +208,8 @@ export class WebhookDispatcher {
 			let target: URL;
 			try {
 				target = new URL(d.url);
-				if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported protocol ${target.protocol}`);
+				if (target.protocol !== 'http:' && target.protocol !== 'https:')
+					throw new Error(`unsupported protocol ${target.protocol}`);
 			} catch (e) {
 				resolve({ status: null, error: `invalid url: ${(e as Error).message}` });
 				return;
@@ -214,7 +229,9 @@ export class WebhookDispatcher {
 				headers: { ...d.headers, 'content-length': String(Buffer.byteLength(d.body)) },
 			});
 			this.inFlight.add(req);
-			req.setTimeout(this.opts.timeoutMs, () => req.destroy(new Error(`timed out after ${this.opts.timeoutMs} ms`)));
+			req.setTimeout(this.opts.timeoutMs, () =>
+				req.destroy(new Error(`timed out after ${this.opts.timeoutMs} ms`)),
+			);
 			req.on('response', (res) => {
 				res.resume();
 				res.on('end', () => done({ status: res.statusCode ?? null, error: null }));

@@ -49,18 +49,29 @@ export class WhiteLabels {
 	create(organisationId: number, inputs: Array<Record<string, unknown>>): WhiteLabelRecord[] {
 		const types = inputs.map((i) => String(i.data_source_type));
 		for (const [k, type] of types.entries()) {
-			if (types.indexOf(type) !== k) throw new ApiError(STATUS.badRequest, `data_source_type ${type} is listed twice`);
+			if (types.indexOf(type) !== k)
+				throw new ApiError(STATUS.badRequest, `data_source_type ${type} is listed twice`);
 			const existing = this.find(organisationId, type);
 			// The same credentials again converge on the existing registration; different ones are refused (assumed).
 			if (existing && !sameCredentials(existing, inputs[k])) {
-				throw new ApiError(STATUS.badRequest, `A white label for ${type} already exists; change it with /white_label/update or delete it first`);
+				throw new ApiError(
+					STATUS.badRequest,
+					`A white label for ${type} already exists; change it with /white_label/update or delete it first`,
+				);
 			}
 		}
 		return inputs.map((input) => {
 			const existing = this.find(organisationId, String(input.data_source_type));
 			if (existing) return existing;
 			const now = this.tick();
-			const record: WhiteLabelRecord = { id: ++this.seq, organisationId, dataSourceType: String(input.data_source_type), ...credentialsOf(input), createdAt: now, updatedAt: now };
+			const record: WhiteLabelRecord = {
+				id: ++this.seq,
+				organisationId,
+				dataSourceType: String(input.data_source_type),
+				...credentialsOf(input),
+				createdAt: now,
+				updatedAt: now,
+			};
 			this.records.push(record);
 			return record;
 		});
@@ -87,7 +98,9 @@ export class WhiteLabels {
 	}
 
 	find(organisationId: number, dataSourceType: string): WhiteLabelRecord | undefined {
-		return this.records.find((r) => r.organisationId === organisationId && r.dataSourceType === dataSourceType);
+		return this.records.find(
+			(r) => r.organisationId === organisationId && r.dataSourceType === dataSourceType,
+		);
 	}
 
 	/** The app an OAuth link for this organisation and service uses: its white label, else Carbon's own. */
@@ -95,7 +108,11 @@ export class WhiteLabels {
 		const record = this.find(organisationId, service);
 		return record
 			? { clientId: record.clientId, redirectUri: record.redirectUri, whiteLabelId: record.id }
-			: { clientId: CARBON_DEFAULT_CLIENT_ID, redirectUri: `${carbonBaseUrl}/integrations/${service.toLowerCase()}`, whiteLabelId: null };
+			: {
+					clientId: CARBON_DEFAULT_CLIENT_ID,
+					redirectUri: `${carbonBaseUrl}/integrations/${service.toLowerCase()}`,
+					whiteLabelId: null,
+				};
 	}
 
 	/**
@@ -104,13 +121,32 @@ export class WhiteLabels {
 	 * user's help center (Zendesk's local vs global clients), and Carbon must hold its secret.
 	 * Throws the error page's text when the connection would fail.
 	 */
-	consent(state: string, organisationId: number, subdomain: string | null, zendesk: FakeZendesk): { appName: string; clientId: string } {
+	consent(
+		state: string,
+		organisationId: number,
+		subdomain: string | null,
+		zendesk: FakeZendesk,
+	): { appName: string; clientId: string } {
 		const app = this.apps.get(state);
-		if (!app || app.whiteLabelId === null) return { appName: CARBON_DEFAULT_APP_NAME, clientId: app?.clientId ?? CARBON_DEFAULT_CLIENT_ID };
-		const record = this.records.find((r) => r.id === app.whiteLabelId && r.organisationId === organisationId);
-		if (!record) throw new ApiError(STATUS.badRequest, 'The white label this link was issued for was deleted; ask for a new link');
+		if (!app || app.whiteLabelId === null)
+			return {
+				appName: CARBON_DEFAULT_APP_NAME,
+				clientId: app?.clientId ?? CARBON_DEFAULT_CLIENT_ID,
+			};
+		const record = this.records.find(
+			(r) => r.id === app.whiteLabelId && r.organisationId === organisationId,
+		);
+		if (!record)
+			throw new ApiError(
+				STATUS.badRequest,
+				'The white label this link was issued for was deleted; ask for a new link',
+			);
 		const client = zendesk.clients.find((c) => c.clientId === record.clientId);
-		if (!client) throw new ApiError(STATUS.badRequest, `Zendesk: invalid OAuth client "${record.clientId}" (no such Unique Identifier)`);
+		if (!client)
+			throw new ApiError(
+				STATUS.badRequest,
+				`Zendesk: invalid OAuth client "${record.clientId}" (no such Unique Identifier)`,
+			);
 		if (!client.global && client.homeSubdomain !== subdomain) {
 			throw new ApiError(
 				STATUS.badRequest,
@@ -118,7 +154,10 @@ export class WhiteLabels {
 			);
 		}
 		if (record.clientSecret !== client.clientSecret) {
-			throw new ApiError(STATUS.badRequest, 'Zendesk rejected Carbon\'s token request (invalid_client): the white label\'s client_secret does not match the OAuth client');
+			throw new ApiError(
+				STATUS.badRequest,
+				"Zendesk rejected Carbon's token request (invalid_client): the white label's client_secret does not match the OAuth client",
+			);
 		}
 		return { appName: client.name, clientId: client.clientId };
 	}
@@ -128,7 +167,12 @@ export class WhiteLabels {
 			id: r.id,
 			organization_id: r.organisationId,
 			data_source_type: r.dataSourceType,
-			credentials: { ...r.extra, client_id: r.clientId, redirect_uri: r.redirectUri, client_secret: r.clientSecret },
+			credentials: {
+				...r.extra,
+				client_id: r.clientId,
+				redirect_uri: r.redirectUri,
+				client_secret: r.clientSecret,
+			},
 			created_at: r.createdAt,
 			updated_at: r.updatedAt,
 		};
@@ -137,33 +181,67 @@ export class WhiteLabels {
 
 function sameCredentials(record: WhiteLabelRecord, input: Record<string, unknown>): boolean {
 	const c = credentialsOf(input);
-	return c.clientId === record.clientId && c.redirectUri === record.redirectUri && c.clientSecret === record.clientSecret && JSON.stringify(c.extra) === JSON.stringify(record.extra);
+	return (
+		c.clientId === record.clientId &&
+		c.redirectUri === record.redirectUri &&
+		c.clientSecret === record.clientSecret &&
+		JSON.stringify(c.extra) === JSON.stringify(record.extra)
+	);
 }
 
-function credentialsOf(input: Record<string, unknown>): Pick<WhiteLabelRecord, 'clientId' | 'redirectUri' | 'clientSecret' | 'extra'> {
-	const { client_id, redirect_uri, client_secret, ...extra } = (input.credentials ?? {}) as Record<string, unknown>;
-	return { clientId: String(client_id), redirectUri: String(redirect_uri), clientSecret: typeof client_secret === 'string' ? client_secret : null, extra };
+function credentialsOf(
+	input: Record<string, unknown>,
+): Pick<WhiteLabelRecord, 'clientId' | 'redirectUri' | 'clientSecret' | 'extra'> {
+	const { client_id, redirect_uri, client_secret, ...extra } = (input.credentials ?? {}) as Record<
+		string,
+		unknown
+	>;
+	return {
+		clientId: String(client_id),
+		redirectUri: String(redirect_uri),
+		clientSecret: typeof client_secret === 'string' ? client_secret : null,
+		extra,
+	};
 }
 
 type Handler = (ctx: HandlerContext) => unknown;
 
 export const whiteLabelHandlers: Record<string, Handler> = {
 	'POST /white_label/create': (ctx) => {
-		const created = ctx.store.whiteLabels.create(ctx.org.id, ctx.body as unknown as Array<Record<string, unknown>>);
+		const created = ctx.store.whiteLabels.create(
+			ctx.org.id,
+			ctx.body as unknown as Array<Record<string, unknown>>,
+		);
 		return { results: created.map((r) => ctx.store.whiteLabels.toApi(r)) };
 	},
-	'POST /white_label/update': (ctx) => ctx.store.whiteLabels.toApi(ctx.store.whiteLabels.update(ctx.org.id, ctx.body)),
-	'POST /white_label/delete': (ctx) => ({ success: true, deleted_ids: ctx.store.whiteLabels.delete(ctx.org.id, ctx.body.ids as number[]) }),
+	'POST /white_label/update': (ctx) =>
+		ctx.store.whiteLabels.toApi(ctx.store.whiteLabels.update(ctx.org.id, ctx.body)),
+	'POST /white_label/delete': (ctx) => ({
+		success: true,
+		deleted_ids: ctx.store.whiteLabels.delete(ctx.org.id, ctx.body.ids as number[]),
+	}),
 	'POST /white_label/list': (ctx) => {
 		const { body, org, store } = ctx;
 		const f = isPlainObject(body.filters) ? body.filters : {};
 		const ids = Array.isArray(f.ids) && f.ids.length ? (f.ids as number[]) : null;
-		const types = Array.isArray(f.data_source_type) && f.data_source_type.length ? (f.data_source_type as string[]) : null;
+		const types =
+			Array.isArray(f.data_source_type) && f.data_source_type.length
+				? (f.data_source_type as string[])
+				: null;
 		const matches = store.whiteLabels.records.filter(
-			(r) => r.organisationId === org.id && (!ids || ids.includes(r.id)) && (!types || types.includes(r.dataSourceType)),
+			(r) =>
+				r.organisationId === org.id &&
+				(!ids || ids.includes(r.id)) &&
+				(!types || types.includes(r.dataSourceType)),
 		);
-		const key = body.order_by === 'data_source_type' ? (r: WhiteLabelRecord) => r.dataSourceType : (r: WhiteLabelRecord) => r.createdAt;
-		const page = paginate(orderBy(matches, key, body.order_dir === 'desc' ? 'desc' : 'asc'), body.pagination as PaginationInput);
+		const key =
+			body.order_by === 'data_source_type'
+				? (r: WhiteLabelRecord) => r.dataSourceType
+				: (r: WhiteLabelRecord) => r.createdAt;
+		const page = paginate(
+			orderBy(matches, key, body.order_dir === 'desc' ? 'desc' : 'asc'),
+			body.pagination as PaginationInput,
+		);
 		return { results: page.map((r) => store.whiteLabels.toApi(r)), count: matches.length };
 	},
 };

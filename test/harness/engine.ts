@@ -4,7 +4,12 @@
  * refusing clearly. Used by the engine harness, the webhook harness, the tool harness and the bench worker.
  */
 import { ExecutionLifecycleHooks } from 'n8n-core';
-import type { ICredentialsHelper, IRun, IWorkflowExecuteAdditionalData, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	ICredentialsHelper,
+	IRun,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 
 export const DEFAULT_INSTANCE_URL = 'http://127.0.0.1:5678';
 
@@ -28,8 +33,12 @@ export interface EngineStub {
 
 export function engineStub(options: EngineStubOptions): EngineStub {
 	const base = options.baseUrl ?? DEFAULT_INSTANCE_URL;
-	const hooks = new ExecutionLifecycleHooks(options.mode, options.executionId, { id: options.workflowId } as never);
-	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const hooks = new ExecutionLifecycleHooks(options.mode, options.executionId, {
+		id: options.workflowId,
+	} as never);
+	const finished = new Promise<IRun>((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+	);
 	const unsupported = async () => {
 		throw new Error('not supported in tests');
 	};

@@ -65,17 +65,27 @@ export function loadPackage(): Promise<LoadedPackage> {
 	loaded ??= (async () => {
 		const loader = new PackageDirectoryLoader(ROOT);
 		await loader.loadAll();
-		const types: Record<string, INodeType | IVersionedNodeType> = { 'test.itemsSource': new ItemsSource() };
-		for (const [name, data] of Object.entries(loader.nodeTypes)) types[`${loader.packageName}.${name}`] = data.type;
+		const types: Record<string, INodeType | IVersionedNodeType> = {
+			'test.itemsSource': new ItemsSource(),
+		};
+		for (const [name, data] of Object.entries(loader.nodeTypes))
+			types[`${loader.packageName}.${name}`] = data.type;
 		const credentialTypes: Record<string, ICredentialType> = {};
-		for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes[name] = data.type;
+		for (const [name, data] of Object.entries(loader.credentialTypes))
+			credentialTypes[name] = data.type;
 		const nodeTypes: INodeTypes = {
 			getByName: (type) => types[type],
-			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(types[type], version),
+			getByNameAndVersion: (type, version) =>
+				NodeHelpers.getVersionedNodeType(types[type], version),
 			getKnownTypes: () => ({}),
 		} as INodeTypes;
-		if (!types[NODE_TYPE]) throw new Error(`${NODE_TYPE} was not loaded from dist/: run npm run build`);
-		return { nodeTypes, credentialTypes, nodeClass: NodeHelpers.getVersionedNodeType(types[NODE_TYPE]) };
+		if (!types[NODE_TYPE])
+			throw new Error(`${NODE_TYPE} was not loaded from dist/: run npm run build`);
+		return {
+			nodeTypes,
+			credentialTypes,
+			nodeClass: NodeHelpers.getVersionedNodeType(types[NODE_TYPE]),
+		};
 	})();
 	return loaded;
 }
@@ -126,7 +136,14 @@ export class DeclarativeCredentialsHelper extends ICredentialsHelper {
 		if (typeof auth === 'function') return await auth(credentials, requestOptions);
 		if (auth.type !== 'generic' || !workflow || !node) return requestOptions;
 		const resolve = (value: unknown) =>
-			workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '');
+			workflow.expression.getSimpleParameterValue(
+				node,
+				value as string,
+				'internal',
+				{ $credentials: credentials },
+				undefined,
+				'',
+			);
 		const out: IHttpRequestOptions = { ...requestOptions };
 		for (const key of ['headers', 'qs', 'body'] as const) {
 			const props = auth.properties[key] as IDataObject | undefined;
@@ -202,7 +219,12 @@ export async function runCarbonNode(options: RunOptions): Promise<RunResult> {
 		parameters: options.parameters as INode['parameters'],
 		credentials: {
 			[CREDENTIAL_TYPE]: { id: '1', name: 'Carbon account' },
-			...Object.fromEntries(Object.keys(options.extraCredentials ?? {}).map((type, k) => [type, { id: String(k + 2), name: type }])),
+			...Object.fromEntries(
+				Object.keys(options.extraCredentials ?? {}).map((type, k) => [
+					type,
+					{ id: String(k + 2), name: type },
+				]),
+			),
 		},
 		continueOnFail: options.continueOnFail,
 		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
@@ -217,7 +239,10 @@ export async function runCarbonNode(options: RunOptions): Promise<RunResult> {
 		settings: {},
 	});
 	const credentialsHelper = new DeclarativeCredentialsHelper(credentialTypes, {
-		[CREDENTIAL_TYPE]: { customerId: '', ...options.credentials } as unknown as ICredentialDataDecryptedObject,
+		[CREDENTIAL_TYPE]: {
+			customerId: '',
+			...options.credentials,
+		} as unknown as ICredentialDataDecryptedObject,
 		...(options.extraCredentials as Record<string, ICredentialDataDecryptedObject> | undefined),
 	});
 	const { additionalData, finished } = engineStub({
@@ -267,14 +292,28 @@ export async function testCredential(
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const credentials = { customerId: '', ...data } as unknown as ICredentialDataDecryptedObject;
 	const resolve = (value: unknown) =>
-		workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '');
-	const helper = new DeclarativeCredentialsHelper(credentialTypes, { [credentialType]: credentials });
+		workflow.expression.getSimpleParameterValue(
+			node,
+			value as string,
+			'internal',
+			{ $credentials: credentials },
+			undefined,
+			'',
+		);
+	const helper = new DeclarativeCredentialsHelper(credentialTypes, {
+		[credentialType]: credentials,
+	});
 	const request = test.request;
 	const baseURL = String(resolve(request.baseURL ?? ''));
 	const options = await helper.authenticate(
 		credentials,
 		credentialType,
-		{ url: `${baseURL}${request.url ?? ''}`, method: request.method ?? 'GET', body: request.body, headers: {} },
+		{
+			url: `${baseURL}${request.url ?? ''}`,
+			method: request.method ?? 'GET',
+			body: request.body,
+			headers: {},
+		},
 		workflow,
 		node,
 	);
@@ -282,18 +321,29 @@ export async function testCredential(
 	try {
 		const response = await fetch(options.url, {
 			method: options.method,
-			headers: { 'content-type': 'application/json', ...(options.headers as Record<string, string>) },
+			headers: {
+				'content-type': 'application/json',
+				...(options.headers as Record<string, string>),
+			},
 			body: options.body === undefined ? undefined : JSON.stringify(options.body),
 		});
 		status = response.status;
 		await response.arrayBuffer();
 	} catch (error) {
 		const cause = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
-		return { status: 'Error', message: cause?.code ?? cause?.errors?.[0]?.code ?? (error as Error).message };
+		return {
+			status: 'Error',
+			message: cause?.code ?? cause?.errors?.[0]?.code ?? (error as Error).message,
+		};
 	}
-	if (status >= 200 && status < 300) return { status: 'OK', message: 'Connection tested successfully' };
-	for (const rule of (test.rules ?? []) as Array<{ type: string; properties: { value: number; message: string } }>) {
-		if (rule.type === 'responseCode' && rule.properties.value === status) return { status: 'Error', message: rule.properties.message };
+	if (status >= 200 && status < 300)
+		return { status: 'OK', message: 'Connection tested successfully' };
+	for (const rule of (test.rules ?? []) as Array<{
+		type: string;
+		properties: { value: number; message: string };
+	}>) {
+		if (rule.type === 'responseCode' && rule.properties.value === status)
+			return { status: 'Error', message: rule.properties.message };
 	}
 	return { status: 'Error', message: `Request failed with status code ${status}` };
 }

@@ -20,7 +20,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, type CarbonCredentialData, DeclarativeCredentialsHelper, ItemsSource, NODE_TYPE, engineStub, loadPackage } from './index';
+import {
+	CREDENTIAL_TYPE,
+	type CarbonCredentialData,
+	DeclarativeCredentialsHelper,
+	ItemsSource,
+	NODE_TYPE,
+	engineStub,
+	loadPackage,
+} from './index';
 
 export const TOOL_TYPE = `${NODE_TYPE}Tool`;
 
@@ -40,7 +48,10 @@ class TestAgent implements INodeType {
 		version: 1,
 		description: 'Invokes its ai_tool with fixed arguments',
 		defaults: { name: 'Agent' },
-		inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiTool, displayName: 'Tool', required: true }],
+		inputs: [
+			NodeConnectionTypes.Main,
+			{ type: NodeConnectionTypes.AiTool, displayName: 'Tool', required: true },
+		],
 		outputs: [NodeConnectionTypes.Main],
 		properties: [{ displayName: 'Arguments', name: 'args', type: 'json', default: '{}' }],
 	} as unknown as INodeTypeDescription;
@@ -48,9 +59,16 @@ class TestAgent implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('args', 0) as unknown;
 		const args = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject;
-		const tools = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as StructuredTool[];
+		const tools = (await this.getInputConnectionData(
+			NodeConnectionTypes.AiTool,
+			0,
+		)) as StructuredTool[];
 		const tool = tools[0];
-		const json: IDataObject = { name: tool.name, description: tool.description, schemaKeys: Object.keys(tool.schema.shape ?? {}) };
+		const json: IDataObject = {
+			name: tool.name,
+			description: tool.description,
+			schemaKeys: Object.keys(tool.schema.shape ?? {}),
+		};
 		try {
 			const text = await tool.invoke(args);
 			json.text = text;
@@ -83,7 +101,14 @@ function toolClone(base: INodeType): INodeType {
 				],
 				default: 'auto',
 			},
-			{ displayName: 'Description', name: 'toolDescription', type: 'string', default: d.description, required: true, displayOptions: { show: { descriptionType: ['manual'] } } },
+			{
+				displayName: 'Description',
+				name: 'toolDescription',
+				type: 'string',
+				default: d.description,
+				required: true,
+				displayOptions: { show: { descriptionType: ['manual'] } },
+			},
 			...d.properties,
 		],
 	};
@@ -102,21 +127,49 @@ export interface ToolRunOptions {
 export interface ToolRunResult {
 	status: IRun['status'];
 	/** Tool name, description and schema keys as the model sees them, and what the tool returned. */
-	agent: { name: string; description: string; schemaKeys: string[]; text?: string; result?: unknown; error?: string };
+	agent: {
+		name: string;
+		description: string;
+		schemaKeys: string[];
+		text?: string;
+		result?: unknown;
+		error?: string;
+	};
 	run: IRun;
 }
 
 export async function runAsTool(options: ToolRunOptions): Promise<ToolRunResult> {
 	const { nodeTypes: base, credentialTypes, nodeClass } = await loadPackage();
-	const extra: Record<string, INodeType> = { [TOOL_TYPE]: toolClone(nodeClass), 'test.agent': new TestAgent(), 'test.itemsSource': new ItemsSource() };
+	const extra: Record<string, INodeType> = {
+		[TOOL_TYPE]: toolClone(nodeClass),
+		'test.agent': new TestAgent(),
+		'test.itemsSource': new ItemsSource(),
+	};
 	const nodeTypes: INodeTypes = {
 		getByName: (type) => extra[type] ?? base.getByName(type),
-		getByNameAndVersion: (type, version) => (extra[type] ? NodeHelpers.getVersionedNodeType(extra[type], version) : base.getByNameAndVersion(type, version)),
+		getByNameAndVersion: (type, version) =>
+			extra[type]
+				? NodeHelpers.getVersionedNodeType(extra[type], version)
+				: base.getByNameAndVersion(type, version),
 		getKnownTypes: () => ({}),
 	} as INodeTypes;
 	const nodes: INode[] = [
-		{ id: 'start', name: 'Start', type: 'test.itemsSource', typeVersion: 1, position: [0, 0], parameters: { items: '[{}]' } },
-		{ id: 'agent', name: 'Agent', type: 'test.agent', typeVersion: 1, position: [200, 0], parameters: { args: JSON.stringify(options.args) } },
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'test.itemsSource',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: '[{}]' },
+		},
+		{
+			id: 'agent',
+			name: 'Agent',
+			type: 'test.agent',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { args: JSON.stringify(options.args) },
+		},
 		{
 			id: 'tool',
 			name: 'Carbon Zendesk',
@@ -140,12 +193,25 @@ export async function runAsTool(options: ToolRunOptions): Promise<ToolRunResult>
 		settings: { executionOrder: 'v1' },
 	});
 	const credentialsHelper = new DeclarativeCredentialsHelper(credentialTypes, {
-		[CREDENTIAL_TYPE]: { customerId: '', ...options.credentials } as unknown as ICredentialDataDecryptedObject,
+		[CREDENTIAL_TYPE]: {
+			customerId: '',
+			...options.credentials,
+		} as unknown as ICredentialDataDecryptedObject,
 	});
-	const { additionalData, finished } = engineStub({ credentialsHelper, executionId: 'exec-tool', workflowId: 'wf-tool', mode: 'manual' });
-	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: nodes[0] });
+	const { additionalData, finished } = engineStub({
+		credentialsHelper,
+		executionId: 'exec-tool',
+		workflowId: 'wf-tool',
+		mode: 'manual',
+	});
+	const run = await new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode: nodes[0],
+	});
 	await finished.catch(() => undefined);
-	const agent = (run.data.resultData.runData.Agent?.[0]?.data?.main?.[0]?.[0]?.json ?? {}) as ToolRunResult['agent'];
-	if (run.status !== 'success' && !agent.name) throw new Error(`tool run failed: ${run.data.resultData.error?.message}`);
+	const agent = (run.data.resultData.runData.Agent?.[0]?.data?.main?.[0]?.[0]?.json ??
+		{}) as ToolRunResult['agent'];
+	if (run.status !== 'success' && !agent.name)
+		throw new Error(`tool run failed: ${run.data.resultData.error?.message}`);
 	return { status: run.status, agent, run };
 }

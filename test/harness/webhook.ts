@@ -39,7 +39,13 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { type CarbonCredentialData, CREDENTIAL_TYPE, DeclarativeCredentialsHelper, engineStub, loadPackage } from './index';
+import {
+	type CarbonCredentialData,
+	CREDENTIAL_TYPE,
+	DeclarativeCredentialsHelper,
+	engineStub,
+	loadPackage,
+} from './index';
 
 export const TRIGGER_TYPE = 'n8n-nodes-carbon-zendesk.carbonTrigger';
 export const COLLECT_TYPE = 'test.collect';
@@ -140,7 +146,8 @@ export class TriggerHarness {
 			getKnownTypes: () => ({}),
 		} as INodeTypes;
 		const triggerType = nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1);
-		if (!triggerType) throw new Error(`${TRIGGER_TYPE} was not loaded from dist/: run npm run build`);
+		if (!triggerType)
+			throw new Error(`${TRIGGER_TYPE} was not loaded from dist/: run npm run build`);
 		const node: INode = {
 			id: 'carbon-trigger',
 			name: options.nodeName ?? 'Carbon Trigger',
@@ -152,7 +159,10 @@ export class TriggerHarness {
 			credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'Carbon account' } },
 		};
 		const credentialsHelper = new DeclarativeCredentialsHelper(credentialTypes, {
-			[CREDENTIAL_TYPE]: { customerId: '', ...options.credentials } as unknown as ICredentialDataDecryptedObject,
+			[CREDENTIAL_TYPE]: {
+				customerId: '',
+				...options.credentials,
+			} as unknown as ICredentialDataDecryptedObject,
 		});
 		let harness: TriggerHarness | undefined;
 		const server = http.createServer((req, res) => {
@@ -178,8 +188,14 @@ export class TriggerHarness {
 	setParameters(parameters: IDataObject): void {
 		const type = this.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1);
 		this.node.parameters =
-			NodeHelpers.getNodeParameters(type.description.properties, parameters as INode['parameters'], true, false, this.node, type.description) ??
-			{};
+			NodeHelpers.getNodeParameters(
+				type.description.properties,
+				parameters as INode['parameters'],
+				true,
+				false,
+				this.node,
+				type.description,
+			) ?? {};
 	}
 
 	private get isTest(): boolean {
@@ -242,7 +258,10 @@ export class TriggerHarness {
 	}
 
 	/** One webhook method on a fresh workflow; static data saved afterwards (for direct tests of each method). */
-	async callHook(method: 'checkExists' | 'create' | 'delete', activation: WorkflowActivateMode = 'activate'): Promise<boolean> {
+	async callHook(
+		method: 'checkExists' | 'create' | 'delete',
+		activation: WorkflowActivateMode = 'activate',
+	): Promise<boolean> {
 		const workflow = this.workflow();
 		const result = (await this.runHook(workflow, method, activation)) === true;
 		this.save(workflow);
@@ -252,7 +271,11 @@ export class TriggerHarness {
 	// ------------------------------------------------------------------ deliveries (WebhookContext)
 
 	/** Sends a raw HTTP POST to the trigger's webhook URL (as Carbon, or a forger, would). */
-	async post(body: string | Buffer, headers: Record<string, string> = {}, url = this.webhookUrl): Promise<RawResponse> {
+	async post(
+		body: string | Buffer,
+		headers: Record<string, string> = {},
+		url = this.webhookUrl,
+	): Promise<RawResponse> {
 		const target = new URL(url);
 		const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 		return await new Promise<RawResponse>((resolve, reject) => {
@@ -261,12 +284,18 @@ export class TriggerHarness {
 				{
 					method: 'POST',
 					agent: false,
-					headers: { 'content-type': 'application/json', ...headers, 'content-length': String(data.length) },
+					headers: {
+						'content-type': 'application/json',
+						...headers,
+						'content-length': String(data.length),
+					},
 				},
 				(res) => {
 					const chunks: Buffer[] = [];
 					res.on('data', (c: Buffer) => chunks.push(c));
-					res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+					res.on('end', () =>
+						resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+					);
 					res.on('error', reject);
 				},
 			);
@@ -335,7 +364,10 @@ export class TriggerHarness {
 		}
 	}
 
-	private additionalData(executionId: string, extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+	private additionalData(
+		executionId: string,
+		extra: Partial<IWorkflowExecuteAdditionalData> = {},
+	): IWorkflowExecuteAdditionalData {
 		return engineStub({
 			credentialsHelper: this.credentialsHelper,
 			executionId,
@@ -346,7 +378,10 @@ export class TriggerHarness {
 		}).additionalData;
 	}
 
-	private webhookData(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData): IWebhookData {
+	private webhookData(
+		workflow: Workflow,
+		additionalData: IWorkflowExecuteAdditionalData,
+	): IWebhookData {
 		const type = this.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1);
 		const description = type.description.webhooks![0] as IWebhookDescription;
 		const node = workflow.getNode(this.node.name)!;
@@ -363,14 +398,25 @@ export class TriggerHarness {
 	}
 
 	/** WebhookService.runWebhookMethod. */
-	private async runHook(workflow: Workflow, method: 'checkExists' | 'create' | 'delete', activation: WorkflowActivateMode): Promise<boolean | undefined> {
+	private async runHook(
+		workflow: Workflow,
+		method: 'checkExists' | 'create' | 'delete',
+		activation: WorkflowActivateMode,
+	): Promise<boolean | undefined> {
 		const node = workflow.getNode(this.node.name)!;
 		const type = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 		const fn = type.webhookMethods?.default?.[method];
 		if (!fn) return undefined;
 		const additionalData = this.additionalData(`hook-${method}`);
 		const mode: WorkflowExecuteMode = this.isTest ? 'manual' : 'trigger';
-		const context = new HookContext(workflow, node, additionalData, mode, this.isTest ? 'manual' : activation, this.webhookData(workflow, additionalData));
+		const context = new HookContext(
+			workflow,
+			node,
+			additionalData,
+			mode,
+			this.isTest ? 'manual' : activation,
+			this.webhookData(workflow, additionalData),
+		);
 		return await fn.call(context);
 	}
 
@@ -379,7 +425,9 @@ export class TriggerHarness {
 		const pathname = new URL(req.url ?? '/', this.baseUrl).pathname;
 		const expected = new URL(this.webhookUrl).pathname;
 		if (req.method !== 'POST' || pathname !== expected) {
-			res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 404, message: 'webhook not registered' }));
+			res
+				.writeHead(404, { 'content-type': 'application/json' })
+				.end(JSON.stringify({ code: 404, message: 'webhook not registered' }));
 			return;
 		}
 		const request = makeRequest(req, rawBody, this.keepRawBody);
@@ -392,7 +440,15 @@ export class TriggerHarness {
 		});
 		const node = workflow.getNode(this.node.name)!;
 		const type = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-		const context = new WebhookContext(workflow, node, additionalData, this.isTest ? 'manual' : 'webhook', this.webhookData(workflow, additionalData), [], null);
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			this.isTest ? 'manual' : 'webhook',
+			this.webhookData(workflow, additionalData),
+			[],
+			null,
+		);
 		const record: DeliveryRecord = { status: 0, body: '', executed: false };
 		this.deliveries.push(record);
 		let result: IWebhookResponseData;
@@ -429,7 +485,9 @@ export class TriggerHarness {
 		// responseMode onReceived: WorkflowRunner.run builds the execution's Workflow from the same static data
 		// object before the response callback runs; that re-wrap clears __dataChanged, so this save finds nothing
 		// to persist (as in n8n 2.41.1).
-		const running = this.execute(workflow, node, result.workflowData, executionId, { rewrapStaticData: true });
+		const running = this.execute(workflow, node, result.workflowData, executionId, {
+			rewrapStaticData: true,
+		});
 		respond();
 		response.status(200).json({ message: 'Workflow was started' });
 		Object.assign(record, response.sent());
@@ -455,7 +513,11 @@ export class TriggerHarness {
 			executionData: { nodeExecutionStack: [{ node, data: { main: workflowData }, source: null }] },
 		});
 		const mode: WorkflowExecuteMode = this.isTest ? 'manual' : 'webhook';
-		const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+		const run = await new WorkflowExecute(
+			additionalData,
+			mode,
+			runExecutionData,
+		).processRunExecutionData(workflow);
 		await finished;
 		const runData = run.data.resultData.runData;
 		this.executions.push({
@@ -484,7 +546,10 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
  * looks like one whose body n8n did not keep: no rawBody, and readRawBody() fails as n8n's does on a consumed stream.
  */
 function makeRequest(req: http.IncomingMessage, rawBody: Buffer, keepRawBody = true) {
-	const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const contentType = String(req.headers['content-type'] ?? '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
 	let body: unknown = {};
 	if (rawBody.length && (contentType === 'application/json' || contentType.endsWith('+json'))) {
 		try {
@@ -540,7 +605,8 @@ function makeResponse(res: http.ServerResponse) {
 				sentBody = JSON.stringify(body);
 				if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json');
 			}
-			if (!res.hasHeader('content-type')) res.setHeader('content-type', 'text/plain; charset=utf-8');
+			if (!res.hasHeader('content-type'))
+				res.setHeader('content-type', 'text/plain; charset=utf-8');
 			res.statusCode = status;
 			res.end(sentBody);
 			ended = true;

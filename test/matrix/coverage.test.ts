@@ -17,15 +17,26 @@ async function fieldsByOperation(): Promise<Map<string, { top: string[]; options
 	const { nodeClass } = await loadPackage();
 	const properties = nodeClass.description.properties;
 	const out = new Map<string, { top: string[]; options: string[] }>();
-	for (const field of properties.filter((p) => p.name === 'operation' && !p.displayOptions?.show?.['@tool']?.includes(true))) {
+	for (const field of properties.filter(
+		(p) => p.name === 'operation' && !p.displayOptions?.show?.['@tool']?.includes(true),
+	)) {
 		const resource = String(field.displayOptions?.show?.resource?.[0]);
 		for (const option of field.options as Array<{ value: string }>) {
 			const shown = properties.filter(
-				(p) => p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions.show.operation?.includes(option.value),
+				(p) =>
+					p.displayOptions?.show?.resource?.includes(resource) &&
+					p.displayOptions.show.operation?.includes(option.value),
 			);
-			const options = shown.find((p) => p.name === 'options')?.options as INodeProperties[] | undefined;
+			const options = shown.find((p) => p.name === 'options')?.options as
+				INodeProperties[] | undefined;
 			out.set(`${resource}.${option.value}`, {
-				top: [...new Set(shown.filter((p) => p.name !== 'options' && !NOT_FUZZED_TYPES.has(p.type)).map((p) => p.name))],
+				top: [
+					...new Set(
+						shown
+							.filter((p) => p.name !== 'options' && !NOT_FUZZED_TYPES.has(p.type))
+							.map((p) => p.name),
+					),
+				],
 				options: (options ?? []).map((o) => o.name),
 			});
 		}
@@ -33,7 +44,15 @@ async function fieldsByOperation(): Promise<Map<string, { top: string[]; options
 	return out;
 }
 
-const STUB_ENV = { dsId: 1, revokeDsId: 2, articleIds: ['a-1'], fileIds: [1], requestId: 'r-1', customerId: 'c-1', emu: { url: 'http://127.0.0.1:1' } } as unknown as Env;
+const STUB_ENV = {
+	dsId: 1,
+	revokeDsId: 2,
+	articleIds: ['a-1'],
+	fileIds: [1],
+	requestId: 'r-1',
+	customerId: 'c-1',
+	emu: { url: 'http://127.0.0.1:1' },
+} as unknown as Env;
 
 describe('the reliability matrices cover the registry', () => {
 	test('every operation of the node is in the fault / secrets / fuzz matrix, and nothing else', async () => {
@@ -48,7 +67,8 @@ describe('the reliability matrices cover the registry', () => {
 			const op = OPERATIONS.find((o) => o.key === key)!;
 			const { top, options } = fuzzFields(op, STUB_ENV);
 			for (const name of fields.top) if (!(name in top)) missing.push(`${key}: field ${name}`);
-			for (const name of fields.options) if (!(name in options)) missing.push(`${key}: option ${name}`);
+			for (const name of fields.options)
+				if (!(name in options)) missing.push(`${key}: option ${name}`);
 		}
 		expect(missing).toEqual([]);
 	});

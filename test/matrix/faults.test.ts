@@ -47,26 +47,100 @@ const DETAIL_422 = [
 ];
 
 /** What a request Carbon's rate limit keeps waiting past Rate Limit Wait fails with. */
-const RATE_LIMIT_WAIT = /Carbon's rate limit \(tier \d, .*\) would keep this request waiting longer than Rate Limit Wait \(1 s\)/;
+const RATE_LIMIT_WAIT =
+	/Carbon's rate limit \(tier \d, .*\) would keep this request waiting longer than Rate Limit Wait \(1 s\)/;
 /** Rate-limited rows that must fail: Carbon asks for 30 s, the node may wait 1 s. */
 const OVER_BUDGET = { retryAfter: '30' };
 const SMALL_BUDGET = { rateLimitWaitSeconds: 1 };
 
 const FAULTS: FaultCase[] = [
-	{ id: '401', fault: { status: 401, body: { detail: 'fault-401 Invalid API Key' } }, cls: 'permanent', message: /Carbon rejected the API key.*fault-401 Invalid API Key.*\[HTTP 401\]/ },
-	{ id: '403', fault: { status: 403, body: { detail: 'fault-403 not your customer' } }, cls: 'permanent', message: /Carbon refused access.*fault-403 not your customer.*\[HTTP 403\]/ },
-	{ id: '404', fault: { status: 404, body: { detail: 'fault-404 Data source 1 not found' } }, cls: 'permanent', message: /could not find.*fault-404 Data source 1 not found.*\[HTTP 404\]/ },
-	{ id: '422', fault: { status: 422, body: { detail: DETAIL_422 } }, cls: 'permanent', message: /Carbon rejected a field: fault_field: fault-422 value is not allowed \[HTTP 422\]/ },
-	{ id: '429+Retry-After', fault: { status: 429, retryAfter: '0', body: { detail: 'fault-429 slow down' } }, cls: 'rateLimited', message: RATE_LIMIT_WAIT },
-	{ id: '429', fault: { status: 429, body: { detail: 'fault-429 slow down' } }, cls: 'rateLimited', message: RATE_LIMIT_WAIT, slow: true },
-	{ id: '500', fault: { status: 500, retryAfter: '0', body: { detail: 'fault-500 boom' } }, cls: 'maybeProcessed', message: /internal error.*fault-500 boom.*\[HTTP 500\]/ },
-	{ id: '502', fault: { status: 502, retryAfter: '0', body: { detail: 'fault-502 bad gateway' } }, cls: 'maybeProcessed', message: /bad gateway.*\[HTTP 502\]/ },
-	{ id: '503', fault: { status: 503, retryAfter: '0', body: { detail: 'fault-503 unavailable' } }, cls: 'maybeProcessed', message: /unavailable.*\[HTTP 503\]/ },
-	{ id: '504', fault: { status: 504, retryAfter: '0', body: { detail: 'fault-504 timeout' } }, cls: 'maybeProcessed', message: /timed out.*\[HTTP 504\]/ },
-	{ id: 'reset', fault: { kind: 'reset' }, cls: 'maybeProcessed', message: /closed the connection before answering/, slow: true },
-	{ id: 'hang', fault: { kind: 'hang' }, cls: 'maybeProcessed', message: /did not answer within 1 s/, slow: true },
-	{ id: 'malformedJson', fault: { kind: 'malformedJson' }, cls: 'permanent', message: /unexpected response: the body is not JSON/ },
-	{ id: 'badShape', fault: { kind: 'badShape' }, cls: 'permanent', message: /unexpected response: .*Required/ },
+	{
+		id: '401',
+		fault: { status: 401, body: { detail: 'fault-401 Invalid API Key' } },
+		cls: 'permanent',
+		message: /Carbon rejected the API key.*fault-401 Invalid API Key.*\[HTTP 401\]/,
+	},
+	{
+		id: '403',
+		fault: { status: 403, body: { detail: 'fault-403 not your customer' } },
+		cls: 'permanent',
+		message: /Carbon refused access.*fault-403 not your customer.*\[HTTP 403\]/,
+	},
+	{
+		id: '404',
+		fault: { status: 404, body: { detail: 'fault-404 Data source 1 not found' } },
+		cls: 'permanent',
+		message: /could not find.*fault-404 Data source 1 not found.*\[HTTP 404\]/,
+	},
+	{
+		id: '422',
+		fault: { status: 422, body: { detail: DETAIL_422 } },
+		cls: 'permanent',
+		message: /Carbon rejected a field: fault_field: fault-422 value is not allowed \[HTTP 422\]/,
+	},
+	{
+		id: '429+Retry-After',
+		fault: { status: 429, retryAfter: '0', body: { detail: 'fault-429 slow down' } },
+		cls: 'rateLimited',
+		message: RATE_LIMIT_WAIT,
+	},
+	{
+		id: '429',
+		fault: { status: 429, body: { detail: 'fault-429 slow down' } },
+		cls: 'rateLimited',
+		message: RATE_LIMIT_WAIT,
+		slow: true,
+	},
+	{
+		id: '500',
+		fault: { status: 500, retryAfter: '0', body: { detail: 'fault-500 boom' } },
+		cls: 'maybeProcessed',
+		message: /internal error.*fault-500 boom.*\[HTTP 500\]/,
+	},
+	{
+		id: '502',
+		fault: { status: 502, retryAfter: '0', body: { detail: 'fault-502 bad gateway' } },
+		cls: 'maybeProcessed',
+		message: /bad gateway.*\[HTTP 502\]/,
+	},
+	{
+		id: '503',
+		fault: { status: 503, retryAfter: '0', body: { detail: 'fault-503 unavailable' } },
+		cls: 'maybeProcessed',
+		message: /unavailable.*\[HTTP 503\]/,
+	},
+	{
+		id: '504',
+		fault: { status: 504, retryAfter: '0', body: { detail: 'fault-504 timeout' } },
+		cls: 'maybeProcessed',
+		message: /timed out.*\[HTTP 504\]/,
+	},
+	{
+		id: 'reset',
+		fault: { kind: 'reset' },
+		cls: 'maybeProcessed',
+		message: /closed the connection before answering/,
+		slow: true,
+	},
+	{
+		id: 'hang',
+		fault: { kind: 'hang' },
+		cls: 'maybeProcessed',
+		message: /did not answer within 1 s/,
+		slow: true,
+	},
+	{
+		id: 'malformedJson',
+		fault: { kind: 'malformedJson' },
+		cls: 'permanent',
+		message: /unexpected response: the body is not JSON/,
+	},
+	{
+		id: 'badShape',
+		fault: { kind: 'badShape' },
+		cls: 'permanent',
+		message: /unexpected response: .*Required/,
+	},
 ];
 
 /** Operations whose slow exhausting rows (backoff/timeouts × 4 attempts) run; every operation runs the rest. */
@@ -77,7 +151,9 @@ const SLOW_CONTINUE_ON_FAIL = new Set(['dataSource.list']);
  * Timeout option: 1 s where the fault is a hanging response (so the timeout rows stay fast), 15 s otherwise (a
  * busy event loop — 16 engines at once, or --detectOpenHandles — must not turn a slow answer into a timeout).
  */
-const timeoutFor = (fault: { kind?: string }) => ({ timeoutSeconds: fault.kind === 'hang' ? 1 : 15 });
+const timeoutFor = (fault: { kind?: string }) => ({
+	timeoutSeconds: fault.kind === 'hang' ? 1 : 15,
+});
 
 /** Aggregated over all operations, printed at the end. */
 const coverage = new Set<string>();
@@ -106,7 +182,9 @@ function errorText(result: RunResult): string {
 
 /** An error output item's text: error items carry `error`; Update Users items `updated: false` + `error`. */
 function itemError(item: INodeExecutionData): string | undefined {
-	return typeof item.json.error === 'string' ? `${item.json.error}\n${String(item.json.description ?? '')}` : undefined;
+	return typeof item.json.error === 'string'
+		? `${item.json.error}\n${String(item.json.description ?? '')}`
+		: undefined;
 }
 
 function pairedIndexes(item: INodeExecutionData): number[] {
@@ -136,25 +214,41 @@ async function runCase(env: Env, op: OpSpec, f: FaultCase, injected: number, pro
 	const want = expectedRequests(op, f, injected);
 	const ok = succeeds(op, f, injected);
 	const label = `${op.key} × ${f.id} (injected ${injected})`;
-	if (requests !== want) problems.push(`${label}: ${requests} requests to ${op.path}, expected ${want}`);
+	if (requests !== want)
+		problems.push(`${label}: ${requests} requests to ${op.path}, expected ${want}`);
 	if (ok) {
-		if (result.status !== 'success') problems.push(`${label}: expected success after retries, got ${result.error?.message}`);
-		else if (op.key === 'user.update' && result.items.some((i) => i.json.updated !== true)) problems.push(`${label}: not updated`);
+		if (result.status !== 'success')
+			problems.push(`${label}: expected success after retries, got ${result.error?.message}`);
+		else if (op.key === 'user.update' && result.items.some((i) => i.json.updated !== true))
+			problems.push(`${label}: not updated`);
 	} else {
 		if (result.status !== 'error') {
 			// Update Users reports per ID; without Continue On Fail the node must still fail.
-			problems.push(`${label}: expected a failure, got ${result.status} ${JSON.stringify(result.items[0]?.json).slice(0, 200)}`);
+			problems.push(
+				`${label}: expected a failure, got ${result.status} ${JSON.stringify(result.items[0]?.json).slice(0, 200)}`,
+			);
 		} else {
 			const text = errorText(result);
-			if (!f.message.test(text)) problems.push(`${label}: message ${JSON.stringify(text)} does not match ${f.message}`);
-			if (/\n\s+at .+\(.*:\d+:\d+\)/.test(text)) problems.push(`${label}: stack trace in the message`);
+			if (!f.message.test(text))
+				problems.push(`${label}: message ${JSON.stringify(text)} does not match ${f.message}`);
+			if (/\n\s+at .+\(.*:\d+:\d+\)/.test(text))
+				problems.push(`${label}: stack trace in the message`);
 			const retried = want > 1;
-			if (retried && f.cls !== 'permanent' && f.cls !== 'rateLimited' && !text.includes(`after ${ATTEMPTS} attempts`)) problems.push(`${label}: message does not say "after ${ATTEMPTS} attempts": ${text}`);
-			if (f.id === '422' && !/other_field: fault-422 second problem/.test(text)) problems.push(`${label}: 422 description lacks the second detail line`);
+			if (
+				retried &&
+				f.cls !== 'permanent' &&
+				f.cls !== 'rateLimited' &&
+				!text.includes(`after ${ATTEMPTS} attempts`)
+			)
+				problems.push(`${label}: message does not say "after ${ATTEMPTS} attempts": ${text}`);
+			if (f.id === '422' && !/other_field: fault-422 second problem/.test(text))
+				problems.push(`${label}: 422 description lacks the second detail line`);
 		}
 	}
-	if (f.id === '429' && injected === 1 && elapsed < 240) problems.push(`${label}: retried after ${elapsed} ms, faster than the documented backoff`);
-	if (f.id === 'hang' && elapsed > 1000 * (want + 1) + 6000) problems.push(`${label}: took ${elapsed} ms`);
+	if (f.id === '429' && injected === 1 && elapsed < 240)
+		problems.push(`${label}: retried after ${elapsed} ms, faster than the documented backoff`);
+	if (f.id === 'hang' && elapsed > 1000 * (want + 1) + 6000)
+		problems.push(`${label}: took ${elapsed} ms`);
 	coverage.add(`${op.key}|${f.id}`);
 	return { result, elapsed, requests };
 }
@@ -164,22 +258,42 @@ async function runContinueOnFail(env: Env, op: OpSpec, f: FaultCase, problems: s
 	// Every request fails: each input must become its own error item, in order.
 	// Rate-limited: Carbon's wait is past the budget, so every item fails at once.
 	const limited = f.cls === 'rateLimited';
-	env.emu.faults.inject({ path: op.path, count: 1000, ...f.fault, ...(limited ? OVER_BUDGET : {}) });
+	env.emu.faults.inject({
+		path: op.path,
+		count: 1000,
+		...f.fault,
+		...(limited ? OVER_BUDGET : {}),
+	});
 	const { items, params } = op.three(env);
-	const result = await env.run({ items, parameters: withOptions(params, { ...timeoutFor(f.fault), maxConcurrency: 3, ...(limited ? SMALL_BUDGET : {}) }), continueOnFail: true });
+	const result = await env.run({
+		items,
+		parameters: withOptions(params, {
+			...timeoutFor(f.fault),
+			maxConcurrency: 3,
+			...(limited ? SMALL_BUDGET : {}),
+		}),
+		continueOnFail: true,
+	});
 	runs++;
 	itemsIn += items.length;
 	const label = `${op.key} × ${f.id} (Continue On Fail, all fail)`;
 	const lost = lostInputs(result.items, items.length);
 	itemsLost += lost;
-	if (result.status !== 'success') problems.push(`${label}: run ${result.status}: ${result.error?.message}`);
-	if (result.items.length !== items.length) problems.push(`${label}: ${result.items.length} outputs for ${items.length} inputs`);
+	if (result.status !== 'success')
+		problems.push(`${label}: run ${result.status}: ${result.error?.message}`);
+	if (result.items.length !== items.length)
+		problems.push(`${label}: ${result.items.length} outputs for ${items.length} inputs`);
 	result.items.forEach((item, k) => {
 		const paired = pairedIndexes(item);
-		if (paired.length !== 1 || paired[0] !== k) problems.push(`${label}: output ${k} paired to ${JSON.stringify(paired)}`);
+		if (paired.length !== 1 || paired[0] !== k)
+			problems.push(`${label}: output ${k} paired to ${JSON.stringify(paired)}`);
 		const text = itemError(item);
-		if (!text || !f.message.test(text)) problems.push(`${label}: output ${k} is not the expected error item: ${JSON.stringify(item.json).slice(0, 300)}`);
-		if (op.key === 'user.update' && item.json.updated !== false) problems.push(`${label}: output ${k} says updated`);
+		if (!text || !f.message.test(text))
+			problems.push(
+				`${label}: output ${k} is not the expected error item: ${JSON.stringify(item.json).slice(0, 300)}`,
+			);
+		if (op.key === 'user.update' && item.json.updated !== false)
+			problems.push(`${label}: output ${k} says updated`);
 	});
 	if (lost) problems.push(`${label}: ${lost} inputs lost`);
 }
@@ -187,20 +301,32 @@ async function runContinueOnFail(env: Env, op: OpSpec, f: FaultCase, problems: s
 async function runMiddleFails(env: Env, op: OpSpec, f: FaultCase, problems: string[]) {
 	env.reset();
 	// Only the second input's request fails (one at a time, so requests arrive in input order).
-	const injected = f.cls === 'permanent' || (op.retry === 'startsWork' && f.cls === 'maybeProcessed') ? 1 : ATTEMPTS;
+	const injected =
+		f.cls === 'permanent' || (op.retry === 'startsWork' && f.cls === 'maybeProcessed')
+			? 1
+			: ATTEMPTS;
 	env.emu.faults.inject({ path: op.path, skip: 1, count: injected, ...f.fault });
 	const { items, params } = op.three(env);
-	const result = await env.run({ items, parameters: withOptions(params, { ...timeoutFor(f.fault), maxConcurrency: 1 }), continueOnFail: true });
+	const result = await env.run({
+		items,
+		parameters: withOptions(params, { ...timeoutFor(f.fault), maxConcurrency: 1 }),
+		continueOnFail: true,
+	});
 	runs++;
 	itemsIn += items.length;
 	const label = `${op.key} × ${f.id} (Continue On Fail, input 1 fails)`;
 	const lost = lostInputs(result.items, items.length);
 	itemsLost += lost;
-	if (result.items.length !== items.length) problems.push(`${label}: ${result.items.length} outputs for ${items.length} inputs`);
-	const shape = result.items.map((item) => `${pairedIndexes(item).join('+')}:${itemError(item) ? 'error' : 'ok'}`);
-	if (shape.join(',') !== '0:ok,1:error,2:ok') problems.push(`${label}: outputs ${shape.join(',')}, expected 0:ok,1:error,2:ok`);
+	if (result.items.length !== items.length)
+		problems.push(`${label}: ${result.items.length} outputs for ${items.length} inputs`);
+	const shape = result.items.map(
+		(item) => `${pairedIndexes(item).join('+')}:${itemError(item) ? 'error' : 'ok'}`,
+	);
+	if (shape.join(',') !== '0:ok,1:error,2:ok')
+		problems.push(`${label}: outputs ${shape.join(',')}, expected 0:ok,1:error,2:ok`);
 	const text = result.items[1] && itemError(result.items[1]);
-	if (text && !f.message.test(text)) problems.push(`${label}: error item ${JSON.stringify(text)} does not match ${f.message}`);
+	if (text && !f.message.test(text))
+		problems.push(`${label}: error item ${JSON.stringify(text)} does not match ${f.message}`);
 	if (lost) problems.push(`${label}: ${lost} inputs lost`);
 }
 
@@ -209,7 +335,7 @@ afterAll(async () => {
 	for (const env of envs) await env.emu.close();
 	const ops = new Set([...coverage].map((c) => c.split('|')[0]));
 	const faults = new Set([...coverage].map((c) => c.split('|')[1]));
-	// eslint-disable-next-line no-console
+
 	console.log(
 		[
 			`Fault matrix: ${faults.size} faults × ${ops.size} operations = ${coverage.size} combinations covered, ${runs} runs, ${itemsIn} input items, ${itemsLost} items lost`,
@@ -232,35 +358,66 @@ async function runOperation(op: OpSpec): Promise<string[]> {
 			const lenient = await e.run({ parameters: withOptions(op.params(e), timeoutFor(f.fault)) });
 			runs++;
 			itemsIn++;
-			if (lenient.status !== 'success') problems.push(`${op.key} × badShape (untyped answer): ${errorText(lenient)}`);
+			if (lenient.status !== 'success')
+				problems.push(`${op.key} × badShape (untyped answer): ${errorText(lenient)}`);
 			coverage.add(`${op.key}|${f.id}`);
 			continue;
 		}
 		// Retried and then successful (or, for sync-starting calls, failed after one request). Rate-limited: more
 		// refusals than there are attempts, still successful.
-		await runCase(e, op, f, f.cls === 'permanent' ? 1 : f.slow ? 1 : f.cls === 'rateLimited' ? ATTEMPTS : ATTEMPTS - 1, problems);
+		await runCase(
+			e,
+			op,
+			f,
+			f.cls === 'permanent' ? 1 : f.slow ? 1 : f.cls === 'rateLimited' ? ATTEMPTS : ATTEMPTS - 1,
+			problems,
+		);
 		// Retries exhausted: fails clearly after exactly ATTEMPTS requests.
-		const exhaust = f.cls === 'notProcessed' || (f.cls === 'maybeProcessed' && op.retry === 'idempotent');
-		if (exhaust && (!f.slow || SLOW_EXHAUST.has(op.key))) await runCase(e, op, f, ATTEMPTS, problems);
+		const exhaust =
+			f.cls === 'notProcessed' || (f.cls === 'maybeProcessed' && op.retry === 'idempotent');
+		if (exhaust && (!f.slow || SLOW_EXHAUST.has(op.key)))
+			await runCase(e, op, f, ATTEMPTS, problems);
 		// Continue On Fail: all inputs fail.
-		if (!f.slow || op.retry === 'startsWork' || SLOW_CONTINUE_ON_FAIL.has(op.key)) await runContinueOnFail(e, op, f, problems);
+		if (!f.slow || op.retry === 'startsWork' || SLOW_CONTINUE_ON_FAIL.has(op.key))
+			await runContinueOnFail(e, op, f, problems);
 		// Continue On Fail: one input fails among successful ones.
-		if (!op.sharedRequest && (f.cls === 'permanent' || (op.retry === 'startsWork' && f.cls === 'maybeProcessed') || (!f.slow && f.cls === 'notProcessed'))) {
+		if (
+			!op.sharedRequest &&
+			(f.cls === 'permanent' ||
+				(op.retry === 'startsWork' && f.cls === 'maybeProcessed') ||
+				(!f.slow && f.cls === 'notProcessed'))
+		) {
 			await runMiddleFails(e, op, f, problems);
 		}
 	}
 	// A Retry-After past the Rate Limit Wait budget is not waited for: it fails at once, saying how long it would take.
 	e.reset();
-	e.emu.faults.inject({ path: op.path, count: 1, status: 429, retryAfter: '120', body: { detail: 'fault-429 come back later' } });
-	const long = await e.run({ parameters: withOptions(op.params(e), { ...timeoutFor({}), rateLimitWaitSeconds: 60 }) });
+	e.emu.faults.inject({
+		path: op.path,
+		count: 1,
+		status: 429,
+		retryAfter: '120',
+		body: { detail: 'fault-429 come back later' },
+	});
+	const long = await e.run({
+		parameters: withOptions(op.params(e), { ...timeoutFor({}), rateLimitWaitSeconds: 60 }),
+	});
 	runs++;
 	itemsIn++;
 	const sent = e.emu.requests.filter((r) => r.path === op.path).length;
 	if (sent !== 1) problems.push(`${op.key} × 429 Retry-After 120: ${sent} requests`);
 	const longText = errorText(long);
-	if (long.status !== 'error' || !/Rate Limit Wait \(60 s\)/.test(longText) || !/would need about 12\d s more/.test(longText)) problems.push(`${op.key} × 429 Retry-After 120: ${longText}`);
-	for (const v of e.emu.specViolations()) problems.push(`spec violation: ${v.method} ${v.path}: ${v.specErrors.join('; ')}`);
-	lines.push(`  ${op.key.padEnd(24)} ${op.retry.padEnd(10)} ${((Date.now() - started) / 1000).toFixed(1)} s, ${problems.length} problems`);
+	if (
+		long.status !== 'error' ||
+		!/Rate Limit Wait \(60 s\)/.test(longText) ||
+		!/would need about 12\d s more/.test(longText)
+	)
+		problems.push(`${op.key} × 429 Retry-After 120: ${longText}`);
+	for (const v of e.emu.specViolations())
+		problems.push(`spec violation: ${v.method} ${v.path}: ${v.specErrors.join('; ')}`);
+	lines.push(
+		`  ${op.key.padEnd(24)} ${op.retry.padEnd(10)} ${((Date.now() - started) / 1000).toFixed(1)} s, ${problems.length} problems`,
+	);
 	return problems;
 }
 
@@ -268,7 +425,11 @@ async function runOperation(op: OpSpec): Promise<string[]> {
 // (each on its own emulator) in one beforeAll, and each test reports its operation.
 const results = new Map<string, string[]>();
 type Outcome = Promise<{ error?: unknown }>;
-const outcome = (p: Promise<unknown>): Outcome => p.then(() => ({}), (error: unknown) => ({ error }));
+const outcome = (p: Promise<unknown>): Outcome =>
+	p.then(
+		() => ({}),
+		(error: unknown) => ({ error }),
+	);
 const extras = {} as { once: Outcome };
 async function rethrow(p: Outcome) {
 	const { error } = await p;
@@ -276,7 +437,9 @@ async function rethrow(p: Outcome) {
 }
 beforeAll(async () => {
 	extras.once = outcome(syncStartingCallsRunOnce());
-	const all = await Promise.all(OPERATIONS.map(async (op) => [op.key, await runOperation(op)] as const));
+	const all = await Promise.all(
+		OPERATIONS.map(async (op) => [op.key, await runOperation(op)] as const),
+	);
 	await extras.once;
 	for (const [key, problems] of all) results.set(key, problems);
 }, 180_000);
@@ -335,7 +498,11 @@ async function syncStartingCallsRunOnce() {
 	try {
 		for (const key of ['item.sync', 'file.sync', 'file.resync']) {
 			const op = OPERATIONS.find((o) => o.key === key)!;
-			for (const fault of [{ status: 503, retryAfter: '0' }, { kind: 'reset' as const }, { kind: 'hang' as const }]) {
+			for (const fault of [
+				{ status: 503, retryAfter: '0' },
+				{ kind: 'reset' as const },
+				{ kind: 'hang' as const },
+			]) {
 				e.reset();
 				const before = JSON.stringify(e.emu.state.files.map((f) => [f.id, f.sync_status]));
 				e.emu.faults.inject({ path: op.path, count: 10, ...fault });
@@ -368,24 +535,60 @@ describe('partial batches (Update Users)', () => {
 			};
 			e.reset();
 			// Batch 2: 503 four times (retries exhausted). Batch 3: 503 twice (retried, applied). Batch 4: 400.
-			e.emu.faults.inject({ path: '/update_users', skip: 1, count: ATTEMPTS, status: 503, retryAfter: '0' });
-			e.emu.faults.inject({ path: '/update_users', skip: 1 + ATTEMPTS, count: 2, status: 503, retryAfter: '0' });
-			e.emu.faults.inject({ path: '/update_users', skip: 1 + ATTEMPTS + 2 + 1, count: 1, status: 400, body: { detail: 'fault-400 batch refused' } });
+			e.emu.faults.inject({
+				path: '/update_users',
+				skip: 1,
+				count: ATTEMPTS,
+				status: 503,
+				retryAfter: '0',
+			});
+			e.emu.faults.inject({
+				path: '/update_users',
+				skip: 1 + ATTEMPTS,
+				count: 2,
+				status: 503,
+				retryAfter: '0',
+			});
+			e.emu.faults.inject({
+				path: '/update_users',
+				skip: 1 + ATTEMPTS + 2 + 1,
+				count: 1,
+				status: 400,
+				body: { detail: 'fault-400 batch refused' },
+			});
 			const first = await e.run({ parameters: params, continueOnFail: true });
 			expect(first.status).toBe('success');
-			const statuses = e.emu.requests.filter((r) => r.path === '/update_users').map((r) => r.status);
+			const statuses = e.emu.requests
+				.filter((r) => r.path === '/update_users')
+				.map((r) => r.status);
 			expect(statuses).toEqual([200, 503, 503, 503, 503, 503, 503, 200, 400, 200]);
 			const byId = new Map(first.items.map((i) => [String(i.json.customer_id), i.json]));
 			expect(byId.size).toBe(ids.length);
 			const failedIds = [...ids.slice(100, 200), ...ids.slice(300, 400)];
 			const appliedIds = ids.filter((id) => !failedIds.includes(id));
 			for (const id of appliedIds) expect(byId.get(id)).toMatchObject({ updated: true });
-			for (const id of ids.slice(100, 200)) expect(byId.get(id)).toMatchObject({ updated: false, batch: 2, error: expect.stringMatching(/HTTP 503/) });
-			for (const id of ids.slice(300, 400)) expect(byId.get(id)).toMatchObject({ updated: false, batch: 4, error: expect.stringMatching(/fault-400 batch refused/) });
+			for (const id of ids.slice(100, 200))
+				expect(byId.get(id)).toMatchObject({
+					updated: false,
+					batch: 2,
+					error: expect.stringMatching(/HTTP 503/),
+				});
+			for (const id of ids.slice(300, 400))
+				expect(byId.get(id)).toMatchObject({
+					updated: false,
+					batch: 4,
+					error: expect.stringMatching(/fault-400 batch refused/),
+				});
 			// The emulator has exactly the applied ones.
 			const settingsOf = (id: string) => {
 				const c = e.emu.state.customer(id);
-				return c && { sources: c.auto_sync_enabled_sources, interval: c.auto_sync_interval, maxFiles: c.max_files };
+				return (
+					c && {
+						sources: c.auto_sync_enabled_sources,
+						interval: c.auto_sync_interval,
+						maxFiles: c.max_files,
+					}
+				);
 			};
 			const want = { sources: ['ZENDESK'], interval: 12, maxFiles: 250 };
 			for (const id of appliedIds) expect(settingsOf(id)).toEqual(want);
@@ -394,11 +597,21 @@ describe('partial batches (Update Users)', () => {
 
 			// Without Continue On Fail the same faults fail the node, naming applied and not applied IDs.
 			e.reset();
-			e.emu.faults.inject({ path: '/update_users', skip: 2, count: 1, status: 400, body: { detail: 'fault-400 again' } });
+			e.emu.faults.inject({
+				path: '/update_users',
+				skip: 2,
+				count: 1,
+				status: 400,
+				body: { detail: 'fault-400 again' },
+			});
 			const strict = await e.run({ parameters: params });
 			expect(strict.status).toBe('error');
-			expect(strict.error?.message).toMatch(/Updated 350 of 450 customer IDs; 100 failed: .*fault-400 again/);
-			expect(strict.error?.description).toContain(`Not applied (100): ${ids.slice(200, 300).join(', ')}`);
+			expect(strict.error?.message).toMatch(
+				/Updated 350 of 450 customer IDs; 100 failed: .*fault-400 again/,
+			);
+			expect(strict.error?.description).toContain(
+				`Not applied (100): ${ids.slice(200, 300).join(', ')}`,
+			);
 
 			// Re-run without faults: everything applied, values of the already applied IDs unchanged.
 			e.reset();
@@ -418,7 +631,10 @@ describe('cancellation', () => {
 	/** Timers and sockets of this process (jest's own included, hence the comparison with a baseline). */
 	const handles = () => {
 		const info = process.getActiveResourcesInfo();
-		return { timers: info.filter((r) => r === 'Timeout').length, sockets: info.filter((r) => r === 'TCPSocketWrap').length };
+		return {
+			timers: info.filter((r) => r === 'Timeout').length,
+			sockets: info.filter((r) => r === 'TCPSocketWrap').length,
+		};
 	};
 	/** Waits until handles are back to the baseline (idle keep-alive sockets close within the emulator's 2 s). */
 	async function settled(baseline: { timers: number; sockets: number }) {
@@ -439,7 +655,10 @@ describe('cancellation', () => {
 			e.emu.faults.inject({ path: op.path, kind: 'latency', latencyMs: 400, count: 100 });
 			const baseline = await settled(handles());
 			const started = Date.now();
-			const result = await e.run({ parameters: { ...op.params(e), returnAll: true }, cancelAfterMs: 600 });
+			const result = await e.run({
+				parameters: { ...op.params(e), returnAll: true },
+				cancelAfterMs: 600,
+			});
 			const stoppedAfter = Date.now() - started;
 			const pagesAtCancel = e.emu.requests.filter((r) => r.path === op.path).length;
 			expect(result.status).not.toBe('success');
@@ -450,7 +669,9 @@ describe('cancellation', () => {
 			expect(e.emu.requests.filter((r) => r.path === op.path).length).toBe(pagesAtCancel);
 			expect(left.timers).toBeLessThanOrEqual(baseline.timers);
 			expect(left.sockets).toBeLessThanOrEqual(baseline.sockets);
-			lines.push(`  cancel during paging: stopped ${stoppedAfter} ms after start (cancel at 600 ms), ${pagesAtCancel} pages requested, handles ${JSON.stringify(left)} ≤ baseline ${JSON.stringify(baseline)}`);
+			lines.push(
+				`  cancel during paging: stopped ${stoppedAfter} ms after start (cancel at 600 ms), ${pagesAtCancel} pages requested, handles ${JSON.stringify(left)} ≤ baseline ${JSON.stringify(baseline)}`,
+			);
 		} finally {
 			await e.emu.close();
 		}
@@ -460,16 +681,31 @@ describe('cancellation', () => {
 		const e = await prepareEnv({ customerId: 'cust-cancel-wait' });
 		try {
 			// (The emulator's own latency timer outlives the cancelled request by design; it fires after 3 s.)
-			for (const [what, latency] of [['between polls', 0], ['inside a poll', 3000]] as const) {
+			for (const [what, latency] of [
+				['between polls', 0],
+				['inside a poll', 3000],
+			] as const) {
 				e.reset();
 				// Not READY: a fresh item sync puts the data source back in the queue.
 				await e.run({ parameters: OPERATIONS.find((o) => o.key === 'item.sync')!.params(e) });
 				e.emu.clearRequests();
-				if (latency) e.emu.faults.inject({ path: '/user_data_sources', kind: 'latency', latencyMs: latency, count: 10 });
+				if (latency)
+					e.emu.faults.inject({
+						path: '/user_data_sources',
+						kind: 'latency',
+						latencyMs: latency,
+						count: 10,
+					});
 				const baseline = await settled(handles());
 				const started = Date.now();
 				const result = await e.run({
-					parameters: { resource: 'dataSource', operation: 'waitForSync', customerId: e.customerId, dataSourceId: { __rl: true, mode: 'id', value: String(e.dsId) }, options: { pollIntervalSeconds: 30, waitTimeoutSeconds: 600 } },
+					parameters: {
+						resource: 'dataSource',
+						operation: 'waitForSync',
+						customerId: e.customerId,
+						dataSourceId: { __rl: true, mode: 'id', value: String(e.dsId) },
+						options: { pollIntervalSeconds: 30, waitTimeoutSeconds: 600 },
+					},
 					cancelAfterMs: 300,
 				});
 				const stoppedAfter = Date.now() - started;
@@ -480,7 +716,9 @@ describe('cancellation', () => {
 				expect(e.emu.requests.length).toBe(polls);
 				expect(left.timers).toBeLessThanOrEqual(baseline.timers);
 				expect(left.sockets).toBeLessThanOrEqual(baseline.sockets);
-				lines.push(`  cancel during Wait for Sync (${what}): stopped after ${stoppedAfter} ms (cancel at 300 ms), ${polls} polls, handles ${JSON.stringify(left)} ≤ baseline ${JSON.stringify(baseline)}`);
+				lines.push(
+					`  cancel during Wait for Sync (${what}): stopped after ${stoppedAfter} ms (cancel at 300 ms), ${polls} polls, handles ${JSON.stringify(left)} ≤ baseline ${JSON.stringify(baseline)}`,
+				);
 			}
 		} finally {
 			await e.emu.close();

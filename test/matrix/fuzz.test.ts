@@ -33,10 +33,28 @@ function caseArbitrary(op: OpSpec, env: Env) {
 
 /** Display names of every field of the node (collections included): what a clear error names. */
 let fieldNames: string[] = [];
-const EXTRA_NAMES = ['Customer ID', 'Data Source', 'API Key', 'Base URL', 'Timeout', 'Max Concurrency', 'Poll Interval', 'Wait Timeout'];
+const EXTRA_NAMES = [
+	'Customer ID',
+	'Data Source',
+	'API Key',
+	'Base URL',
+	'Timeout',
+	'Max Concurrency',
+	'Poll Interval',
+	'Wait Timeout',
+];
 /** Outcomes that are not input errors (waiting ended, Carbon answered, cancelled by the 4 s cap). */
-const OUTCOMES = [/did not finish syncing within/, /failed to sync/, /ended in SYNC_ERROR/, /was cancelled/, /\[HTTP \d{3}\]/, /was not found for customer/, /is not ready yet \(status/];
-const RAW_JS = /\n\s+at \S+ \(|\n\s+at .+:\d+:\d+|Cannot read propert|is not a function|is not iterable|undefined is not|Maximum call stack|\[object Object\]|Unexpected token|\b(TypeError|RangeError|ReferenceError|SyntaxError)\b|ERR_INVALID_CHAR|ERR_HTTP_INVALID_HEADER_VALUE|Invalid character in header/;
+const OUTCOMES = [
+	/did not finish syncing within/,
+	/failed to sync/,
+	/ended in SYNC_ERROR/,
+	/was cancelled/,
+	/\[HTTP \d{3}\]/,
+	/was not found for customer/,
+	/is not ready yet \(status/,
+];
+const RAW_JS =
+	/\n\s+at \S+ \(|\n\s+at .+:\d+:\d+|Cannot read propert|is not a function|is not iterable|undefined is not|Maximum call stack|\[object Object\]|Unexpected token|\b(TypeError|RangeError|ReferenceError|SyntaxError)\b|ERR_INVALID_CHAR|ERR_HTTP_INVALID_HEADER_VALUE|Invalid character in header/;
 
 function collectNames(properties: INodeProperties[], out: Set<string>) {
 	for (const p of properties) {
@@ -53,7 +71,8 @@ function judge(message: string, httpCode: unknown): string | undefined {
 	if (RAW_JS.test(message)) return `raw JS error / stack trace: ${message.slice(0, 300)}`;
 	if (httpCode || OUTCOMES.some((re) => re.test(message))) return undefined;
 	const lower = message.toLowerCase();
-	if (!fieldNames.some((name) => lower.includes(name.toLowerCase()))) return `names no field: ${message.slice(0, 300)}`;
+	if (!fieldNames.some((name) => lower.includes(name.toLowerCase())))
+		return `names no field: ${message.slice(0, 300)}`;
 	return undefined;
 }
 
@@ -67,12 +86,15 @@ beforeAll(async () => {
 	const { nodeClass } = await loadPackage();
 	const names = new Set<string>(EXTRA_NAMES);
 	collectNames(nodeClass.description.properties, names);
-	fieldNames = [...names].filter((n) => n.length >= 4 && !['Options', 'Filters', 'Resource', 'Operation'].includes(n));
+	fieldNames = [...names].filter(
+		(n) => n.length >= 4 && !['Options', 'Filters', 'Resource', 'Operation'].includes(n),
+	);
 });
 
 afterAll(() => {
-	// eslint-disable-next-line no-console
-	console.log(`Fuzz: ${totalRuns} runs (${RUNS} per operation × ${OPERATIONS.length}), ${totalFailures} failures, seed ${SEED ?? 'random'}\n${stats.join('\n')}`);
+	console.log(
+		`Fuzz: ${totalRuns} runs (${RUNS} per operation × ${OPERATIONS.length}), ${totalFailures} failures, seed ${SEED ?? 'random'}\n${stats.join('\n')}`,
+	);
 });
 
 describe.each(OPERATIONS.map((op) => [op.key, op] as const))('fuzz %s', (_key, op) => {
@@ -86,57 +108,79 @@ describe.each(OPERATIONS.map((op) => [op.key, op] as const))('fuzz %s', (_key, o
 		let rejectedByN8n = 0;
 		let engineFlakes = 0;
 		try {
-			const property = fc.asyncProperty(caseArbitrary(op, env), async ({ top, options, items, continueOnFail }) => {
-				runs++;
-				env.reset();
-				const base = op.params(env);
-				const parameters: IDataObject = { ...base, ...(top as IDataObject), options: { ...((base.options as IDataObject) ?? {}), ...(options as IDataObject) } };
-				if (op.key === 'user.update' || op.key === 'user.delete') delete parameters.customerId;
-				let result;
-				try {
-					result = await env.run({ parameters, items: items as IDataObject[], continueOnFail, cancelAfterMs: 2500 });
-				} catch (error) {
-					// n8n itself refuses to start a workflow whose node misses a required parameter.
-					if ((error as Error).name === 'WorkflowHasIssuesError') {
-						rejectedByN8n++;
+			const property = fc.asyncProperty(
+				caseArbitrary(op, env),
+				async ({ top, options, items, continueOnFail }) => {
+					runs++;
+					env.reset();
+					const base = op.params(env);
+					const parameters: IDataObject = {
+						...base,
+						...(top as IDataObject),
+						options: { ...((base.options as IDataObject) ?? {}), ...(options as IDataObject) },
+					};
+					if (op.key === 'user.update' || op.key === 'user.delete') delete parameters.customerId;
+					let result;
+					try {
+						result = await env.run({
+							parameters,
+							items: items as IDataObject[],
+							continueOnFail,
+							cancelAfterMs: 2500,
+						});
+					} catch (error) {
+						// n8n itself refuses to start a workflow whose node misses a required parameter.
+						if ((error as Error).name === 'WorkflowHasIssuesError') {
+							rejectedByN8n++;
+							return;
+						}
+						// n8n's own pre-flight check of the parameters, before the node runs: its safe-regex can time out under
+						// load, and it throws on a resource locator value like [{"toString": ""}] (n8n-workflow, not this node).
+						if (/checkReadyForExecution/.test(String((error as Error).stack))) {
+							engineFlakes++;
+							return;
+						}
+						throw new Error(`unhandled exception: ${(error as Error).stack}`);
+					}
+					const violations = env.emu
+						.specViolations()
+						.map((v) => `${v.method} ${v.path}: ${v.specErrors.join('; ')}`);
+					if (violations.length)
+						throw new Error(`spec violations: ${violations.slice(0, 3).join(' | ')}`);
+					if (env.emu.requests.length) sent++;
+					if (result.status === 'canceled' || (result.status as string) === 'cancelled') {
+						cancelled++;
 						return;
 					}
-					// n8n's own pre-flight check of the parameters, before the node runs: its safe-regex can time out under
-					// load, and it throws on a resource locator value like [{"toString": ""}] (n8n-workflow, not this node).
-					if (/checkReadyForExecution/.test(String((error as Error).stack))) {
-						engineFlakes++;
-						return;
+					const problems: string[] = [];
+					if (result.status === 'error') {
+						failedClearly++;
+						const problem = judge(String(result.error?.message ?? ''), result.error?.httpCode);
+						if (problem) problems.push(problem);
 					}
-					throw new Error(`unhandled exception: ${(error as Error).stack}`);
-				}
-				const violations = env.emu.specViolations().map((v) => `${v.method} ${v.path}: ${v.specErrors.join('; ')}`);
-				if (violations.length) throw new Error(`spec violations: ${violations.slice(0, 3).join(' | ')}`);
-				if (env.emu.requests.length) sent++;
-				if (result.status === 'canceled' || (result.status as string) === 'cancelled') {
-					cancelled++;
-					return;
-				}
-				const problems: string[] = [];
-				if (result.status === 'error') {
-					failedClearly++;
-					const problem = judge(String(result.error?.message ?? ''), result.error?.httpCode);
-					if (problem) problems.push(problem);
-				}
-				for (const item of result.items) {
-					if (typeof item.json.error === 'string') {
-						const problem = judge(item.json.error, item.json.httpCode);
-						if (problem) problems.push(`error item: ${problem}`);
+					for (const item of result.items) {
+						if (typeof item.json.error === 'string') {
+							const problem = judge(item.json.error, item.json.httpCode);
+							if (problem) problems.push(`error item: ${problem}`);
+						}
 					}
-				}
-				if (problems.length) throw new Error(problems.join('\n'));
+					if (problems.length) throw new Error(problems.join('\n'));
+				},
+			);
+			await fc.assert(property, {
+				numRuns: RUNS,
+				seed: SEED,
+				endOnFailure: false,
+				interruptAfterTimeLimit: RUNS * 1_000,
 			});
-			await fc.assert(property, { numRuns: RUNS, seed: SEED, endOnFailure: false, interruptAfterTimeLimit: RUNS * 1_000 });
 		} catch (error) {
 			totalFailures++;
 			throw error;
 		} finally {
 			totalRuns += runs;
-			stats.push(`  ${op.key.padEnd(24)} ${runs} runs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sent} sent requests (all spec-valid), ${failedClearly} clear node errors, ${rejectedByN8n} refused by n8n (required parameter empty), ${engineFlakes} n8n pre-flight errors, ${cancelled} capped at 2.5 s`);
+			stats.push(
+				`  ${op.key.padEnd(24)} ${runs} runs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sent} sent requests (all spec-valid), ${failedClearly} clear node errors, ${rejectedByN8n} refused by n8n (required parameter empty), ${engineFlakes} n8n pre-flight errors, ${cancelled} capped at 2.5 s`,
+			);
 			await env.emu.close();
 		}
 	});

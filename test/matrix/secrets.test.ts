@@ -18,7 +18,16 @@ import { type Env, OPERATIONS, prepareEnv, withOptions } from './ops';
 
 jest.setTimeout(120_000);
 
-const ORGANISATION_PATHS = [/^\/update_users$/, /^\/webhooks$/, /^\/add_webhook$/, /^\/delete_webhook\/.+/, /^\/list_users$/, /^\/user$/, /^\/delete_users$/, /^\/white_label\/.+/];
+const ORGANISATION_PATHS = [
+	/^\/update_users$/,
+	/^\/webhooks$/,
+	/^\/add_webhook$/,
+	/^\/delete_webhook\/.+/,
+	/^\/list_users$/,
+	/^\/user$/,
+	/^\/delete_users$/,
+	/^\/white_label\/.+/,
+];
 
 /** Every form a secret could leak in. */
 function variants(secret: string): Record<string, string> {
@@ -38,25 +47,29 @@ function dump(value: unknown): string {
 	const seen = new WeakSet<object>();
 	return (
 		JSON.stringify(value, function replacer(_key, v: unknown) {
-		if (typeof v === 'bigint') return String(v);
-		if (typeof v === 'function') return `[function ${v.name}]`;
-		if (v instanceof Buffer || (typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer')) {
-			const buffer = v instanceof Buffer ? v : Buffer.from((v as { data: number[] }).data ?? []);
-			return `[buffer ${buffer.toString('utf8')}]`;
-		}
-		if (typeof v === 'object' && v !== null) {
-			if (seen.has(v)) return '[circular]';
-			seen.add(v);
-			if (v instanceof Error) {
-				const out: Record<string, unknown> = {};
-				for (const k of Object.getOwnPropertyNames(v)) out[k] = (v as unknown as Record<string, unknown>)[k];
-				out.stack = v.stack;
-				out.cause = (v as { cause?: unknown }).cause;
-				return out;
+			if (typeof v === 'bigint') return String(v);
+			if (typeof v === 'function') return `[function ${v.name}]`;
+			if (
+				v instanceof Buffer ||
+				(typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer')
+			) {
+				const buffer = v instanceof Buffer ? v : Buffer.from((v as { data: number[] }).data ?? []);
+				return `[buffer ${buffer.toString('utf8')}]`;
 			}
-		}
-		return v;
-	}) ?? String(value)
+			if (typeof v === 'object' && v !== null) {
+				if (seen.has(v)) return '[circular]';
+				seen.add(v);
+				if (v instanceof Error) {
+					const out: Record<string, unknown> = {};
+					for (const k of Object.getOwnPropertyNames(v))
+						out[k] = (v as unknown as Record<string, unknown>)[k];
+					out.stack = v.stack;
+					out.cause = (v as { cause?: unknown }).cause;
+					return out;
+				}
+			}
+			return v;
+		}) ?? String(value)
 	);
 }
 
@@ -73,12 +86,19 @@ function recordRun(where: string, result: RunResult) {
 	record(`${where}: items`, result.items);
 	record(`${where}: error`, result.error);
 	record(`${where}: run`, result.run);
-	if (result.error) record(`${where}: error text`, `${result.error.message}\n${result.error.description ?? ''}`);
+	if (result.error)
+		record(`${where}: error text`, `${result.error.message}\n${result.error.description ?? ''}`);
 }
 
 beforeAll(() => {
 	const keep = (chunk: unknown) => {
-		logged.push(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : dump(chunk));
+		logged.push(
+			typeof chunk === 'string'
+				? chunk
+				: Buffer.isBuffer(chunk)
+					? chunk.toString('utf8')
+					: dump(chunk),
+		);
 		return true;
 	};
 	for (const stream of [process.stdout, process.stderr]) {
@@ -86,21 +106,29 @@ beforeAll(() => {
 		restore.push(() => spy.mockRestore());
 	}
 	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-		const spy = jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void keep(args.map((a) => (typeof a === 'string' ? a : dump(a))).join(' ')));
+		const spy = jest
+			.spyOn(console, method)
+			.mockImplementation(
+				(...args: unknown[]) =>
+					void keep(args.map((a) => (typeof a === 'string' ? a : dump(a))).join(' ')),
+			);
 		restore.push(() => spy.mockRestore());
 	}
 	// n8n's logger (what WorkflowExecute and the execution contexts log through), with its metadata objects.
 	// n8n-core has its own copies of @n8n/di and @n8n/backend-common: take the ones it resolves.
-	const fromCore = (name: string) => require(require.resolve(name, { paths: [path.dirname(require.resolve('n8n-core'))] }));
+	const fromCore = (name: string) =>
+		require(require.resolve(name, { paths: [path.dirname(require.resolve('n8n-core'))] }));
 	const { Container } = fromCore('@n8n/di') as typeof import('@n8n/di');
 	const { Logger } = fromCore('@n8n/backend-common') as typeof import('@n8n/backend-common');
 	const logger = Container.get(Logger);
 	for (const level of ['error', 'warn', 'info', 'debug'] as const) {
 		// Message and metadata in full (a superset of what winston's transports print); the transports themselves
 		// hold a console.log bound before this file's spies, so they are not called (their output would be noise).
-		const spy = jest.spyOn(logger, level).mockImplementation((message: string, metadata?: object) => {
-			keep(`[${level}] ${message} ${dump(metadata ?? {})}`);
-		});
+		const spy = jest
+			.spyOn(logger, level)
+			.mockImplementation((message: string, metadata?: object) => {
+				keep(`[${level}] ${message} ${dump(metadata ?? {})}`);
+			});
 		restore.push(() => spy.mockRestore());
 	}
 });
@@ -135,7 +163,13 @@ const FAULTS = [
 	{ id: '401', fault: { status: 401 } },
 	{ id: '403', fault: { status: 403 } },
 	{ id: '404', fault: { status: 404 } },
-	{ id: '422', fault: { status: 422, body: { detail: [{ loc: ['body', 'x'], msg: 'bad', type: 'value_error' }] } } },
+	{
+		id: '422',
+		fault: {
+			status: 422,
+			body: { detail: [{ loc: ['body', 'x'], msg: 'bad', type: 'value_error' }] },
+		},
+	},
 	{ id: '429', fault: { status: 429, retryAfter: '0' }, count: 4 },
 	{ id: '500', fault: { status: 500, retryAfter: '0' }, count: 4 },
 	{ id: '502', fault: { status: 502, retryAfter: '0' }, count: 4 },
@@ -153,18 +187,49 @@ describe('broad run', () => {
 		for (const op of OPERATIONS) {
 			for (const continueOnFail of [false, true]) {
 				const three = op.three(env);
-				const runs: Array<{ label: string; inject?: Parameters<Env['emu']['faults']['inject']>[0] }> = [
+				const runs: Array<{
+					label: string;
+					inject?: Parameters<Env['emu']['faults']['inject']>[0];
+				}> = [
 					{ label: 'success' },
 					// Each fault kind once per operation, Continue On Fail alternating (resets cost a backoff per retry).
-					...FAULTS.filter((f, k) => continueOnFail === ((k + op.key.length) % 2 === 0)).map((f) => ({
-						label: f.id,
-						inject: { path: op.path, count: f.count ?? 1, ...f.fault },
-					})),
+					...FAULTS.filter((f, k) => continueOnFail === ((k + op.key.length) % 2 === 0)).map(
+						(f) => ({
+							label: f.id,
+							inject: { path: op.path, count: f.count ?? 1, ...f.fault },
+						}),
+					),
 					// A Carbon (or proxy) that echoes the key in every form in its error body.
-					{ label: 'echo 400', inject: { path: op.path, status: 400, body: { detail: `bad key ${echo}`, headers: { authorization: `Bearer ${key}` } } } },
-					{ label: 'echo 422', inject: { path: op.path, status: 422, body: { detail: [{ loc: ['body', key], msg: `echo ${echo}`, type: 'x' }] } } },
-					{ label: 'echo 500', inject: { path: op.path, status: 500, retryAfter: '0', count: 4, body: `<html>proxy error for ${echo}</html>` } },
-					{ label: 'echo badShape', inject: { path: op.path, kind: 'badShape', body: { [key]: echo } } },
+					{
+						label: 'echo 400',
+						inject: {
+							path: op.path,
+							status: 400,
+							body: { detail: `bad key ${echo}`, headers: { authorization: `Bearer ${key}` } },
+						},
+					},
+					{
+						label: 'echo 422',
+						inject: {
+							path: op.path,
+							status: 422,
+							body: { detail: [{ loc: ['body', key], msg: `echo ${echo}`, type: 'x' }] },
+						},
+					},
+					{
+						label: 'echo 500',
+						inject: {
+							path: op.path,
+							status: 500,
+							retryAfter: '0',
+							count: 4,
+							body: `<html>proxy error for ${echo}</html>`,
+						},
+					},
+					{
+						label: 'echo badShape',
+						inject: { path: op.path, kind: 'badShape', body: { [key]: echo } },
+					},
 				];
 				for (const r of runs) {
 					env.reset();
@@ -193,7 +258,10 @@ describe('broad run', () => {
 		for (const op of OPERATIONS.filter((o) => o.key === 'item.list' || o.key === 'file.sync')) {
 			env.reset();
 			env.emu.faults.inject({ path: op.path, kind: 'hang', count: 1 });
-			recordRun(`${op.key} hang`, await env.run({ parameters: withOptions(op.params(env), { timeoutSeconds: 1 }) }));
+			recordRun(
+				`${op.key} hang`,
+				await env.run({ parameters: withOptions(op.params(env), { timeoutSeconds: 1 }) }),
+			);
 		}
 	});
 
@@ -202,19 +270,33 @@ describe('broad run', () => {
 		for (const op of OPERATIONS) {
 			for (const continueOnFail of [false, true]) {
 				env.reset();
-				const result = await env.run({ parameters: withOptions(op.params(env), { timeoutSeconds: 1 }), credentials: { apiKey: wrong }, continueOnFail });
+				const result = await env.run({
+					parameters: withOptions(op.params(env), { timeoutSeconds: 1 }),
+					credentials: { apiKey: wrong },
+					continueOnFail,
+				});
 				recordRun(`${op.key} wrong key cof=${continueOnFail}`, result);
-				const text = continueOnFail ? String(result.items[0]?.json.error) : String(result.error?.message);
+				const text = continueOnFail
+					? String(result.items[0]?.json.error)
+					: String(result.error?.message);
 				expect(text).toMatch(/Carbon rejected the API key.*\[HTTP 401\]/);
-				expect(env.emu.requests.every((r) => r.headers.authorization === `Bearer ${wrong}`)).toBe(true);
+				expect(env.emu.requests.every((r) => r.headers.authorization === `Bearer ${wrong}`)).toBe(
+					true,
+				);
 			}
 		}
 		const spaced = `${env.emu.apiKey} extra`;
-		const spacedRun = await env.run({ parameters: OPERATIONS[1].params(env), credentials: { apiKey: spaced } });
+		const spacedRun = await env.run({
+			parameters: OPERATIONS[1].params(env),
+			credentials: { apiKey: spaced },
+		});
 		recordRun('key with spaces', spacedRun);
 		expect(spacedRun.error?.message).toMatch(/contains spaces/);
 		const { unusedPort } = await import('../helpers');
-		const refused = await env.run({ parameters: OPERATIONS[1].params(env), credentials: { baseUrl: `http://127.0.0.1:${await unusedPort()}` } });
+		const refused = await env.run({
+			parameters: OPERATIONS[1].params(env),
+			credentials: { baseUrl: `http://127.0.0.1:${await unusedPort()}` },
+		});
 		recordRun('refused', refused);
 		expect(refused.error?.message).toMatch(/connection refused/);
 		const credentialTest = await testCredential({ ...env.credentials, apiKey: wrong });
@@ -223,7 +305,9 @@ describe('broad run', () => {
 	});
 
 	test('the trigger: activation, signed, forged and stale deliveries, deactivation', async () => {
-		const h = await TriggerHarness.start({ credentials: { apiKey: env.emu.apiKey, baseUrl: env.emu.url } });
+		const h = await TriggerHarness.start({
+			credentials: { apiKey: env.emu.apiKey, baseUrl: env.emu.url },
+		});
 		try {
 			env.reset();
 			await h.activate();
@@ -235,7 +319,11 @@ describe('broad run', () => {
 				pythonJson({
 					payload: pythonJson({
 						webhook_type: type,
-						object: { object_type: 'FILE', object_id: '42', additional_information: { data_source_id: String(env.dsId) } },
+						object: {
+							object_type: 'FILE',
+							object_id: '42',
+							additional_information: { data_source_id: String(env.dsId) },
+						},
 						customer_id: env.customerId,
 						timestamp: String(now),
 					}),
@@ -243,10 +331,16 @@ describe('broad run', () => {
 			const good = payload('FILE_READY');
 			const responses = [
 				await h.post(good, { 'carbon-signature': `t=${now},v1=${sign(signingKey, now, good)}` }),
-				await h.post(payload('FILE_ERROR'), { 'carbon-signature': `t=${now},v1=${'0'.repeat(64)}` }),
-				await h.post(payload('FILE_SYNCING'), { 'carbon-signature': `t=${now - 100_000},v1=${sign(signingKey, now - 100_000, payload('FILE_SYNCING'))}` }),
+				await h.post(payload('FILE_ERROR'), {
+					'carbon-signature': `t=${now},v1=${'0'.repeat(64)}`,
+				}),
+				await h.post(payload('FILE_SYNCING'), {
+					'carbon-signature': `t=${now - 100_000},v1=${sign(signingKey, now - 100_000, payload('FILE_SYNCING'))}`,
+				}),
 				await h.post(payload('ADD'), {}),
-				await h.post('not json', { 'carbon-signature': `t=${now},v1=${sign(signingKey, now, 'not json')}` }),
+				await h.post('not json', {
+					'carbon-signature': `t=${now},v1=${sign(signingKey, now, 'not json')}`,
+				}),
 			];
 			await h.idle();
 			expect(responses.map((r) => r.status)).toEqual([200, 401, 401, 401, 400]);
@@ -262,7 +356,9 @@ describe('broad run', () => {
 			record('trigger deliveries after Carbon deliveries', h.deliveries);
 			await h.deactivate();
 			const hooks = env.emu.requests.filter((r) => ORGANISATION_PATHS.some((p) => p.test(r.path)));
-			expect(hooks.map((r) => r.path)).toEqual(expect.arrayContaining(['/webhooks', '/add_webhook']));
+			expect(hooks.map((r) => r.path)).toEqual(
+				expect.arrayContaining(['/webhooks', '/add_webhook']),
+			);
 			expect(hooks.some((r) => r.path.startsWith('/delete_webhook/'))).toBe(true);
 			for (const r of hooks) {
 				expect(r.headers.authorization).toBe(`Bearer ${env.emu.apiKey}`);
@@ -294,7 +390,9 @@ describe('no secret anywhere', () => {
 			}
 		}
 		const bytes = haystacks.reduce((n, h) => n + h.text.length, 0) + logText.length;
-		summary.push(`Secrets: ${secretsToCheck.size} secrets × ${Object.keys(variants('x')).length} forms searched in ${haystacks.length} captures + ${logged.length} log writes (${(bytes / 1e6).toFixed(1)} MB); ${found.length} occurrences`);
+		summary.push(
+			`Secrets: ${secretsToCheck.size} secrets × ${Object.keys(variants('x')).length} forms searched in ${haystacks.length} captures + ${logged.length} log writes (${(bytes / 1e6).toFixed(1)} MB); ${found.length} occurrences`,
+		);
 		expect([...new Set(found.map((f) => f.replace(/ in .*/, '')))]).toEqual([]);
 		expect(found.slice(0, 20)).toEqual([]);
 		expect(searched).toBeGreaterThan(0);
@@ -303,6 +401,5 @@ describe('no secret anywhere', () => {
 
 const summary: string[] = [];
 afterAll(() => {
-	// eslint-disable-next-line no-console
 	if (summary.length) console.log(summary.join('\n'));
 });

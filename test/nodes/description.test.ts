@@ -34,38 +34,60 @@ function withoutHints(value: unknown): unknown {
 		out[key] = withoutHints(child);
 	}
 	if (object.type === 'collection' && Array.isArray(out.options)) {
-		out.options = [...(out.options as Array<{ name: string }>)].sort((a, b) => a.name.localeCompare(b.name));
+		out.options = [...(out.options as Array<{ name: string }>)].sort((a, b) =>
+			a.name.localeCompare(b.name),
+		);
 	}
 	return out;
 }
 
 function versionsOf(type: INodeType | IVersionedNodeType): number[] {
-	if ('nodeVersions' in type) return Object.keys(type.nodeVersions).map(Number).sort((a, b) => a - b);
+	if ('nodeVersions' in type)
+		return Object.keys(type.nodeVersions)
+			.map(Number)
+			.sort((a, b) => a - b);
 	const v = type.description.version;
 	return Array.isArray(v) ? v : [v];
 }
 
 describe('node and credential descriptions (what saved workflows rely on)', () => {
-	const nodeFiles = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } }).n8n.nodes;
+	const nodeFiles = (
+		JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+			n8n: { nodes: string[] };
+		}
+	).n8n.nodes;
 
-	it.each(['carbonZendesk', 'carbonTrigger'])('%s keeps its name, versions and parameters', async (name) => {
-		const { nodeTypes } = await loadPackage();
-		const type = nodeTypes.getByName(`${PACKAGE}.${name}`) as INodeType | IVersionedNodeType;
-		expect(type).toBeDefined();
-		const versions = versionsOf(type);
-		const defaultVersion = 'nodeVersions' in type ? type.description.defaultVersion : Math.max(...versions);
-		const perVersion = versions.map((version) => {
-			const node = NodeHelpers.getVersionedNodeType(type, version);
-			return {
-				version,
-				description: withoutHints(node.description),
-				methods: Object.fromEntries(Object.entries(node.methods ?? {}).map(([kind, fns]) => [kind, Object.keys(fns as object).sort()])),
-				webhookMethods: Object.keys(node.webhookMethods ?? {}),
-				executes: { execute: typeof node.execute, webhook: typeof node.webhook, trigger: typeof node.trigger },
-			};
-		});
-		expect({ name, versions, defaultVersion, perVersion }).toMatchSnapshot();
-	});
+	it.each(['carbonZendesk', 'carbonTrigger'])(
+		'%s keeps its name, versions and parameters',
+		async (name) => {
+			const { nodeTypes } = await loadPackage();
+			const type = nodeTypes.getByName(`${PACKAGE}.${name}`) as INodeType | IVersionedNodeType;
+			expect(type).toBeDefined();
+			const versions = versionsOf(type);
+			const defaultVersion =
+				'nodeVersions' in type ? type.description.defaultVersion : Math.max(...versions);
+			const perVersion = versions.map((version) => {
+				const node = NodeHelpers.getVersionedNodeType(type, version);
+				return {
+					version,
+					description: withoutHints(node.description),
+					methods: Object.fromEntries(
+						Object.entries(node.methods ?? {}).map(([kind, fns]) => [
+							kind,
+							Object.keys(fns as object).sort(),
+						]),
+					),
+					webhookMethods: Object.keys(node.webhookMethods ?? {}),
+					executes: {
+						execute: typeof node.execute,
+						webhook: typeof node.webhook,
+						trigger: typeof node.trigger,
+					},
+				};
+			});
+			expect({ name, versions, defaultVersion, perVersion }).toMatchSnapshot();
+		},
+	);
 
 	it('the package declares exactly these two nodes', () => {
 		expect(nodeFiles).toHaveLength(2);
@@ -77,7 +99,10 @@ describe('node and credential descriptions (what saved workflows rely on)', () =
 		expect(names).toEqual(['carbonApi', 'carbonZendeskAccessTokenApi', 'carbonZendeskOAuth2Api']);
 		for (const name of names) {
 			const c = credentialTypes[name];
-			expect({ ...(withoutHints({ ...c }) as object), authenticate: typeof c.authenticate }).toMatchSnapshot(name);
+			expect({
+				...(withoutHints({ ...c }) as object),
+				authenticate: typeof c.authenticate,
+			}).toMatchSnapshot(name);
 		}
 	});
 });

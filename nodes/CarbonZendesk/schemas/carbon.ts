@@ -25,23 +25,99 @@ export const EMBEDDING_GENERATORS = [
 ] as const;
 
 export const DATA_SOURCE_TYPES = [
-	'GOOGLE_CLOUD_STORAGE', 'GOOGLE_DRIVE', 'NOTION', 'NOTION_DATABASE', 'INTERCOM', 'DROPBOX', 'ONEDRIVE',
-	'SHAREPOINT', 'CONFLUENCE', 'BOX', 'ZENDESK', 'ZOTERO', 'S3', 'AZURE_BLOB_STORAGE', 'GMAIL', 'OUTLOOK',
-	'SERVICENOW', 'TEXT', 'CSV', 'TSV', 'PDF', 'DOCX', 'PPTX', 'XLSX', 'XLSM', 'MD', 'RTF', 'JSON', 'HTML',
-	'RAW_TEXT', 'WEB_SCRAPE', 'RSS_FEED', 'FRESHDESK', 'GITBOOK', 'SALESFORCE', 'GITHUB', 'SLACK', 'GURU',
-	'GONG', 'DOCUMENT360', 'JPG', 'PNG', 'JPEG', 'MP3', 'MP2', 'AAC', 'WAV', 'FLAC', 'PCM', 'M4A', 'OGG',
-	'OPUS', 'MPEG', 'MPG', 'MP4', 'WMV', 'AVI', 'MOV', 'MKV', 'FLV', 'WEBM', 'EML', 'MSG',
+	'GOOGLE_CLOUD_STORAGE',
+	'GOOGLE_DRIVE',
+	'NOTION',
+	'NOTION_DATABASE',
+	'INTERCOM',
+	'DROPBOX',
+	'ONEDRIVE',
+	'SHAREPOINT',
+	'CONFLUENCE',
+	'BOX',
+	'ZENDESK',
+	'ZOTERO',
+	'S3',
+	'AZURE_BLOB_STORAGE',
+	'GMAIL',
+	'OUTLOOK',
+	'SERVICENOW',
+	'TEXT',
+	'CSV',
+	'TSV',
+	'PDF',
+	'DOCX',
+	'PPTX',
+	'XLSX',
+	'XLSM',
+	'MD',
+	'RTF',
+	'JSON',
+	'HTML',
+	'RAW_TEXT',
+	'WEB_SCRAPE',
+	'RSS_FEED',
+	'FRESHDESK',
+	'GITBOOK',
+	'SALESFORCE',
+	'GITHUB',
+	'SLACK',
+	'GURU',
+	'GONG',
+	'DOCUMENT360',
+	'JPG',
+	'PNG',
+	'JPEG',
+	'MP3',
+	'MP2',
+	'AAC',
+	'WAV',
+	'FLAC',
+	'PCM',
+	'M4A',
+	'OGG',
+	'OPUS',
+	'MPEG',
+	'MPG',
+	'MP4',
+	'WMV',
+	'AVI',
+	'MOV',
+	'MKV',
+	'FLV',
+	'WEBM',
+	'EML',
+	'MSG',
 ] as const;
 
 /** What Zendesk can auto-sync on connection (HelpdeskFileTypes minus CONVERSATION, which is Intercom's). */
 export const ZENDESK_SYNCED_TYPES = ['ARTICLE', 'TICKET'] as const;
 /** ZendeskFileTypes: the item types of a Zendesk help center in Carbon's item catalogue. */
-export const ZENDESK_ITEM_TYPES = ['ARTICLE', 'CATEGORY', 'SECTION', 'TICKET', 'TICKET_ATTACHMENT'] as const;
+export const ZENDESK_ITEM_TYPES = [
+	'ARTICLE',
+	'CATEGORY',
+	'SECTION',
+	'TICKET',
+	'TICKET_ATTACHMENT',
+] as const;
 
-export const DATA_SOURCE_SYNC_STATUSES = ['QUEUED_FOR_SYNCING', 'SYNCING', 'READY', 'SYNC_ERROR'] as const;
+export const DATA_SOURCE_SYNC_STATUSES = [
+	'QUEUED_FOR_SYNCING',
+	'SYNCING',
+	'READY',
+	'SYNC_ERROR',
+] as const;
 export const FILE_SYNC_STATUSES = [
-	'DELAYED', 'QUEUED_FOR_SYNC', 'SYNCING', 'READY', 'SYNC_ERROR', 'EVALUATING_RESYNC', 'RATE_LIMITED',
-	'SYNC_ABORTED', 'QUEUED_FOR_OCR', 'READY_TO_SYNC',
+	'DELAYED',
+	'QUEUED_FOR_SYNC',
+	'SYNCING',
+	'READY',
+	'SYNC_ERROR',
+	'EVALUATING_RESYNC',
+	'RATE_LIMITED',
+	'SYNC_ABORTED',
+	'QUEUED_FOR_OCR',
+	'READY_TO_SYNC',
 ] as const;
 
 /** Carbon rejects chunk sizes it cannot use; these bounds keep obvious mistakes out before a request is sent. */
@@ -74,12 +150,15 @@ export const processingOptionsSchema = z.object({
 });
 
 /** chunk_overlap must be smaller than chunk_size (1500 when unset, Carbon's default). */
-export function refineChunking<T extends { chunk_size?: number | null; chunk_overlap?: number | null }>(
-	value: T,
-	ctx: z.RefinementCtx,
-) {
+export function refineChunking<
+	T extends { chunk_size?: number | null; chunk_overlap?: number | null },
+>(value: T, ctx: z.RefinementCtx) {
 	const size = value.chunk_size ?? 1500;
-	if (value.chunk_overlap !== undefined && value.chunk_overlap !== null && value.chunk_overlap >= size) {
+	if (
+		value.chunk_overlap !== undefined &&
+		value.chunk_overlap !== null &&
+		value.chunk_overlap >= size
+	) {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['chunk_overlap'],

@@ -11,7 +11,12 @@ export const listUserSchema = z
 	})
 	.passthrough();
 
-export const userListResponseSchema = z.object({ users: z.array(listUserSchema), count: z.number().int().nonnegative().nullable().optional() }).passthrough();
+export const userListResponseSchema = z
+	.object({
+		users: z.array(listUserSchema),
+		count: z.number().int().nonnegative().nullable().optional(),
+	})
+	.passthrough();
 
 /** UserResponse: with files, characters and tokens synced. */
 export const userSchema = listUserSchema

@@ -15,7 +15,8 @@ interface ValidationDetail {
 }
 
 export function describeCarbonDetail(body: unknown): { summary: string; lines: string[] } {
-	const detail = typeof body === 'object' && body !== null ? (body as { detail?: unknown }).detail : undefined;
+	const detail =
+		typeof body === 'object' && body !== null ? (body as { detail?: unknown }).detail : undefined;
 	if (Array.isArray(detail)) {
 		const lines = (detail as ValidationDetail[]).map((d) => {
 			const loc = (d.loc ?? []).filter((part) => part !== 'body').join('.');
@@ -24,7 +25,8 @@ export function describeCarbonDetail(body: unknown): { summary: string; lines: s
 		return { summary: lines[0] ?? 'invalid request', lines };
 	}
 	if (typeof detail === 'string') return { summary: detail, lines: [detail] };
-	if (typeof body === 'string' && body.trim()) return { summary: body.trim().slice(0, 300), lines: [] };
+	if (typeof body === 'string' && body.trim())
+		return { summary: body.trim().slice(0, 300), lines: [] };
 	if (typeof body === 'object' && body !== null) {
 		const text = JSON.stringify(body).slice(0, 300);
 		return { summary: text, lines: [] };
@@ -62,8 +64,11 @@ export function carbonHttpError(
 	},
 ): NodeApiError {
 	const { summary, lines } = describeCarbonDetail(body);
-	const hint = STATUS_HINTS[status] ?? (status >= 500 ? 'Carbon had a server error' : 'Carbon refused the request');
-	const fieldPart = status === 422 && summary ? `: ${summary}` : summary ? ` (Carbon said: ${summary})` : '';
+	const hint =
+		STATUS_HINTS[status] ??
+		(status >= 500 ? 'Carbon had a server error' : 'Carbon refused the request');
+	const fieldPart =
+		status === 422 && summary ? `: ${summary}` : summary ? ` (Carbon said: ${summary})` : '';
 	const message = context.redact(`${hint}${fieldPart} [HTTP ${status}]`);
 	const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
 	const description = context.redact(
@@ -71,7 +76,9 @@ export function carbonHttpError(
 			`${context.method} ${context.path} answered ${status}${tries}.`,
 			...(lines.length > 1 ? ['Carbon listed:', ...lines.map((l) => `- ${l}`)] : []),
 			...(context.retryAfterMs !== undefined
-				? [`Carbon asked to retry after ${Math.ceil(context.retryAfterMs / 1000)} s (Retry-After); run it again after that.`]
+				? [
+						`Carbon asked to retry after ${Math.ceil(context.retryAfterMs / 1000)} s (Retry-After); run it again after that.`,
+					]
 				: []),
 		].join('\n'),
 	);
@@ -101,17 +108,30 @@ export function classifyNetworkError(error: unknown): { kind: NetworkFailure; co
 		const c = current as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown };
 		if (typeof c.code === 'string') codes.push(c.code);
 		if (c.name === 'AbortError' || c.name === 'CanceledError') codes.push('ERR_CANCELED');
-		if (typeof c.message === 'string' && /timeout of \d+ms exceeded/.test(c.message)) codes.push('ETIMEDOUT');
+		if (typeof c.message === 'string' && /timeout of \d+ms exceeded/.test(c.message))
+			codes.push('ETIMEDOUT');
 		current = c.cause;
 	}
-	const code = codes.find((x) => x !== 'ERR_BAD_RESPONSE' && x !== 'ERR_BAD_REQUEST') ?? codes[0] ?? 'UNKNOWN';
+	const code =
+		codes.find((x) => x !== 'ERR_BAD_RESPONSE' && x !== 'ERR_BAD_REQUEST') ?? codes[0] ?? 'UNKNOWN';
 	if (code === 'ECONNREFUSED') return { kind: 'refused', code };
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', code };
-	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED_RESET')
+	if (
+		code === 'ECONNRESET' ||
+		code === 'EPIPE' ||
+		code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+		code === 'ECONNABORTED_RESET'
+	)
 		return { kind: 'reset', code };
-	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') return { kind: 'timeout', code };
+	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT')
+		return { kind: 'timeout', code };
 	if (code === 'ERR_CANCELED' || code === 'ABORT_ERR') return { kind: 'aborted', code };
-	if (code.startsWith('CERT_') || code.includes('SSL') || code.includes('TLS') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT')
+	if (
+		code.startsWith('CERT_') ||
+		code.includes('SSL') ||
+		code.includes('TLS') ||
+		code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
+	)
 		return { kind: 'tls', code };
 	return { kind: 'other', code };
 }
@@ -119,7 +139,14 @@ export function classifyNetworkError(error: unknown): { kind: NetworkFailure; co
 export function carbonNetworkError(
 	node: INode,
 	failure: { kind: NetworkFailure; code: string },
-	context: { baseUrl: string; method: string; path: string; attempts: number; timeoutMs: number; itemIndex?: number },
+	context: {
+		baseUrl: string;
+		method: string;
+		path: string;
+		attempts: number;
+		timeoutMs: number;
+		itemIndex?: number;
+	},
 ): NodeApiError {
 	const where = `Carbon at ${context.baseUrl}`;
 	const messages: Record<NetworkFailure, string> = {
@@ -179,7 +206,7 @@ export function invalidResponseError(
 		{
 			message: `Carbon answered ${context.method} ${context.path} with an unexpected response: ${context.problem}`,
 			description:
-				'The response did not have the shape of Carbon\'s API. Check that the Base URL points at Carbon\'s API (not a web page or proxy).',
+				"The response did not have the shape of Carbon's API. Check that the Base URL points at Carbon's API (not a web page or proxy).",
 			itemIndex: context.itemIndex,
 		},
 	);
@@ -189,7 +216,12 @@ export function invalidResponseError(
  * Bad input (a node field, a credential field): the message names the field and what is wrong, the description how
  * to fix it. The one input-error helper of both nodes.
  */
-export function inputError(node: INode, message: string, itemIndex: number | undefined, description?: string) {
+export function inputError(
+	node: INode,
+	message: string,
+	itemIndex: number | undefined,
+	description?: string,
+) {
 	return new NodeOperationError(node, message, { itemIndex, description });
 }
 

@@ -110,31 +110,61 @@ export async function readCredentials(ctx: CarbonContext): Promise<CarbonCredent
 	}
 	const apiKey = typeof raw.apiKey === 'string' ? raw.apiKey.trim() : '';
 	if (!apiKey) {
-		throw inputError(node, 'The API Key of the Carbon API credential is empty', undefined, 'Paste your Carbon API key into the credential\'s API Key field.');
+		throw inputError(
+			node,
+			'The API Key of the Carbon API credential is empty',
+			undefined,
+			"Paste your Carbon API key into the credential's API Key field.",
+		);
 	}
 	if (/\s/.test(apiKey)) {
-		throw inputError(node, 'The API Key of the Carbon API credential contains spaces', undefined, 'Paste only the key itself, without "Bearer" or spaces.');
+		throw inputError(
+			node,
+			'The API Key of the Carbon API credential contains spaces',
+			undefined,
+			'Paste only the key itself, without "Bearer" or spaces.',
+		);
 	}
 	const baseUrl = normaliseBaseUrl(node, raw.baseUrl);
-	const customerId = typeof raw.customerId === 'string' ? raw.customerId.trim() : String(raw.customerId ?? '').trim();
+	const customerId =
+		typeof raw.customerId === 'string'
+			? raw.customerId.trim()
+			: String(raw.customerId ?? '').trim();
 	return { apiKey, baseUrl, customerId };
 }
 
 export function normaliseBaseUrl(node: INode, value: unknown): string {
 	const text = typeof value === 'string' ? value.trim() : '';
-	const fix = 'Set the Base URL in the Carbon API credential to https://api.carbon.ai (or your custom CNAME), including http:// or https://.';
-	if (!text) throw inputError(node, 'The Base URL of the Carbon API credential is empty', undefined, fix);
+	const fix =
+		'Set the Base URL in the Carbon API credential to https://api.carbon.ai (or your custom CNAME), including http:// or https://.';
+	if (!text)
+		throw inputError(node, 'The Base URL of the Carbon API credential is empty', undefined, fix);
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		throw inputError(node, `The Base URL of the Carbon API credential is not a URL: "${text.slice(0, 100)}"`, undefined, fix);
+		throw inputError(
+			node,
+			`The Base URL of the Carbon API credential is not a URL: "${text.slice(0, 100)}"`,
+			undefined,
+			fix,
+		);
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw inputError(node, `The Base URL of the Carbon API credential must start with http:// or https:// (got "${url.protocol}")`, undefined, fix);
+		throw inputError(
+			node,
+			`The Base URL of the Carbon API credential must start with http:// or https:// (got "${url.protocol}")`,
+			undefined,
+			fix,
+		);
 	}
 	if (url.search || url.hash) {
-		throw inputError(node, 'The Base URL of the Carbon API credential must not contain a query or fragment', undefined, fix);
+		throw inputError(
+			node,
+			'The Base URL of the Carbon API credential must not contain a query or fragment',
+			undefined,
+			fix,
+		);
 	}
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -191,8 +221,12 @@ export class CarbonClient {
 		let waitBudgetMs = rateLimit.waitBudgetMs ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS * 1000;
 		// Never wait past the workflow's own timeout (n8n cancels the execution then).
 		const timeoutS = Number(ctx.getWorkflowSettings?.()?.executionTimeout);
-		if (Number.isFinite(timeoutS) && timeoutS > 0) waitBudgetMs = Math.min(waitBudgetMs, timeoutS * 1000);
-		this.rateLimiter = new RateLimiter({ perMinute: rateLimit.perMinute, waitBudgetMs }, ctx.getExecutionCancelSignal?.());
+		if (Number.isFinite(timeoutS) && timeoutS > 0)
+			waitBudgetMs = Math.min(waitBudgetMs, timeoutS * 1000);
+		this.rateLimiter = new RateLimiter(
+			{ perMinute: rateLimit.perMinute, waitBudgetMs },
+			ctx.getExecutionCancelSignal?.(),
+		);
 	}
 
 	/** How long the requests of an input item (undefined: of no item) waited for Carbon's rate limit, ms. */
@@ -215,13 +249,22 @@ export class CarbonClient {
 	 * `maxConcurrency` caps the requests in flight at once; the limiter adapts below it. `rateLimit`: the user's
 	 * plan rate (requests per minute per tier; empty = learn from Carbon) and the Rate Limit Wait budget.
 	 */
-	static async connect(ctx: CarbonContext, maxConcurrency = DEFAULT_MAX_CONCURRENCY, rateLimit: Partial<RateLimitSettings> = {}): Promise<CarbonClient> {
+	static async connect(
+		ctx: CarbonContext,
+		maxConcurrency = DEFAULT_MAX_CONCURRENCY,
+		rateLimit: Partial<RateLimitSettings> = {},
+	): Promise<CarbonClient> {
 		return new CarbonClient(ctx, await readCredentials(ctx), maxConcurrency, rateLimit);
 	}
 
 	/** The customer a customer-scoped call acts for: the node's field, else the credential's default. */
 	resolveCustomerId(override: unknown, itemIndex?: number): string {
-		if (override !== undefined && override !== null && typeof override !== 'string' && typeof override !== 'number') {
+		if (
+			override !== undefined &&
+			override !== null &&
+			typeof override !== 'string' &&
+			typeof override !== 'number'
+		) {
 			throw inputError(
 				this.ctx.getNode(),
 				`Customer ID must be text (got ${Array.isArray(override) ? 'an array' : typeof override})`,
@@ -240,7 +283,11 @@ export class CarbonClient {
 			);
 		}
 		if (id.length > 512 || /[\r\n]/.test(id)) {
-			throw inputError(this.ctx.getNode(), 'Customer ID must be a single line of at most 512 characters', itemIndex);
+			throw inputError(
+				this.ctx.getNode(),
+				'Customer ID must be a single line of at most 512 characters',
+				itemIndex,
+			);
 		}
 		// It travels as the customer-id header: control characters and characters beyond Latin-1 cannot.
 		if (/[^\t\x20-\x7e\x80-\xff]/.test(id)) {
@@ -256,7 +303,8 @@ export class CarbonClient {
 	async request<S extends z.ZodTypeAny>(call: CarbonCall<S>): Promise<z.infer<S>> {
 		const node = this.ctx.getNode();
 		const headers: IDataObject = { accept: 'application/json' };
-		if (call.scope === 'customer') headers['customer-id'] = this.resolveCustomerId(call.customerId, call.itemIndex);
+		if (call.scope === 'customer')
+			headers['customer-id'] = this.resolveCustomerId(call.customerId, call.itemIndex);
 		const timeoutMs = call.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		const options: IHttpRequestOptions = {
 			method: call.method,
@@ -275,7 +323,7 @@ export class CarbonClient {
 		let rateWaitedMs = 0;
 
 		// `attempt` counts only what may fail for good (network, 5xx); Carbon's 429s wait within the budget instead.
-		for (let attempt = 1; ; ) {
+		for (let attempt = 1; ;) {
 			const last = attempt >= RETRY_POLICY.maxAttempts;
 			let response: IN8nHttpFullResponse;
 			let ticket: Ticket;
@@ -283,7 +331,11 @@ export class CarbonClient {
 				ticket = await pacer.acquire(budgetMs - rateWaitedMs, rateWaitedMs);
 			} catch (error) {
 				if (error instanceof RateLimitWaitExceeded) {
-					throw rateLimitWaitError(node, error, { method: call.method, path: call.path, itemIndex: call.itemIndex });
+					throw rateLimitWaitError(node, error, {
+						method: call.method,
+						path: call.path,
+						itemIndex: call.itemIndex,
+					});
 				}
 				throw this.cancelled();
 			}
@@ -317,7 +369,10 @@ export class CarbonClient {
 					continue;
 				}
 				pacer.release(ticket, status < 300 ? 'served' : 'other');
-				this.limiter.release(status === 503 ? 'throttled' : status < 400 ? 'ok' : 'failed', Date.now() - sentAt);
+				this.limiter.release(
+					status === 503 ? 'throttled' : status < 400 ? 'ok' : 'failed',
+					Date.now() - sentAt,
+				);
 			} catch (error) {
 				pacer.release(ticket, 'other');
 				this.limiter.release('failed', Date.now() - sentAt);
@@ -325,7 +380,9 @@ export class CarbonClient {
 				const notProcessed = failure.kind === 'refused' || failure.code === 'EAI_AGAIN';
 				const retryable =
 					failure.kind !== 'aborted' &&
-					(notProcessed || (call.retry === 'idempotent' && (failure.kind === 'reset' || failure.kind === 'timeout')));
+					(notProcessed ||
+						(call.retry === 'idempotent' &&
+							(failure.kind === 'reset' || failure.kind === 'timeout')));
 				if (retryable && !last && !signal?.aborted) {
 					await this.pause(backoffMs(attempt++), signal);
 					continue;
@@ -345,7 +402,11 @@ export class CarbonClient {
 
 			const retryable = call.retry === 'idempotent' && READ_RETRYABLE_STATUS.has(status);
 			const retryAfter = parseRetryAfter(response.headers?.['retry-after']);
-			if (retryable && !last && (retryAfter === undefined || retryAfter <= RETRY_POLICY.maxRetryAfterMs)) {
+			if (
+				retryable &&
+				!last &&
+				(retryAfter === undefined || retryAfter <= RETRY_POLICY.maxRetryAfterMs)
+			) {
 				await this.pause(retryAfter ?? backoffMs(attempt), signal);
 				attempt++;
 				continue;
@@ -370,13 +431,17 @@ export class CarbonClient {
 	}
 
 	private cancelled() {
-		return carbonNetworkError(this.ctx.getNode(), { kind: 'aborted', code: 'ABORT_ERR' }, {
-			baseUrl: this.credentials.baseUrl,
-			method: '',
-			path: '',
-			attempts: 1,
-			timeoutMs: 0,
-		});
+		return carbonNetworkError(
+			this.ctx.getNode(),
+			{ kind: 'aborted', code: 'ABORT_ERR' },
+			{
+				baseUrl: this.credentials.baseUrl,
+				method: '',
+				path: '',
+				attempts: 1,
+				timeoutMs: 0,
+			},
+		);
 	}
 
 	private parse<S extends z.ZodTypeAny>(call: CarbonCall<S>, body: unknown): z.infer<S> {

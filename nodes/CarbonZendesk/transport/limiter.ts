@@ -67,7 +67,11 @@ export class AdaptiveLimiter {
 			this.newRound();
 		} else if (outcome === 'ok') this.fastestMs = Math.min(this.fastestMs, latencyMs);
 		if (outcome !== 'throttled' && !this.frozen && this.limit < this.cap) {
-			if (outcome === 'ok' && latencyMs <= Math.max(LATENCY_FLOOR_MS, this.fastestMs) * LATENCY_FACTOR) this.roundGrowth++;
+			if (
+				outcome === 'ok' &&
+				latencyMs <= Math.max(LATENCY_FLOOR_MS, this.fastestMs) * LATENCY_FACTOR
+			)
+				this.roundGrowth++;
 			if (--this.roundLeft <= 0) {
 				this.limit = Math.min(this.cap, this.limit + this.roundGrowth);
 				this.newRound();

@@ -3,7 +3,8 @@
  * results in input order. On the first failure with `stopOnError`, no new work starts; work in flight finishes
  * so the caller can say exactly what succeeded.
  */
-export type PoolResult<T> = { ok: true; value: T } | { ok: false; error: unknown } | { ok: false; skipped: true };
+export type PoolResult<T> =
+	{ ok: true; value: T } | { ok: false; error: unknown } | { ok: false; skipped: true };
 
 /** The cap on requests in flight; the transport's AdaptiveLimiter starts lower and finds Carbon's limit below it. */
 export const DEFAULT_MAX_CONCURRENCY = 512;

@@ -154,16 +154,26 @@ export class TierPacer {
 			sent: this.sent,
 			served: this.served,
 			refused: this.refused,
-			pacePerMinute: this.intervalMs ? Math.round((MINUTE_MS / this.intervalMs) * 10) / 10 : undefined,
+			pacePerMinute: this.intervalMs
+				? Math.round((MINUTE_MS / this.intervalMs) * 10) / 10
+				: undefined,
 		};
 	}
 
 	/** Waits until this tier may send one request; `budgetMs` = what the request may still wait. */
 	acquire(budgetMs: number, waitedBeforeMs = 0): Promise<Ticket> {
 		const now = Date.now();
-		if (!this.queue.length && !this.pumping && this.sendAt(now) <= now) return Promise.resolve(this.issue(now, now));
+		if (!this.queue.length && !this.pumping && this.sendAt(now) <= now)
+			return Promise.resolve(this.issue(now, now));
 		return new Promise<Ticket>((resolve, reject) => {
-			this.queue.push({ resolve, reject, enqueuedAt: now, deadline: now + Math.max(0, budgetMs), waitedBeforeMs, budgetMs: budgetMs + waitedBeforeMs });
+			this.queue.push({
+				resolve,
+				reject,
+				enqueuedAt: now,
+				deadline: now + Math.max(0, budgetMs),
+				waitedBeforeMs,
+				budgetMs: budgetMs + waitedBeforeMs,
+			});
 			void this.pump();
 		});
 	}
@@ -238,7 +248,8 @@ export class TierPacer {
 			if (perMs > 0) {
 				let interval = 1 / (perMs * PACE_MARGIN);
 				// Refused while paced: at least a bit slower than before.
-				if (this.intervalMs !== undefined && this.cyclesClosed > 1) interval = Math.max(interval, this.intervalMs / DECREASE_FACTOR);
+				if (this.intervalMs !== undefined && this.cyclesClosed > 1)
+					interval = Math.max(interval, this.intervalMs / DECREASE_FACTOR);
 				this.intervalMs = Math.max(interval, this.configuredIntervalMs ?? 0);
 			}
 		}
@@ -251,7 +262,11 @@ export class TierPacer {
 	private sendAt(now: number): number {
 		let at = this.gateUntil;
 		if (this.intervalMs !== undefined) {
-			if (this.lastRefusalAt > 0 && now - this.lastRefusalAt >= RAISE_AFTER_MS && now - this.lastRaiseAt >= RAISE_AFTER_MS) {
+			if (
+				this.lastRefusalAt > 0 &&
+				now - this.lastRefusalAt >= RAISE_AFTER_MS &&
+				now - this.lastRaiseAt >= RAISE_AFTER_MS
+			) {
 				this.intervalMs = Math.max(this.intervalMs / RAISE_FACTOR, this.configuredIntervalMs ?? 0);
 				this.lastRaiseAt = now;
 			}
@@ -262,7 +277,8 @@ export class TierPacer {
 	}
 
 	private issue(now: number, enqueuedAt: number): Ticket {
-		if (this.intervalMs !== undefined) this.nextSlot = Math.max(now, this.nextSlot) + this.intervalMs;
+		if (this.intervalMs !== undefined)
+			this.nextSlot = Math.max(now, this.nextSlot) + this.intervalMs;
 		const slow = this.slowWindow !== undefined;
 		if (slow) this.slowInFlight++;
 		return { sentAt: now, waitedMs: now - enqueuedAt, slow, gate: this.gates };
@@ -299,7 +315,15 @@ export class TierPacer {
 			const projected = at + position * (this.intervalMs ?? 0);
 			if (projected > w.deadline) {
 				this.queue.splice(k--, 1);
-				w.reject(new RateLimitWaitExceeded(this.tier, now - w.enqueuedAt + w.waitedBeforeMs, projected - now, w.budgetMs, this.refused));
+				w.reject(
+					new RateLimitWaitExceeded(
+						this.tier,
+						now - w.enqueuedAt + w.waitedBeforeMs,
+						projected - now,
+						w.budgetMs,
+						this.refused,
+					),
+				);
 			} else position++;
 		}
 	}

@@ -2,7 +2,12 @@ import { connectHelpCenter, useEmulator } from '../../helpers';
 
 const ctx = useEmulator({ itemsPerSource: 40 });
 const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
-const ds = (operation: string, extra: Record<string, unknown> = {}) => ({ resource: 'dataSource', operation, customerId: 'cust-ds', ...extra });
+const ds = (operation: string, extra: Record<string, unknown> = {}) => ({
+	resource: 'dataSource',
+	operation,
+	customerId: 'cust-ds',
+	...extra,
+});
 let first: number;
 
 beforeAll(async () => {

@@ -77,9 +77,14 @@ describe('Get OAuth URL', () => {
 	});
 
 	test('articles only by default; completing the OAuth creates a Zendesk data source with the options', async () => {
-		const id = await connectHelpCenter(ctx, 'cust-articles', 'articles-only', { syncedTypes: ['ARTICLE'], syncAttachments: false });
+		const id = await connectHelpCenter(ctx, 'cust-articles', 'articles-only', {
+			syncedTypes: ['ARTICLE'],
+			syncAttachments: false,
+		});
 		const [request] = ctx.requestsTo('/integrations/oauth_url');
-		expect(request.body).toMatchObject({ file_sync_config: { auto_synced_source_types: ['ARTICLE'], sync_attachments: false } });
+		expect(request.body).toMatchObject({
+			file_sync_config: { auto_synced_source_types: ['ARTICLE'], sync_attachments: false },
+		});
 		const source = ctx.emulator.state.dataSource(id);
 		expect(source).toMatchObject({ data_source_type: 'ZENDESK' });
 		expect(JSON.stringify(source)).toContain('articles-only');
@@ -101,22 +106,57 @@ describe('Get OAuth URL', () => {
 			parameters: { ...base, customerId: '={{ $json.customer }}', zendeskSubdomain: 'acme' },
 		});
 		expect(result.status).toBe('success');
-		const ids = ctx.requestsTo('/integrations/oauth_url').map((r) => r.headers['customer-id']).sort();
+		const ids = ctx
+			.requestsTo('/integrations/oauth_url')
+			.map((r) => r.headers['customer-id'])
+			.sort();
 		expect(ids).toEqual(['alice', 'bob', 'customer-default']);
-		expect(result.items.map((i) => i.json.customer_id)).toEqual(['alice', 'customer-default', 'bob']);
+		expect(result.items.map((i) => i.json.customer_id)).toEqual([
+			'alice',
+			'customer-default',
+			'bob',
+		]);
 		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
 	describe('bad input gets a clear error naming the field', () => {
 		test.each([
 			['empty subdomain', { zendeskSubdomain: '  ' }, /Zendesk Subdomain is empty/],
-			['subdomain with invalid characters', { zendeskSubdomain: 'acme support!' }, /Zendesk Subdomain.*subdomain/],
-			['chunk overlap not below chunk size', { zendeskSubdomain: 'acme', options: { chunkSize: 100, chunkOverlap: 100 } }, /Chunk Overlap.*smaller than the chunk size/],
-			['attachments without tickets', { zendeskSubdomain: 'acme', syncedTypes: ['ARTICLE'], syncAttachments: true }, /Sync Ticket Attachments needs Tickets/],
-			['tags that are not JSON', { zendeskSubdomain: 'acme', options: { dataSourceTags: '{team:' } }, /Data Source Tags is not valid JSON/],
-			['tags that are an array', { zendeskSubdomain: 'acme', options: { dataSourceTags: '[1]' } }, /Data Source Tags must be a JSON object/],
-			['unknown content type from an expression', { zendeskSubdomain: 'acme', syncedTypes: '={{ ["MACROS"] }}' }, /Content to Sync/],
-			['unknown embedding model from an expression', { zendeskSubdomain: 'acme', options: { embeddingModel: '={{ "GPT9" }}' } }, /Embedding Model/],
+			[
+				'subdomain with invalid characters',
+				{ zendeskSubdomain: 'acme support!' },
+				/Zendesk Subdomain.*subdomain/,
+			],
+			[
+				'chunk overlap not below chunk size',
+				{ zendeskSubdomain: 'acme', options: { chunkSize: 100, chunkOverlap: 100 } },
+				/Chunk Overlap.*smaller than the chunk size/,
+			],
+			[
+				'attachments without tickets',
+				{ zendeskSubdomain: 'acme', syncedTypes: ['ARTICLE'], syncAttachments: true },
+				/Sync Ticket Attachments needs Tickets/,
+			],
+			[
+				'tags that are not JSON',
+				{ zendeskSubdomain: 'acme', options: { dataSourceTags: '{team:' } },
+				/Data Source Tags is not valid JSON/,
+			],
+			[
+				'tags that are an array',
+				{ zendeskSubdomain: 'acme', options: { dataSourceTags: '[1]' } },
+				/Data Source Tags must be a JSON object/,
+			],
+			[
+				'unknown content type from an expression',
+				{ zendeskSubdomain: 'acme', syncedTypes: '={{ ["MACROS"] }}' },
+				/Content to Sync/,
+			],
+			[
+				'unknown embedding model from an expression',
+				{ zendeskSubdomain: 'acme', options: { embeddingModel: '={{ "GPT9" }}' } },
+				/Embedding Model/,
+			],
 		])('%s', async (_name, params, message) => {
 			const result = await ctx.run({ parameters: { ...base, ...params } });
 			expect(result.status).toBe('error');
@@ -126,7 +166,10 @@ describe('Get OAuth URL', () => {
 		});
 
 		test('no customer ID anywhere', async () => {
-			const result = await ctx.run({ parameters: { ...base, zendeskSubdomain: 'acme' }, credentials: { customerId: '' } });
+			const result = await ctx.run({
+				parameters: { ...base, zendeskSubdomain: 'acme' },
+				credentials: { customerId: '' },
+			});
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toBe('Customer ID is missing');
 			expect(result.error?.description).toMatch(/Customer ID field.*Default Customer ID/);
@@ -135,10 +178,21 @@ describe('Get OAuth URL', () => {
 		test.each([
 			['empty API key', { apiKey: '' }, /API Key of the Carbon API credential is empty/],
 			['empty base URL', { baseUrl: '' }, /Base URL of the Carbon API credential is empty/],
-			['base URL that is not a URL', { baseUrl: 'carbon dot ai' }, /Base URL of the Carbon API credential is not a URL/],
-			['base URL with another protocol', { baseUrl: 'ftp://127.0.0.1:21' }, /must start with http:\/\/ or https:\/\//],
+			[
+				'base URL that is not a URL',
+				{ baseUrl: 'carbon dot ai' },
+				/Base URL of the Carbon API credential is not a URL/,
+			],
+			[
+				'base URL with another protocol',
+				{ baseUrl: 'ftp://127.0.0.1:21' },
+				/must start with http:\/\/ or https:\/\//,
+			],
 		])('credential: %s', async (_name, credentials, message) => {
-			const result = await ctx.run({ parameters: { ...base, zendeskSubdomain: 'acme' }, credentials });
+			const result = await ctx.run({
+				parameters: { ...base, zendeskSubdomain: 'acme' },
+				credentials,
+			});
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(message);
 		});
@@ -150,12 +204,17 @@ describe('Get OAuth URL', () => {
 				credentials: { baseUrl: `http://127.0.0.1:${port}` },
 			});
 			expect(result.status).toBe('error');
-			expect(result.error?.message).toBe(`Could not connect to Carbon at http://127.0.0.1:${port} (connection refused). Check the Base URL in the Carbon API credential`);
+			expect(result.error?.message).toBe(
+				`Could not connect to Carbon at http://127.0.0.1:${port} (connection refused). Check the Base URL in the Carbon API credential`,
+			);
 			expect(result.error?.description).toMatch(/ECONNREFUSED after 4 attempts/);
 		}, 20_000);
 
-		test('wrong API key: Carbon\'s 401 becomes a message about the key, without the key', async () => {
-			const result = await ctx.run({ parameters: { ...base, zendeskSubdomain: 'acme' }, credentials: { apiKey: 'wrong-key-123456' } });
+		test("wrong API key: Carbon's 401 becomes a message about the key, without the key", async () => {
+			const result = await ctx.run({
+				parameters: { ...base, zendeskSubdomain: 'acme' },
+				credentials: { apiKey: 'wrong-key-123456' },
+			});
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(/Carbon rejected the API key.*HTTP 401/);
 			expect(JSON.stringify(result.run)).not.toContain('wrong-key-123456');
@@ -191,41 +250,66 @@ describe('Get OAuth URL', () => {
 
 describe('Get OAuth URL: a second help center, re-authorizing the first', () => {
 	const zendeskSourcesOf = (customerId: string) =>
-		ctx.emulator.state.dataSources.filter((d) => d.organization_supplied_user_id === customerId && d.data_source_type === 'ZENDESK');
+		ctx.emulator.state.dataSources.filter(
+			(d) => d.organization_supplied_user_id === customerId && d.data_source_type === 'ZENDESK',
+		);
 	const oauthUrl = (subdomain: string, extra: Record<string, unknown> = {}) =>
-		ctx.run({ parameters: { ...base, customerId: 'cust-two', zendeskSubdomain: subdomain, ...extra } });
+		ctx.run({
+			parameters: { ...base, customerId: 'cust-two', zendeskSubdomain: subdomain, ...extra },
+		});
 
-	test('a customer with a help center connecting a second subdomain gets a new data source, not the first one\'s link', async () => {
+	test("a customer with a help center connecting a second subdomain gets a new data source, not the first one's link", async () => {
 		const first = await connectHelpCenter(ctx, 'cust-two', 'first-hc');
 		// The first connection: no data source yet → a new account.
 		expect(ctx.requestsTo('/user_data_sources')).toHaveLength(1);
-		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({ zendesk_subdomain: 'first-hc', connecting_new_account: true });
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({
+			zendesk_subdomain: 'first-hc',
+			connecting_new_account: true,
+		});
 		ctx.emulator.clearRequests();
 
 		const result = await oauthUrl('second-hc');
 		expect(result.status).toBe('success');
 		const [request] = ctx.requestsTo('/integrations/oauth_url');
-		expect(request.body).toMatchObject({ zendesk_subdomain: 'second-hc', connecting_new_account: true });
+		expect(request.body).toMatchObject({
+			zendesk_subdomain: 'second-hc',
+			connecting_new_account: true,
+		});
 		expect(request.body).not.toHaveProperty('data_source_id');
-		expect(result.items[0].json).toMatchObject({ zendesk_subdomain: 'second-hc', reauthorizes_data_source_id: null });
+		expect(result.items[0].json).toMatchObject({
+			zendesk_subdomain: 'second-hc',
+			reauthorizes_data_source_id: null,
+		});
 		const second = await ctx.emulator.completeOAuth(String(result.items[0].json.oauth_url));
 		expect(second.id).not.toBe(first);
 		expect(second.data_source_external_id).toMatch(/\|second-hc$/);
-		expect(zendeskSourcesOf('cust-two').map((d) => d.id).sort()).toEqual([first, second.id].sort());
+		expect(
+			zendeskSourcesOf('cust-two')
+				.map((d) => d.id)
+				.sort(),
+		).toEqual([first, second.id].sort());
 
 		// Why the node decides: asked without either field, Carbon hands out the existing data source's link.
 		const res = await fetch(`${ctx.emulator.url}/integrations/oauth_url`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${ctx.emulator.apiKey}`, 'customer-id': 'cust-two', 'content-type': 'application/json' },
+			headers: {
+				authorization: `Bearer ${ctx.emulator.apiKey}`,
+				'customer-id': 'cust-two',
+				'content-type': 'application/json',
+			},
 			body: JSON.stringify({ service: 'ZENDESK', zendesk_subdomain: 'third-hc' }),
 		});
-		const reused = await ctx.emulator.completeOAuth(((await res.json()) as { oauth_url: string }).oauth_url);
+		const reused = await ctx.emulator.completeOAuth(
+			((await res.json()) as { oauth_url: string }).oauth_url,
+		);
 		expect([first, second.id]).toContain(reused.id);
 		expect(zendeskSourcesOf('cust-two')).toHaveLength(2);
 	});
 
 	test('re-connecting the same subdomain re-authorizes its data source', async () => {
-		const first = zendeskSourcesOf('cust-two').find((d) => d.data_source_external_id?.endsWith('|first-hc'))!;
+		const first = zendeskSourcesOf('cust-two').find((d) =>
+			d.data_source_external_id?.endsWith('|first-hc'),
+		)!;
 		const result = await oauthUrl('https://First-HC.zendesk.com/hc/en-us');
 		expect(result.status).toBe('success');
 		const [request] = ctx.requestsTo('/integrations/oauth_url');
@@ -233,7 +317,11 @@ describe('Get OAuth URL: a second help center, re-authorizing the first', () => 
 		expect(request.body).not.toHaveProperty('connecting_new_account');
 		expect(result.items[0].json.reauthorizes_data_source_id).toBe(first.id);
 		const again = await ctx.emulator.completeOAuth(String(result.items[0].json.oauth_url));
-		expect(again).toMatchObject({ id: first.id, last_sync_action: 'UPDATE', data_source_external_id: first.data_source_external_id });
+		expect(again).toMatchObject({
+			id: first.id,
+			last_sync_action: 'UPDATE',
+			data_source_external_id: first.data_source_external_id,
+		});
 		expect(zendeskSourcesOf('cust-two')).toHaveLength(2);
 	});
 
@@ -241,7 +329,9 @@ describe('Get OAuth URL: a second help center, re-authorizing the first', () => 
 		const [a, b] = zendeskSourcesOf('cust-two');
 		const fresh = await oauthUrl('first-hc', { options: { connectingNewAccount: true } });
 		expect(fresh.status).toBe('success');
-		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({ connecting_new_account: true });
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({
+			connecting_new_account: true,
+		});
 		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).not.toHaveProperty('data_source_id');
 		const created = await ctx.emulator.completeOAuth(String(fresh.items[0].json.oauth_url));
 		expect([a.id, b.id]).not.toContain(created.id);
@@ -249,13 +339,21 @@ describe('Get OAuth URL: a second help center, re-authorizing the first', () => 
 		ctx.emulator.clearRequests();
 		const chosen = await oauthUrl('first-hc', { options: { dataSourceId: b.id } });
 		expect(chosen.status).toBe('success');
-		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({ data_source_id: b.id });
-		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).not.toHaveProperty('connecting_new_account');
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).toMatchObject({
+			data_source_id: b.id,
+		});
+		expect(ctx.requestsTo('/integrations/oauth_url')[0].body).not.toHaveProperty(
+			'connecting_new_account',
+		);
 		expect(chosen.items[0].json.reauthorizes_data_source_id).toBe(b.id);
 
-		const both = await oauthUrl('first-hc', { options: { connectingNewAccount: true, dataSourceId: b.id } });
+		const both = await oauthUrl('first-hc', {
+			options: { connectingNewAccount: true, dataSourceId: b.id },
+		});
 		expect(both.status).toBe('error');
-		expect(both.error?.message).toBe('Connect a New Account and Re-Authorize Data Source ID contradict each other');
+		expect(both.error?.message).toBe(
+			'Connect a New Account and Re-Authorize Data Source ID contradict each other',
+		);
 		expect(ctx.requestsTo('/user_data_sources')).toHaveLength(0);
 		expect(ctx.requestsTo('/integrations/oauth_url')).toHaveLength(1);
 	});
@@ -273,7 +371,12 @@ describe('Get OAuth URL: a second help center, re-authorizing the first', () => 
 		];
 		const result = await ctx.run({
 			items,
-			parameters: { ...base, customerId: '={{ $json.customer }}', zendeskSubdomain: '={{ $json.sub }}', options: { connectingNewAccount: '={{ $json.fresh === true }}' } },
+			parameters: {
+				...base,
+				customerId: '={{ $json.customer }}',
+				zendeskSubdomain: '={{ $json.sub }}',
+				options: { connectingNewAccount: '={{ $json.fresh === true }}' },
+			},
 		});
 		expect(result.status).toBe('success');
 		const lookups = ctx.requestsTo('/user_data_sources');
@@ -281,13 +384,28 @@ describe('Get OAuth URL: a second help center, re-authorizing the first', () => 
 		expect(lookups[0].body).toMatchObject({ filters: { source: 'ZENDESK' } });
 		expect(ctx.requestsTo('/integrations/oauth_url')).toHaveLength(6);
 		const known = zendeskSourcesOf('cust-g1')[0].id;
-		expect(result.items.map((i) => i.json.reauthorizes_data_source_id)).toEqual([known, null, known, null, null, null]);
-		expect(result.items.map((i) => (i.json.request as Record<string, unknown>).connecting_new_account ?? false)).toEqual([false, true, false, true, true, true]);
+		expect(result.items.map((i) => i.json.reauthorizes_data_source_id)).toEqual([
+			known,
+			null,
+			known,
+			null,
+			null,
+			null,
+		]);
+		expect(
+			result.items.map(
+				(i) => (i.json.request as Record<string, unknown>).connecting_new_account ?? false,
+			),
+		).toEqual([false, true, false, true, true, true]);
 		expect(result.items.map((i) => i.pairedItem)).toEqual(items.map((_, item) => ({ item })));
 	});
 
-	test('a failed lookup fails that customer\'s items (error items with Continue On Fail) and sends no link request for them', async () => {
-		ctx.emulator.faults.inject({ path: '/user_data_sources', status: 403, body: { detail: 'Forbidden' } });
+	test("a failed lookup fails that customer's items (error items with Continue On Fail) and sends no link request for them", async () => {
+		ctx.emulator.faults.inject({
+			path: '/user_data_sources',
+			status: 403,
+			body: { detail: 'Forbidden' },
+		});
 		const result = await ctx.run({
 			items: [{ sub: 'x-one' }, { sub: 'x-two' }],
 			parameters: { ...base, customerId: 'cust-x', zendeskSubdomain: '={{ $json.sub }}' },
@@ -297,6 +415,8 @@ describe('Get OAuth URL: a second help center, re-authorizing the first', () => 
 		expect(ctx.requestsTo('/user_data_sources')).toHaveLength(1);
 		expect(ctx.requestsTo('/integrations/oauth_url')).toHaveLength(0);
 		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(result.items.every((i) => typeof i.json.error === 'string' && i.json.oauth_url === undefined)).toBe(true);
+		expect(
+			result.items.every((i) => typeof i.json.error === 'string' && i.json.oauth_url === undefined),
+		).toBe(true);
 	});
 });

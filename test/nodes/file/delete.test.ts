@@ -14,16 +14,31 @@ async function syncedHelpCenter(c: TestContext, subdomain: string, requestId: st
 		.slice(0, count)
 		.map((i) => String(i.external_id));
 	const sync = await c.run({
-		parameters: { resource: 'file', operation: 'sync', customerId, dataSourceId: rl(dataSourceId), externalIds: articles.join(','), options: { requestId } },
+		parameters: {
+			resource: 'file',
+			operation: 'sync',
+			customerId,
+			dataSourceId: rl(dataSourceId),
+			externalIds: articles.join(','),
+			options: { requestId },
+		},
 	});
 	expect(sync.status).toBe('success');
 	c.emulator.advanceSync({ dataSourceId, toStatus: 'READY' });
 	// Connecting synced the help center's content too; these are the files of this request.
-	return { dataSourceId, fileIds: c.emulator.state.filesOf(dataSourceId).filter((f) => f.request_id === requestId).map((f) => f.id) };
+	return {
+		dataSourceId,
+		fileIds: c.emulator.state
+			.filesOf(dataSourceId)
+			.filter((f) => f.request_id === requestId)
+			.map((f) => f.id),
+	};
 }
 
-const remaining = (dataSourceId: number) => ctx.emulator.state.filesOf(dataSourceId).map((f) => f.id);
-const ofRequest = (dataSourceId: number, requestId: string) => ctx.emulator.state.filesOf(dataSourceId).filter((f) => f.request_id === requestId);
+const remaining = (dataSourceId: number) =>
+	ctx.emulator.state.filesOf(dataSourceId).map((f) => f.id);
+const ofRequest = (dataSourceId: number, requestId: string) =>
+	ctx.emulator.state.filesOf(dataSourceId).filter((f) => f.request_id === requestId);
 
 describe('File → Delete', () => {
 	test('by file IDs: only those files go, always scoped to the data source', async () => {
@@ -31,10 +46,21 @@ describe('File → Delete', () => {
 		expect(fileIds.length).toBeGreaterThanOrEqual(2);
 		ctx.emulator.clearRequests();
 		const result = await ctx.run({
-			parameters: { resource: 'file', operation: 'delete', customerId, dataSourceId: rl(dataSourceId), deleteWhat: 'ids', fileIds: `${fileIds[0]}, ${fileIds[1]}` },
+			parameters: {
+				resource: 'file',
+				operation: 'delete',
+				customerId,
+				dataSourceId: rl(dataSourceId),
+				deleteWhat: 'ids',
+				fileIds: `${fileIds[0]}, ${fileIds[1]}`,
+			},
 		});
 		expect(result.status).toBe('success');
-		expect(result.items[0].json).toMatchObject({ success: true, customer_id: customerId, data_source_id: dataSourceId });
+		expect(result.items[0].json).toMatchObject({
+			success: true,
+			customer_id: customerId,
+			data_source_id: dataSourceId,
+		});
 		const [request] = ctx.requestsTo('/delete_files_v2');
 		expect(request.body).toEqual({
 			filters: { organization_user_data_source_id: [dataSourceId], ids: [fileIds[0], fileIds[1]] },
@@ -51,7 +77,15 @@ describe('File → Delete', () => {
 		const a = await syncedHelpCenter(ctx, 'delete-all-a', 'del-req-a');
 		const b = await syncedHelpCenter(ctx, 'delete-all-b', 'del-req-b');
 		const byRequest = await ctx.run({
-			parameters: { resource: 'file', operation: 'delete', customerId, dataSourceId: rl(a.dataSourceId), deleteWhat: 'requestIds', requestIds: 'del-req-a', options: { sendWebhook: true } },
+			parameters: {
+				resource: 'file',
+				operation: 'delete',
+				customerId,
+				dataSourceId: rl(a.dataSourceId),
+				deleteWhat: 'requestIds',
+				requestIds: 'del-req-a',
+				options: { sendWebhook: true },
+			},
 		});
 		expect(byRequest.status).toBe('success');
 		expect(ofRequest(a.dataSourceId, 'del-req-a')).toEqual([]);
@@ -59,23 +93,72 @@ describe('File → Delete', () => {
 		expect(ofRequest(b.dataSourceId, 'del-req-b').map((f) => f.id)).toEqual(b.fileIds);
 
 		ctx.emulator.clearRequests();
-		const all = await ctx.run({ parameters: { resource: 'file', operation: 'delete', customerId, dataSourceId: rl(b.dataSourceId), deleteWhat: 'all' } });
+		const all = await ctx.run({
+			parameters: {
+				resource: 'file',
+				operation: 'delete',
+				customerId,
+				dataSourceId: rl(b.dataSourceId),
+				deleteWhat: 'all',
+			},
+		});
 		expect(all.status).toBe('success');
-		expect((ctx.requestsTo('/delete_files_v2')[0].body as { filters: object }).filters).toEqual({ organization_user_data_source_id: [b.dataSourceId] });
+		expect((ctx.requestsTo('/delete_files_v2')[0].body as { filters: object }).filters).toEqual({
+			organization_user_data_source_id: [b.dataSourceId],
+		});
 		expect(remaining(b.dataSourceId)).toEqual([]);
 	});
 
 	test.each([
-		['no file IDs', { deleteWhat: 'ids', fileIds: ' , ' }, /File IDs is empty/, /another Delete choice/],
-		['a file ID that is not a number', { deleteWhat: 'ids', fileIds: '12, abc' }, /File IDs must be a positive whole number \(got "abc"\)/, /Carbon's numeric file IDs/],
-		['no request IDs', { deleteWhat: 'requestIds', requestIds: '={{ "" }}' }, /Request IDs is empty/, /another Delete choice/],
-		['more than 100 request IDs', { deleteWhat: 'requestIds', requestIds: Array.from({ length: 101 }, (_, i) => `r${i}`).join(',') }, /Request IDs has 101 entries/, /Split them/],
-		['an unknown choice from an expression', { deleteWhat: '={{ "everything" }}', fileIds: '1', requestIds: 'r' }, /Delete has an unknown value "everything"/, /ids, requestIds or all/],
-	])('bad input: %s fails before anything is sent, naming the field and the fix', async (_name, params, message, fix) => {
-		const result = await ctx.run({ parameters: { resource: 'file', operation: 'delete', customerId, dataSourceId: rl(1), ...params } });
-		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(message);
-		expect(String(result.error?.description)).toMatch(fix);
-		expect(ctx.requestsTo('/delete_files_v2')).toHaveLength(0);
-	});
+		[
+			'no file IDs',
+			{ deleteWhat: 'ids', fileIds: ' , ' },
+			/File IDs is empty/,
+			/another Delete choice/,
+		],
+		[
+			'a file ID that is not a number',
+			{ deleteWhat: 'ids', fileIds: '12, abc' },
+			/File IDs must be a positive whole number \(got "abc"\)/,
+			/Carbon's numeric file IDs/,
+		],
+		[
+			'no request IDs',
+			{ deleteWhat: 'requestIds', requestIds: '={{ "" }}' },
+			/Request IDs is empty/,
+			/another Delete choice/,
+		],
+		[
+			'more than 100 request IDs',
+			{
+				deleteWhat: 'requestIds',
+				requestIds: Array.from({ length: 101 }, (_, i) => `r${i}`).join(','),
+			},
+			/Request IDs has 101 entries/,
+			/Split them/,
+		],
+		[
+			'an unknown choice from an expression',
+			{ deleteWhat: '={{ "everything" }}', fileIds: '1', requestIds: 'r' },
+			/Delete has an unknown value "everything"/,
+			/ids, requestIds or all/,
+		],
+	])(
+		'bad input: %s fails before anything is sent, naming the field and the fix',
+		async (_name, params, message, fix) => {
+			const result = await ctx.run({
+				parameters: {
+					resource: 'file',
+					operation: 'delete',
+					customerId,
+					dataSourceId: rl(1),
+					...params,
+				},
+			});
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toMatch(message);
+			expect(String(result.error?.description)).toMatch(fix);
+			expect(ctx.requestsTo('/delete_files_v2')).toHaveLength(0);
+		},
+	);
 });

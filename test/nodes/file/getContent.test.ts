@@ -6,7 +6,8 @@ const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id)
 const CUSTOMER = 'cust-content';
 const PASSWORD = 'How do I reset my password?';
 let dsId: number;
-const fileNamed = (pattern: RegExp) => ctx.emulator.state.filesOf(dsId).find((f) => pattern.test(String(f.name)))!;
+const fileNamed = (pattern: RegExp) =>
+	ctx.emulator.state.filesOf(dsId).find((f) => pattern.test(String(f.name)))!;
 
 beforeAll(async () => {
 	dsId = await connectHelpCenter(ctx, CUSTOMER, 'content-help');
@@ -15,7 +16,10 @@ beforeAll(async () => {
 afterEach(() => ctx.emulator.advanceStorageClock(0));
 
 const getContent = (parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-	ctx.run({ parameters: { resource: 'file', operation: 'getContent', customerId: CUSTOMER, ...parameters }, ...extra });
+	ctx.run({
+		parameters: { resource: 'file', operation: 'getContent', customerId: CUSTOMER, ...parameters },
+		...extra,
+	});
 
 describe('Get File Content', () => {
 	test('parsed text in a "text" field; the download carries no API key and no Carbon headers', async () => {
@@ -23,7 +27,12 @@ describe('Get File Content', () => {
 		const downloadsBefore = ctx.emulator.storageDownloads.length;
 		const result = await getContent({ fileId: String(file.id) });
 		expect(result.status).toBe('success');
-		expect(result.items[0].json).toMatchObject({ file_id: file.id, name: PASSWORD, sync_status: 'READY', source_url: file.external_url });
+		expect(result.items[0].json).toMatchObject({
+			file_id: file.id,
+			name: PASSWORD,
+			sync_status: 'READY',
+			source_url: file.external_url,
+		});
 		expect(String(result.items[0].json.text)).toContain('Forgot your password?');
 		expect(result.items[0].binary).toBeUndefined();
 		const [list] = ctx.requestsTo('/user_files_v2');
@@ -44,10 +53,19 @@ describe('Get File Content', () => {
 
 	test('parsed text as a .md file (binary, text/markdown)', async () => {
 		const file = fileNamed(/^How do I reset my password\?$/);
-		const result = await getContent({ fileId: String(file.id), content: 'textFile', binaryPropertyName: 'doc', options: { textFormat: 'md' } });
+		const result = await getContent({
+			fileId: String(file.id),
+			content: 'textFile',
+			binaryPropertyName: 'doc',
+			options: { textFormat: 'md' },
+		});
 		expect(result.status).toBe('success');
 		const binary = result.items[0].binary?.doc;
-		expect(binary).toMatchObject({ mimeType: 'text/markdown', fileName: 'How do I reset my password-.md', fileExtension: 'md' });
+		expect(binary).toMatchObject({
+			mimeType: 'text/markdown',
+			fileName: 'How do I reset my password-.md',
+			fileExtension: 'md',
+		});
 		expect(Buffer.from(binary!.data, 'base64').toString('utf8')).toContain('Forgot your password?');
 		expect(result.items[0].json.text).toBeUndefined();
 	});
@@ -56,39 +74,68 @@ describe('Get File Content', () => {
 		const file = fileNamed(/^How do I reset my password\?$/);
 		const result = await getContent({ fileId: String(file.id), content: 'raw' });
 		expect(result.status).toBe('success');
-		expect(ctx.requestsTo('/user_files_v2')[0].body).toMatchObject({ include_parsed_text_file: false, include_raw_file: true });
+		expect(ctx.requestsTo('/user_files_v2')[0].body).toMatchObject({
+			include_parsed_text_file: false,
+			include_raw_file: true,
+		});
 		const binary = result.items[0].binary?.data;
-		expect(binary).toMatchObject({ mimeType: 'text/html', fileName: 'How do I reset my password-.html' });
-		expect(Buffer.from(binary!.data, 'base64').toString('utf8')).toMatch(/^<html><body><h1>How do I reset my password\?<\/h1>/);
+		expect(binary).toMatchObject({
+			mimeType: 'text/html',
+			fileName: 'How do I reset my password-.html',
+		});
+		expect(Buffer.from(binary!.data, 'base64').toString('utf8')).toMatch(
+			/^<html><body><h1>How do I reset my password\?<\/h1>/,
+		);
 		expect(result.items[0].json).toMatchObject({ mime_type: 'text/html' });
 	});
 
 	test('a ticket attachment (PDF) and an image: right MIME type, file name and bytes; both text and file', async () => {
 		const pdf = fileNamed(/^invoice-\d+\.pdf$/);
 		const png = fileNamed(/^screenshot-\d+\.png$/);
-		const result = await getContent({ fileId: '={{ $json.id }}', content: 'both' }, { items: [{ id: pdf.id }, { id: png.id }] });
+		const result = await getContent(
+			{ fileId: '={{ $json.id }}', content: 'both' },
+			{ items: [{ id: pdf.id }, { id: png.id }] },
+		);
 		expect(result.status).toBe('success');
 		const [a, b] = result.items;
 		expect(a.binary?.data).toMatchObject({ mimeType: 'application/pdf', fileName: pdf.name });
-		expect(Buffer.from(a.binary!.data.data, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+		expect(Buffer.from(a.binary!.data.data, 'base64').subarray(0, 5).toString('latin1')).toBe(
+			'%PDF-',
+		);
 		expect(String(a.json.text)).toContain(`Attachment ${pdf.name}`);
 		expect(b.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: png.name });
-		expect(Buffer.from(b.binary!.data.data, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
+		expect(Buffer.from(b.binary!.data.data, 'base64').subarray(1, 4).toString('latin1')).toBe(
+			'PNG',
+		);
 		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
 	test('a file not READY yet: the error says to Wait for Sync first', async () => {
 		const [ticket] = ctx.emulator.state.itemsOf(dsId).filter((i) => i.item_type === 'TICKET');
-		const sync = await ctx.run({ parameters: { resource: 'file', operation: 'sync', customerId: CUSTOMER, dataSourceId: rl(dsId), externalIds: ticket.external_id } });
+		const sync = await ctx.run({
+			parameters: {
+				resource: 'file',
+				operation: 'sync',
+				customerId: CUSTOMER,
+				dataSourceId: rl(dsId),
+				externalIds: ticket.external_id,
+			},
+		});
 		expect(sync.status).toBe('success');
-		const file = ctx.emulator.state.filesOf(dsId).find((f) => f.external_file_id === ticket.external_id)!;
+		const file = ctx.emulator.state
+			.filesOf(dsId)
+			.find((f) => f.external_file_id === ticket.external_id)!;
 		expect(file.sync_status).toBe('QUEUED_FOR_SYNC');
 		ctx.emulator.clearRequests();
 		const result = await getContent({ fileId: String(file.id) });
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe(`File ${file.id} is not ready yet (status QUEUED_FOR_SYNC)`);
-		expect(result.error?.description).toMatch(new RegExp(`Wait for Sync \\(File IDs = ${file.id}\\)`));
-		expect(ctx.emulator.storageDownloads.filter((d) => d.path.includes(`/files/${file.id}/`))).toHaveLength(0);
+		expect(result.error?.description).toMatch(
+			new RegExp(`Wait for Sync \\(File IDs = ${file.id}\\)`),
+		);
+		expect(
+			ctx.emulator.storageDownloads.filter((d) => d.path.includes(`/files/${file.id}/`)),
+		).toHaveLength(0);
 		ctx.emulator.advanceSync({ dataSourceId: dsId, toStatus: 'READY' });
 	});
 
@@ -97,21 +144,38 @@ describe('Get File Content', () => {
 		ctx.emulator.advanceStorageClock(400);
 		const expired = await getContent({ fileId: String(file.id) });
 		expect(expired.status).toBe('error');
-		expect(expired.error?.message).toBe(`The parsed text link of file ${file.id} expired before the download (HTTP 403)`);
+		expect(expired.error?.message).toBe(
+			`The parsed text link of file ${file.id} expired before the download (HTTP 403)`,
+		);
 		expect(expired.error?.description).toMatch(/Run the node again.*URL Expiry/);
 		expect(`${expired.error?.message} ${expired.error?.description}`).not.toContain('X-Signature');
 		const fine = await getContent({ fileId: String(file.id), options: { urlExpirySeconds: 900 } });
 		expect(fine.status).toBe('success');
-		expect(ctx.requestsTo('/user_files_v2').map((r) => (r.body as Record<string, unknown>).presigned_url_expiry_time_seconds)).toEqual([300, 900]);
+		expect(
+			ctx
+				.requestsTo('/user_files_v2')
+				.map((r) => (r.body as Record<string, unknown>).presigned_url_expiry_time_seconds),
+		).toEqual([300, 900]);
 	});
 
 	test('an unknown file and deleted contents: clear errors; Continue On Fail keeps order and pairing', async () => {
 		const file = fileNamed(/^Connect the Slack integration$/);
 		const deleted = await ctx.run({
-			parameters: { resource: 'file', operation: 'delete', customerId: CUSTOMER, dataSourceId: rl(dsId), deleteWhat: 'ids', fileIds: String(file.id), options: { preserveFileRecord: true } },
+			parameters: {
+				resource: 'file',
+				operation: 'delete',
+				customerId: CUSTOMER,
+				dataSourceId: rl(dsId),
+				deleteWhat: 'ids',
+				fileIds: String(file.id),
+				options: { preserveFileRecord: true },
+			},
 		});
 		expect(deleted.status).toBe('success');
-		const result = await getContent({ fileId: '={{ $json.id }}' }, { items: [{ id: 999999 }, { id: file.id }, { id: 'abc' }], continueOnFail: true });
+		const result = await getContent(
+			{ fileId: '={{ $json.id }}' },
+			{ items: [{ id: 999999 }, { id: file.id }, { id: 'abc' }], continueOnFail: true },
+		);
 		expect(result.status).toBe('success');
 		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(result.items[0].json.error).toBe(`File 999999 was not found for customer "${CUSTOMER}"`);

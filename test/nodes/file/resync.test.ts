@@ -13,7 +13,14 @@ describe('files', () => {
 
 	async function listTickets(customerId = 'cust-files') {
 		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId, dataSourceId: rl(dataSourceId), returnAll: true, filters: { itemTypes: ['TICKET'] } },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId,
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+				filters: { itemTypes: ['TICKET'] },
+			},
 		});
 		return result.items.map((i) => i.json);
 	}
@@ -25,7 +32,15 @@ describe('files', () => {
 	describe('Resync File', () => {
 		test('re-syncs a synced file with the options and returns it', async () => {
 			const [ticket] = await listTickets();
-			await ctx.run({ items: [ticket], parameters: { resource: 'file', operation: 'sync', customerId: 'cust-files', dataSourceId: rl(dataSourceId) } });
+			await ctx.run({
+				items: [ticket],
+				parameters: {
+					resource: 'file',
+					operation: 'sync',
+					customerId: 'cust-files',
+					dataSourceId: rl(dataSourceId),
+				},
+			});
 			const file = ctx.emulator.state.files.find((f) => f.external_file_id === ticket.external_id)!;
 			ctx.emulator.clearRequests();
 			const result = await ctx.run({
@@ -35,7 +50,12 @@ describe('files', () => {
 					operation: 'resync',
 					customerId: 'cust-files',
 					fileId: '={{ $json.fileId }}',
-					options: { chunkSize: 600, chunkOverlap: 30, forceEmbeddingGeneration: true, skipFileProcessing: false },
+					options: {
+						chunkSize: 600,
+						chunkOverlap: 30,
+						forceEmbeddingGeneration: true,
+						skipFileProcessing: false,
+					},
 				},
 			});
 			expect(result.status).toBe('success');
@@ -49,18 +69,33 @@ describe('files', () => {
 			expect(result.items[0].json).toMatchObject({ id: file.id, sync_status: 'QUEUED_FOR_SYNC' });
 		});
 		test.each([
-			['a file ID that is not a number', { fileId: 'abc' }, /File ID must be a positive whole number/],
+			[
+				'a file ID that is not a number',
+				{ fileId: 'abc' },
+				/File ID must be a positive whole number/,
+			],
 			['a negative file ID', { fileId: '-3' }, /File ID must be a positive whole number/],
-			['overlap above size', { fileId: '5', options: { chunkSize: 10, chunkOverlap: 20 } }, /Chunk Overlap.*smaller/],
+			[
+				'overlap above size',
+				{ fileId: '5', options: { chunkSize: 10, chunkOverlap: 20 } },
+				/Chunk Overlap.*smaller/,
+			],
 		])('bad input: %s', async (_n, params, message) => {
-			const result = await ctx.run({ parameters: { resource: 'file', operation: 'resync', customerId: 'cust-files', ...params } });
+			const result = await ctx.run({
+				parameters: { resource: 'file', operation: 'resync', customerId: 'cust-files', ...params },
+			});
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(message);
 		});
-		test('an unknown file: Carbon\'s not-found message; Continue On Fail keeps order and pairing', async () => {
+		test("an unknown file: Carbon's not-found message; Continue On Fail keeps order and pairing", async () => {
 			const result = await ctx.run({
 				items: [{ id: 999999 }, { id: 999998 }],
-				parameters: { resource: 'file', operation: 'resync', customerId: 'cust-files', fileId: '={{ $json.id }}' },
+				parameters: {
+					resource: 'file',
+					operation: 'resync',
+					customerId: 'cust-files',
+					fileId: '={{ $json.id }}',
+				},
 				continueOnFail: true,
 			});
 			expect(result.status).toBe('success');
@@ -78,19 +113,54 @@ describe('waitForSync', () => {
 	describe('Wait for Sync', () => {
 		test('Resync File with Wait for Sync returns the READY file; Delete Synced Files removes it', async () => {
 			const id = await connectHelpCenter(ctx, 'cust-resync', 'resync-help');
-			const list = await ctx.run({ parameters: { resource: 'item', operation: 'list', customerId: 'cust-resync', dataSourceId: rl(id), returnAll: false, limit: 1, filters: { itemTypes: ['ARTICLE'] } } });
-			await ctx.run({ items: [list.items[0].json], parameters: { resource: 'file', operation: 'sync', customerId: 'cust-resync', dataSourceId: rl(id) } });
-			const file = ctx.emulator.state.files.find((f) => f.external_file_id === list.items[0].json.external_id)!;
+			const list = await ctx.run({
+				parameters: {
+					resource: 'item',
+					operation: 'list',
+					customerId: 'cust-resync',
+					dataSourceId: rl(id),
+					returnAll: false,
+					limit: 1,
+					filters: { itemTypes: ['ARTICLE'] },
+				},
+			});
+			await ctx.run({
+				items: [list.items[0].json],
+				parameters: {
+					resource: 'file',
+					operation: 'sync',
+					customerId: 'cust-resync',
+					dataSourceId: rl(id),
+				},
+			});
+			const file = ctx.emulator.state.files.find(
+				(f) => f.external_file_id === list.items[0].json.external_id,
+			)!;
 			const resync = await ctx.run({
-				parameters: { resource: 'file', operation: 'resync', customerId: 'cust-resync', fileId: String(file.id), options: { waitForSync: true, ...fast } },
+				parameters: {
+					resource: 'file',
+					operation: 'resync',
+					customerId: 'cust-resync',
+					fileId: String(file.id),
+					options: { waitForSync: true, ...fast },
+				},
 			});
 			expect(resync.status).toBe('success');
 			expect(resync.items[0].json).toMatchObject({ id: file.id, sync_status: 'READY' });
 			const del = await ctx.run({
-				parameters: { resource: 'file', operation: 'delete', customerId: 'cust-resync', dataSourceId: rl(id), deleteWhat: 'ids', fileIds: String(file.id) },
+				parameters: {
+					resource: 'file',
+					operation: 'delete',
+					customerId: 'cust-resync',
+					dataSourceId: rl(id),
+					deleteWhat: 'ids',
+					fileIds: String(file.id),
+				},
 			});
 			expect(del.items[0].json).toMatchObject({ success: true });
-			expect(ctx.requestsTo('/delete_files_v2')[0].body).toMatchObject({ filters: { organization_user_data_source_id: [id], ids: [file.id] } });
+			expect(ctx.requestsTo('/delete_files_v2')[0].body).toMatchObject({
+				filters: { organization_user_data_source_id: [id], ids: [file.id] },
+			});
 			expect(ctx.emulator.state.files.find((f) => f.id === file.id)).toBeUndefined();
 		});
 	});
@@ -103,7 +173,9 @@ describe('asyncSync', () => {
 	const fast = { pollIntervalSeconds: 0.1, waitTimeoutSeconds: 10, settleSeconds: 0.5 };
 
 	async function readyHelpCenter(customerId: string, subdomain: string): Promise<number> {
-		const id = await connectHelpCenter(ctx, customerId, subdomain, { options: { connectingNewAccount: true } });
+		const id = await connectHelpCenter(ctx, customerId, subdomain, {
+			options: { connectingNewAccount: true },
+		});
 		ctx.emulator.advanceSync({ dataSourceId: id, toStatus: 'READY' });
 		return id;
 	}
@@ -114,7 +186,13 @@ describe('asyncSync', () => {
 			const file = ctx.emulator.state.filesOf(id).find((f) => f.sync_status === 'READY')!;
 			const result = await ctx.run({
 				items: [{ id: file.id }, { id: file.id }],
-				parameters: { resource: 'file', operation: 'resync', customerId: 'cust-409', fileId: '={{ $json.id }}', options: { maxConcurrency: 1 } },
+				parameters: {
+					resource: 'file',
+					operation: 'resync',
+					customerId: 'cust-409',
+					fileId: '={{ $json.id }}',
+					options: { maxConcurrency: 1 },
+				},
 				continueOnFail: true,
 			});
 			expect(result.status).toBe('success');
@@ -123,26 +201,47 @@ describe('asyncSync', () => {
 			expect(result.items[1].json.error).toBe(
 				`File ${file.id} is still syncing at Carbon (status READY); Carbon does not resync a file until its current sync has settled`,
 			);
-			expect(result.items[1].json.description).toMatch(/409 "File not ready to be resynced"\. Turn on Wait for Sync/);
+			expect(result.items[1].json.description).toMatch(
+				/409 "File not ready to be resynced"\. Turn on Wait for Sync/,
+			);
 			expect(ctx.requestsTo('/resync_file').map((r) => r.status)).toEqual([200, 409]);
 
-			const plain = await ctx.run({ parameters: { resource: 'file', operation: 'resync', customerId: 'cust-409', fileId: String(file.id) } });
+			const plain = await ctx.run({
+				parameters: {
+					resource: 'file',
+					operation: 'resync',
+					customerId: 'cust-409',
+					fileId: String(file.id),
+				},
+			});
 			expect(plain.status).toBe('error');
-			expect(plain.error?.message).toMatch(new RegExp(`^File ${file.id} is still syncing at Carbon \\(status (READY|QUEUED_FOR_SYNC|SYNCING)\\)`));
+			expect(plain.error?.message).toMatch(
+				new RegExp(
+					`^File ${file.id} is still syncing at Carbon \\(status (READY|QUEUED_FOR_SYNC|SYNCING)\\)`,
+				),
+			);
 		});
 		test('with Wait for Sync: the node waits for the file to settle, resyncs it then, and waits for that resync', async () => {
 			const id = await readyHelpCenter('cust-409', 'conflict-wait-help');
 			const file = ctx.emulator.state.filesOf(id).find((f) => f.sync_status === 'READY')!;
 			const result = await ctx.run({
 				items: [{ id: file.id }, { id: file.id }],
-				parameters: { resource: 'file', operation: 'resync', customerId: 'cust-409', fileId: '={{ $json.id }}', options: { maxConcurrency: 2, waitForSync: true, ...fast } },
+				parameters: {
+					resource: 'file',
+					operation: 'resync',
+					customerId: 'cust-409',
+					fileId: '={{ $json.id }}',
+					options: { maxConcurrency: 2, waitForSync: true, ...fast },
+				},
 			});
 			expect(result.status).toBe('success');
 			expect(result.items.map((i) => i.json.sync_status)).toEqual(['READY', 'READY']);
 			const resyncs = ctx.requestsTo('/resync_file').map((r) => r.status);
 			expect(resyncs.filter((s) => s === 200)).toHaveLength(2); // each item resynced once
 			expect(resyncs.filter((s) => s === 409).length).toBeGreaterThanOrEqual(1);
-			expect(result.items.reduce((n, i) => n + Number(i.json.resync_conflicts), 0)).toBe(resyncs.filter((s) => s === 409).length);
+			expect(result.items.reduce((n, i) => n + Number(i.json.resync_conflicts), 0)).toBe(
+				resyncs.filter((s) => s === 409).length,
+			);
 			const [a, b] = result.items.map((i) => String(i.json.last_sync));
 			expect(a).not.toBe(b); // two distinct syncs finished
 		});

@@ -6,7 +6,14 @@ let dataSourceId: number;
 
 async function listTickets(customerId = 'cust-files') {
 	const result = await ctx.run({
-		parameters: { resource: 'item', operation: 'list', customerId, dataSourceId: rl(dataSourceId), returnAll: true, filters: { itemTypes: ['TICKET'] } },
+		parameters: {
+			resource: 'item',
+			operation: 'list',
+			customerId,
+			dataSourceId: rl(dataSourceId),
+			returnAll: true,
+			filters: { itemTypes: ['TICKET'] },
+		},
 	});
 	return result.items.map((i) => i.json);
 }
@@ -21,7 +28,13 @@ describe('Sync Files', () => {
 		ctx.emulator.clearRequests();
 		const result = await ctx.run({
 			items: tickets,
-			parameters: { resource: 'file', operation: 'sync', customerId: 'cust-files', dataSourceId: rl(dataSourceId), options: { tags: '{"batch":"nightly"}' } },
+			parameters: {
+				resource: 'file',
+				operation: 'sync',
+				customerId: 'cust-files',
+				dataSourceId: rl(dataSourceId),
+				options: { tags: '{"batch":"nightly"}' },
+			},
 		});
 		expect(result.status).toBe('success');
 		const requests = ctx.requestsTo('/integrations/files/sync');
@@ -31,13 +44,20 @@ describe('Sync Files', () => {
 		expect(body.tags).toEqual({ batch: 'nightly' });
 		expect(body.request_id).toMatch(/^n8n-/);
 		expect(result.items).toHaveLength(1);
-		expect(result.items[0].json).toMatchObject({ success: true, request_id: body.request_id, data_source_id: dataSourceId, synced_count: 6 });
+		expect(result.items[0].json).toMatchObject({
+			success: true,
+			request_id: body.request_id,
+			data_source_id: dataSourceId,
+			synced_count: 6,
+		});
 		expect(result.items[0].pairedItem).toEqual(tickets.map((_, item) => ({ item })));
 		// The files exist at Carbon with that request_id, the user's tags and the ticket tags.
 		const files = ctx.emulator.state.files.filter((f) => f.request_id === body.request_id);
 		expect(files).toHaveLength(6);
 		expect(files[0].tags).toMatchObject({ batch: 'nightly' });
-		expect(Object.keys(files[0].tags ?? {})).toEqual(expect.arrayContaining(['ticket_status', 'ticket_priority']));
+		expect(Object.keys(files[0].tags ?? {})).toEqual(
+			expect.arrayContaining(['ticket_status', 'ticket_priority']),
+		);
 	});
 	test('groups by customer and options; de-duplicates IDs; keeps the user request ID', async () => {
 		const tickets = (await listTickets()).slice(0, 3);
@@ -56,11 +76,18 @@ describe('Sync Files', () => {
 				dataSourceId: rl(dataSourceId),
 				externalIds: '={{ $json.id }}',
 				syncAttachments: true,
-				options: { chunkSize: '={{ $json.chunk }}', requestId: 'my-request', incrementalSync: true, embeddingModel: 'COHERE_MULTILINGUAL_V3' },
+				options: {
+					chunkSize: '={{ $json.chunk }}',
+					requestId: 'my-request',
+					incrementalSync: true,
+					embeddingModel: 'COHERE_MULTILINGUAL_V3',
+				},
 			},
 		});
 		expect(result.status).toBe('success');
-		const bodies = ctx.requestsTo('/integrations/files/sync').map((r) => r.body as Record<string, unknown>);
+		const bodies = ctx
+			.requestsTo('/integrations/files/sync')
+			.map((r) => r.body as Record<string, unknown>);
 		expect(bodies).toHaveLength(2);
 		expect(bodies[0]).toMatchObject({
 			ids: [tickets[0].external_id, tickets[1].external_id],
@@ -71,14 +98,22 @@ describe('Sync Files', () => {
 			file_sync_config: { sync_attachments: true },
 		});
 		expect(bodies[1]).toMatchObject({ ids: [tickets[2].external_id], chunk_size: 900 });
-		expect(result.items.map((i) => i.pairedItem)).toEqual([[{ item: 0 }, { item: 1 }, { item: 2 }], [{ item: 3 }]]);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+			[{ item: 3 }],
+		]);
 	});
 	test('bad input: an empty external ID is an error item with Continue On Fail, the rest is synced', async () => {
 		const [ticket] = await listTickets();
 		ctx.emulator.clearRequests();
 		const result = await ctx.run({
 			items: [{ external_id: ticket.external_id }, { external_id: '' }],
-			parameters: { resource: 'file', operation: 'sync', customerId: 'cust-files', dataSourceId: rl(dataSourceId) },
+			parameters: {
+				resource: 'file',
+				operation: 'sync',
+				customerId: 'cust-files',
+				dataSourceId: rl(dataSourceId),
+			},
 			continueOnFail: true,
 		});
 		expect(result.status).toBe('success');
@@ -93,7 +128,12 @@ describe('Sync Files', () => {
 		ctx.emulator.faults.inject({ path: '/integrations/files/sync', status: 500 });
 		const result = await ctx.run({
 			items: [{ external_id: ticket.external_id }],
-			parameters: { resource: 'file', operation: 'sync', customerId: 'cust-files', dataSourceId: rl(dataSourceId) },
+			parameters: {
+				resource: 'file',
+				operation: 'sync',
+				customerId: 'cust-files',
+				dataSourceId: rl(dataSourceId),
+			},
 		});
 		expect(result.status).toBe('error');
 		expect(ctx.requestsTo('/integrations/files/sync')).toHaveLength(1);

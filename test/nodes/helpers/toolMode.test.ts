@@ -30,20 +30,43 @@ describe('Search as a tool', () => {
 	test('the model sees the action as description and only "query"; gets compact results with title, link, score', async () => {
 		const r = await tool({}, { query: 'how do I reset my password' });
 		expect(r.agent.name).toBe('Carbon_Zendesk');
-		expect(r.agent.description).toBe('Search the help center articles and tickets for passages that answer a question in Carbon Zendesk');
+		expect(r.agent.description).toBe(
+			'Search the help center articles and tickets for passages that answer a question in Carbon Zendesk',
+		);
 		expect(r.agent.schemaKeys).toEqual(['query']);
 		const [embeddings] = ctx.requestsTo('/embeddings');
 		expect(embeddings.headers['customer-id']).toBe(CUSTOMER);
 		expect(embeddings.body).toMatchObject({ query: 'how do I reset my password' });
 		const results = r.agent.result as Array<Record<string, unknown>>;
 		expect(results).toHaveLength(5);
-		expect(Object.keys(results[0]).sort()).toEqual(['content', 'file_id', 'link', 'rank', 'score', 'title']);
-		expect(results[0]).toMatchObject({ rank: 1, title: PASSWORD, link: expect.stringMatching(/^https:\/\/tool-help\.zendesk\.com\/hc\/en-us\/articles\/\d+-how-do-i-reset-my-password$/) });
+		expect(Object.keys(results[0]).sort()).toEqual([
+			'content',
+			'file_id',
+			'link',
+			'rank',
+			'score',
+			'title',
+		]);
+		expect(results[0]).toMatchObject({
+			rank: 1,
+			title: PASSWORD,
+			link: expect.stringMatching(
+				/^https:\/\/tool-help\.zendesk\.com\/hc\/en-us\/articles\/\d+-how-do-i-reset-my-password$/,
+			),
+		});
 		expect(String(results[0].content)).toContain('Forgot your password?');
 	});
 
 	test('a model asking for another customer changes nothing: the configured customer ID goes out', async () => {
-		const r = await tool({}, { query: 'reset password', customerId: 'evil-corp', customer_id: 'evil-corp', customer: 'evil-corp' });
+		const r = await tool(
+			{},
+			{
+				query: 'reset password',
+				customerId: 'evil-corp',
+				customer_id: 'evil-corp',
+				customer: 'evil-corp',
+			},
+		);
 		expect(r.agent.schemaKeys).toEqual(['query']);
 		expect(Array.isArray(r.agent.result)).toBe(true);
 		const requests = ctx.emulator.requests;
@@ -61,15 +84,26 @@ describe('Search as a tool', () => {
 		['$fromAI', "={{ $fromAI('customer', 'whose help center', 'string') }}"],
 		['$json', '={{ $json.customerId }}'],
 		['$input', '={{ $input.first().json.customer }}'],
-	])('a Customer ID the model could fill (%s) is refused before anything is sent', async (_n, customerId) => {
-		const r = await tool({ customerId }, { query: 'reset password', customer: 'evil-corp', customerId: 'evil-corp' });
-		expect(r.agent.error).toMatch(/Customer ID must not be filled by the AI model/);
-		expect(ctx.emulator.requests).toHaveLength(0);
-	});
+	])(
+		'a Customer ID the model could fill (%s) is refused before anything is sent',
+		async (_n, customerId) => {
+			const r = await tool(
+				{ customerId },
+				{ query: 'reset password', customer: 'evil-corp', customerId: 'evil-corp' },
+			);
+			expect(r.agent.error).toMatch(/Customer ID must not be filled by the AI model/);
+			expect(ctx.emulator.requests).toHaveLength(0);
+		},
+	);
 
 	test('no match: one "no results" item, not an empty answer', async () => {
 		const r = await tool({}, { query: 'zebra quantum xylophone' });
-		expect(r.agent.result).toEqual([{ result: 'no results', message: expect.stringMatching(/^No help center content matched "zebra quantum xylophone"/) }]);
+		expect(r.agent.result).toEqual([
+			{
+				result: 'no results',
+				message: expect.stringMatching(/^No help center content matched "zebra quantum xylophone"/),
+			},
+		]);
 	});
 
 	test('combined output as a tool: one text with numbered sources', async () => {
@@ -84,7 +118,9 @@ describe('Search as a tool', () => {
 		expect(r.agent.text!.length).toBeLessThanOrEqual(8000);
 		const results = r.agent.result as Array<Record<string, unknown>>;
 		expect(results.length).toBeLessThan(40);
-		expect(results[results.length - 1].note).toMatch(/more result\(s\) not shown \(the tool output is capped at 8000 characters\)/);
+		expect(results[results.length - 1].note).toMatch(
+			/more result\(s\) not shown \(the tool output is capped at 8000 characters\)/,
+		);
 	});
 });
 
@@ -92,12 +128,17 @@ describe('other operations as tools', () => {
 	test('Get Content: file_id from the model, the parsed text back (no binary)', async () => {
 		const file = ctx.emulator.state.filesOf(dataSourceId).find((f) => f.name === PASSWORD)!;
 		const r = await tool({ operation: 'getContent' }, { file_id: file.id });
-		expect(r.agent.description).toBe('Read the full text of one help center article or ticket by its file ID in Carbon Zendesk');
+		expect(r.agent.description).toBe(
+			'Read the full text of one help center article or ticket by its file ID in Carbon Zendesk',
+		);
 		expect(r.agent.schemaKeys).toEqual(['file_id']);
 		const [item] = r.agent.result as Array<Record<string, unknown>>;
 		expect(item).toMatchObject({ file_id: file.id, name: PASSWORD });
 		expect(String(item.text)).toContain('Forgot your password?');
-		expect(ctx.requestsTo('/user_files_v2')[0].body).toMatchObject({ include_parsed_text_file: true, include_raw_file: false });
+		expect(ctx.requestsTo('/user_files_v2')[0].body).toMatchObject({
+			include_parsed_text_file: true,
+			include_raw_file: false,
+		});
 	});
 
 	test.each([
@@ -116,10 +157,16 @@ describe('other operations as tools', () => {
 		const operationFields = nodeClass.description.properties.filter((p) => p.name === 'operation');
 		const offered = (tool: boolean, resource: string) =>
 			operationFields
-				.filter((p) => p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.['@tool']?.[0] === tool)
+				.filter(
+					(p) =>
+						p.displayOptions?.show?.resource?.includes(resource) &&
+						p.displayOptions?.show?.['@tool']?.[0] === tool,
+				)
 				.flatMap((p) => (p.options as Array<{ value: string }>).map((o) => o.value));
 		expect(offered(true, 'file')).not.toContain('delete');
-		expect(offered(true, 'file')).toEqual(expect.arrayContaining(['search', 'getContent', 'getMany']));
+		expect(offered(true, 'file')).toEqual(
+			expect.arrayContaining(['search', 'getContent', 'getMany']),
+		);
 		expect(offered(false, 'file')).toContain('delete');
 		expect(offered(true, 'dataSource')).not.toContain('disconnect');
 		expect(offered(false, 'dataSource')).toContain('disconnect');
@@ -131,21 +178,43 @@ describe('other operations as tools', () => {
 	});
 
 	test('an empty list from any operation becomes one "no results" item; big lists are capped', async () => {
-		const none = await tool({ operation: 'getMany', dataSourceId: rl(dataSourceId), filters: { name: 'no such file name' } }, {});
-		expect(none.agent.result).toEqual([{ result: 'no results', message: 'The operation returned nothing.' }]);
-		const many = await tool({ operation: 'getMany', dataSourceId: rl(dataSourceId), returnAll: true }, {});
+		const none = await tool(
+			{
+				operation: 'getMany',
+				dataSourceId: rl(dataSourceId),
+				filters: { name: 'no such file name' },
+			},
+			{},
+		);
+		expect(none.agent.result).toEqual([
+			{ result: 'no results', message: 'The operation returned nothing.' },
+		]);
+		const many = await tool(
+			{ operation: 'getMany', dataSourceId: rl(dataSourceId), returnAll: true },
+			{},
+		);
 		expect(many.agent.text!.length).toBeLessThanOrEqual(8000);
 		const items = many.agent.result as Array<Record<string, unknown>>;
 		expect(items[items.length - 1].note).toMatch(/more result\(s\) not shown/);
 	});
 
 	test('Wait for Sync as a tool waits at most 60 s whatever Wait Timeout says', async () => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { readWaitSettings } = require('../../../dist/nodes/CarbonZendesk/v1/actions/helpers/waitForSync') as typeof import('../../../nodes/CarbonZendesk/v1/actions/helpers/waitForSync');
+		const { readWaitSettings } =
+			require('../../../dist/nodes/CarbonZendesk/v1/actions/helpers/waitForSync') as typeof import('../../../nodes/CarbonZendesk/v1/actions/helpers/waitForSync');
 		const fake = (type: string) =>
-			({ getNode: () => ({ type }), getNodeParameter: () => ({}) }) as unknown as Parameters<typeof readWaitSettings>[0];
-		expect(readWaitSettings(fake(TOOL_TYPE), { waitTimeoutSeconds: 86400 }, 0).timeoutMs).toBe(60_000);
+			({ getNode: () => ({ type }), getNodeParameter: () => ({}) }) as unknown as Parameters<
+				typeof readWaitSettings
+			>[0];
+		expect(readWaitSettings(fake(TOOL_TYPE), { waitTimeoutSeconds: 86400 }, 0).timeoutMs).toBe(
+			60_000,
+		);
 		expect(readWaitSettings(fake(TOOL_TYPE), { waitTimeoutSeconds: 20 }, 0).timeoutMs).toBe(20_000);
-		expect(readWaitSettings(fake('n8n-nodes-carbon-zendesk.carbonZendesk'), { waitTimeoutSeconds: 86400 }, 0).timeoutMs).toBe(86_400_000);
+		expect(
+			readWaitSettings(
+				fake('n8n-nodes-carbon-zendesk.carbonZendesk'),
+				{ waitTimeoutSeconds: 86400 },
+				0,
+			).timeoutMs,
+		).toBe(86_400_000);
 	});
 });

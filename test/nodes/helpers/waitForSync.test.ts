@@ -13,7 +13,9 @@ const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id)
 const fast = { pollIntervalSeconds: 0.1, waitTimeoutSeconds: 10, settleSeconds: 0.5 };
 
 async function readyHelpCenter(customerId: string, subdomain: string): Promise<number> {
-	const id = await connectHelpCenter(ctx, customerId, subdomain, { options: { connectingNewAccount: true } });
+	const id = await connectHelpCenter(ctx, customerId, subdomain, {
+		options: { connectingNewAccount: true },
+	});
 	ctx.emulator.advanceSync({ dataSourceId: id, toStatus: 'READY' });
 	return id;
 }
@@ -24,18 +26,41 @@ describe('the lag: the first READY after a sync request is the previous one', ()
 		const before = ctx.emulator.state.dataSource(id)!.last_synced_at;
 
 		// Sync Items, then a standalone Wait for Sync (no "before" value): it returns at the first READY — the stale one.
-		await ctx.run({ parameters: { resource: 'item', operation: 'sync', customerId: 'cust-lag', dataSourceId: rl(id) } });
-		const naive = await ctx.run({
-			parameters: { resource: 'dataSource', operation: 'waitForSync', customerId: 'cust-lag', dataSourceId: rl(id), options: fast },
+		await ctx.run({
+			parameters: {
+				resource: 'item',
+				operation: 'sync',
+				customerId: 'cust-lag',
+				dataSourceId: rl(id),
+			},
 		});
-		expect(naive.items[0].json).toMatchObject({ sync_status: 'READY', last_synced_at: before, polls: 1 });
+		const naive = await ctx.run({
+			parameters: {
+				resource: 'dataSource',
+				operation: 'waitForSync',
+				customerId: 'cust-lag',
+				dataSourceId: rl(id),
+				options: fast,
+			},
+		});
+		expect(naive.items[0].json).toMatchObject({
+			sync_status: 'READY',
+			last_synced_at: before,
+			polls: 1,
+		});
 		expect(ctx.emulator.state.dataSource(id)!.sync_status).toBe('QUEUED_FOR_SYNCING'); // what Carbon is really doing
 		ctx.emulator.advanceSync({ dataSourceId: id, toStatus: 'READY' });
 
 		const settled = ctx.emulator.state.dataSource(id)!.last_synced_at;
 		ctx.emulator.clearRequests();
 		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'sync', customerId: 'cust-lag', dataSourceId: rl(id), options: { waitForSync: true, ...fast } },
+			parameters: {
+				resource: 'item',
+				operation: 'sync',
+				customerId: 'cust-lag',
+				dataSourceId: rl(id),
+				options: { waitForSync: true, ...fast },
+			},
 		});
 		expect(result.status).toBe('success');
 		const out = result.items[0].json;
@@ -49,10 +74,18 @@ describe('the lag: the first READY after a sync request is the previous one', ()
 		expect(ctx.emulator.requests.findIndex((r) => r.path === '/integrations/items/sync')).toBe(1);
 	});
 	test('a data source that ends in SYNC_ERROR after the lag is reported as such', async () => {
-		const id = await connectHelpCenter(ctx, 'cust-lag', 'lag-sync-error-help', { options: { connectingNewAccount: true } });
+		const id = await connectHelpCenter(ctx, 'cust-lag', 'lag-sync-error-help', {
+			options: { connectingNewAccount: true },
+		});
 		ctx.emulator.advanceSync({ dataSourceId: id, toStatus: 'READY' });
 		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'sync', customerId: 'cust-lag', dataSourceId: rl(id), options: { waitForSync: true, ...fast } },
+			parameters: {
+				resource: 'item',
+				operation: 'sync',
+				customerId: 'cust-lag',
+				dataSourceId: rl(id),
+				options: { waitForSync: true, ...fast },
+			},
 		});
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe(`Data source ${id} ended in SYNC_ERROR`);
@@ -62,7 +95,13 @@ describe('the lag: the first READY after a sync request is the previous one', ()
 		const file = ctx.emulator.state.filesOf(id).find((f) => f.sync_status === 'READY')!;
 		ctx.emulator.clearRequests();
 		const result = await ctx.run({
-			parameters: { resource: 'file', operation: 'resync', customerId: 'cust-lag', fileId: String(file.id), options: { waitForSync: true, ...fast } },
+			parameters: {
+				resource: 'file',
+				operation: 'resync',
+				customerId: 'cust-lag',
+				fileId: String(file.id),
+				options: { waitForSync: true, ...fast },
+			},
 		});
 		expect(result.status).toBe('success');
 		const out = result.items[0].json;

@@ -12,11 +12,19 @@ beforeAll(async () => {
 describe('List Items', () => {
 	test('Return All pages through until count and outputs one item per Carbon item', async () => {
 		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), returnAll: true },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-items',
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+			},
 		});
 		expect(result.status).toBe('success');
 		const requests = ctx.requestsTo('/integrations/items/list');
-		const total = ctx.emulator.state.items.filter((i) => i.organization_user_data_source_id === dataSourceId).length;
+		const total = ctx.emulator.state.items.filter(
+			(i) => i.organization_user_data_source_id === dataSourceId,
+		).length;
 		expect(result.items).toHaveLength(total);
 		expect(total).toBeGreaterThan(0);
 		expect(total).toBeGreaterThan(250);
@@ -27,12 +35,22 @@ describe('List Items', () => {
 	});
 	test('Limit stops exactly at the limit', async () => {
 		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), returnAll: false, limit: 7 },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-items',
+				dataSourceId: rl(dataSourceId),
+				returnAll: false,
+				limit: 7,
+			},
 		});
 		expect(result.items).toHaveLength(7);
 		const requests = ctx.requestsTo('/integrations/items/list');
 		expect(requests).toHaveLength(1);
-		expect(requests[0].body).toMatchObject({ data_source_id: dataSourceId, pagination: { limit: 7, offset: 0 } });
+		expect(requests[0].body).toMatchObject({
+			data_source_id: dataSourceId,
+			pagination: { limit: 7, offset: 0 },
+		});
 	});
 	test('filters, parent and order reach the request body and filter the result', async () => {
 		const result = await ctx.run({
@@ -60,31 +78,78 @@ describe('List Items', () => {
 		expect(ids).toEqual([...ids].sort((a, b) => b - a));
 	});
 	test('browse the tree with Parent External ID, and filter by external and Carbon IDs', async () => {
-		const all = (await ctx.run({ parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), returnAll: true } })).items.map((i) => i.json);
+		const all = (
+			await ctx.run({
+				parameters: {
+					resource: 'item',
+					operation: 'list',
+					customerId: 'cust-items',
+					dataSourceId: rl(dataSourceId),
+					returnAll: true,
+				},
+			})
+		).items.map((i) => i.json);
 		const category = all.find((i) => i.item_type === 'CATEGORY')!;
 		const children = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), returnAll: true, filters: { parentId: category.external_id } },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-items',
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+				filters: { parentId: category.external_id },
+			},
 		});
 		expect(children.items.length).toBeGreaterThan(0);
-		expect(children.items.every((i) => i.json.parent_external_id === category.external_id)).toBe(true);
+		expect(children.items.every((i) => i.json.parent_external_id === category.external_id)).toBe(
+			true,
+		);
 		const two = all.slice(0, 2);
 		const byExternal = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), returnAll: true, filters: { externalIds: two.map((i) => i.external_id).join(', ') } },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-items',
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+				filters: { externalIds: two.map((i) => i.external_id).join(', ') },
+			},
 		});
 		expect(byExternal.items.map((i) => i.json.id).sort()).toEqual(two.map((i) => i.id).sort());
 		const byId = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), returnAll: true, filters: { ids: String(two[0].id) } },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-items',
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+				filters: { ids: String(two[0].id) },
+			},
 		});
 		expect(byId.items.map((i) => i.json.id)).toEqual([two[0].id]);
 	});
 	test.each([
-		['a data source ID that is not a number (from an expression)', { dataSourceId: rl('={{ "abc" }}') }, /Data Source must be a positive whole number/],
+		[
+			'a data source ID that is not a number (from an expression)',
+			{ dataSourceId: rl('={{ "abc" }}') },
+			/Data Source must be a positive whole number/,
+		],
 		['a negative item ID', { filters: { ids: '-4' } }, /Item IDs must be a positive whole number/],
-		['an unknown item type from an expression', { filters: { itemTypes: '={{ ["MACRO"] }}' } }, /Item Types/],
+		[
+			'an unknown item type from an expression',
+			{ filters: { itemTypes: '={{ ["MACRO"] }}' } },
+			/Item Types/,
+		],
 		['a zero limit', { limit: 0 }, /Limit must be a positive whole number/],
 	])('bad input: %s', async (_n, params, message) => {
 		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId: 'cust-items', dataSourceId: rl(dataSourceId), ...params },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-items',
+				dataSourceId: rl(dataSourceId),
+				...params,
+			},
 		});
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(message);
@@ -92,7 +157,12 @@ describe('List Items', () => {
 	});
 	test("another customer's data source is refused with Carbon's message", async () => {
 		const result = await ctx.run({
-			parameters: { resource: 'item', operation: 'list', customerId: 'someone-else', dataSourceId: rl(dataSourceId) },
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'someone-else',
+				dataSourceId: rl(dataSourceId),
+			},
 		});
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/HTTP 4\d\d/);

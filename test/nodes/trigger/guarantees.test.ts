@@ -41,21 +41,45 @@ describe("Carbon's published test vector", () => {
 		expect(computeSignature(VECTOR.key, VECTOR.t, VECTOR_COMPACT)).toBe(VECTOR.v2);
 		expect(sign(VECTOR.key, VECTOR.t, VECTOR_BODY)).toBe(VECTOR.v1);
 		// The key's text instead of its hex-decoded bytes does not match (1a3c55…).
-		const textKey = createHmac('sha256', Buffer.from(VECTOR.key, 'utf8')).update(`${VECTOR.t}.${VECTOR_BODY}`).digest('hex');
+		const textKey = createHmac('sha256', Buffer.from(VECTOR.key, 'utf8'))
+			.update(`${VECTOR.t}.${VECTOR_BODY}`)
+			.digest('hex');
 		expect(textKey.startsWith(VECTOR.v1WithTextKeyPrefix)).toBe(true);
 		// Compacting the inner payload string too does not match (3e6be32e…).
 		const innerCompacted = JSON.stringify({ payload: JSON.stringify(JSON.parse(VECTOR.payload)) });
-		expect(computeSignature(VECTOR.key, VECTOR.t, innerCompacted).startsWith(VECTOR.v2InnerCompactedPrefix)).toBe(true);
+		expect(
+			computeSignature(VECTOR.key, VECTOR.t, innerCompacted).startsWith(
+				VECTOR.v2InnerCompactedPrefix,
+			),
+		).toBe(true);
 
 		const at = Number(VECTOR.t);
 		const check = (header: string, body: string, version: 'v1' | 'v2') =>
-			verifySignature({ header, rawBody: body, signingKey: VECTOR.key, toleranceSeconds: 300, nowSeconds: at, version });
+			verifySignature({
+				header,
+				rawBody: body,
+				signingKey: VECTOR.key,
+				toleranceSeconds: 300,
+				nowSeconds: at,
+				version,
+			});
 		expect(check(`t=${VECTOR.t},v1=${VECTOR.v1}`, VECTOR_BODY, 'v1').ok).toBe(true);
 		expect(check(`t=${VECTOR.t},v2=${VECTOR.v2}`, VECTOR_COMPACT, 'v2').ok).toBe(true);
-		expect(check(`Carbon-Signature-Compact: t=${VECTOR.t},v2=${VECTOR.v2}`, VECTOR_COMPACT, 'v2').ok).toBe(true);
-		expect(check(`t=${VECTOR.t},v1=${VECTOR.v2}`, VECTOR_BODY, 'v1')).toEqual({ ok: false, reason: 'mismatch' });
-		expect(check(`t=${VECTOR.t},v2=${VECTOR.v1}`, VECTOR_COMPACT, 'v2')).toEqual({ ok: false, reason: 'mismatch-compact' });
-		expect(check(`t=${VECTOR.t},v1=${VECTOR.v1}`, VECTOR_COMPACT, 'v2')).toEqual({ ok: false, reason: 'malformed-compact' });
+		expect(
+			check(`Carbon-Signature-Compact: t=${VECTOR.t},v2=${VECTOR.v2}`, VECTOR_COMPACT, 'v2').ok,
+		).toBe(true);
+		expect(check(`t=${VECTOR.t},v1=${VECTOR.v2}`, VECTOR_BODY, 'v1')).toEqual({
+			ok: false,
+			reason: 'mismatch',
+		});
+		expect(check(`t=${VECTOR.t},v2=${VECTOR.v1}`, VECTOR_COMPACT, 'v2')).toEqual({
+			ok: false,
+			reason: 'mismatch-compact',
+		});
+		expect(check(`t=${VECTOR.t},v1=${VECTOR.v1}`, VECTOR_COMPACT, 'v2')).toEqual({
+			ok: false,
+			reason: 'malformed-compact',
+		});
 		expect(check('', VECTOR_COMPACT, 'v2')).toEqual({ ok: false, reason: 'missing-compact' });
 	});
 
@@ -64,13 +88,28 @@ describe("Carbon's published test vector", () => {
 			// Only Date is faked (the vector's t is from 2024); timers and I/O stay real.
 			jest.useFakeTimers({
 				now: Number(VECTOR.t) * 1000 + 5_000,
-				doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'],
+				doNotFake: [
+					'setTimeout',
+					'clearTimeout',
+					'setInterval',
+					'clearInterval',
+					'setImmediate',
+					'clearImmediate',
+					'nextTick',
+					'queueMicrotask',
+					'hrtime',
+					'performance',
+				],
 			});
 		});
 		afterAll(() => jest.useRealTimers());
 
 		async function vectorHarness(): Promise<TriggerHarness> {
-			const h = await TriggerHarness.start({ credentials: { apiKey: 'unused', baseUrl: 'http://127.0.0.1:9' }, workflowId: `wf-vector-${Math.random()}`, parameters: { events: [] } });
+			const h = await TriggerHarness.start({
+				credentials: { apiKey: 'unused', baseUrl: 'http://127.0.0.1:9' },
+				workflowId: `wf-vector-${Math.random()}`,
+				parameters: { events: [] },
+			});
 			h.setNodeStaticData({ webhookId: 1, webhookUrl: h.webhookUrl, signingKey: VECTOR.key });
 			return h;
 		}
@@ -78,7 +117,9 @@ describe("Carbon's published test vector", () => {
 		test('v1 over the raw body Carbon sent starts the workflow with the decoded payload', async () => {
 			const h = await vectorHarness();
 			try {
-				const response = await h.post(VECTOR_BODY, { 'carbon-signature': `t=${VECTOR.t},v1=${VECTOR.v1}` });
+				const response = await h.post(VECTOR_BODY, {
+					'carbon-signature': `t=${VECTOR.t},v1=${VECTOR.v1}`,
+				});
 				await h.idle();
 				expect(response.status).toBe(200);
 				expect(h.executions).toHaveLength(1);
@@ -98,7 +139,9 @@ describe("Carbon's published test vector", () => {
 			const h = await vectorHarness();
 			h.keepRawBody = false;
 			try {
-				const v1Only = await h.post(VECTOR_BODY, { 'carbon-signature': `t=${VECTOR.t},v1=${VECTOR.v1}` });
+				const v1Only = await h.post(VECTOR_BODY, {
+					'carbon-signature': `t=${VECTOR.t},v1=${VECTOR.v1}`,
+				});
 				expect(v1Only.status).toBe(401);
 				expect(v1Only.body).toContain('no raw request body');
 				expect(v1Only.body).toContain('Carbon-Signature-Compact');
@@ -107,11 +150,18 @@ describe("Carbon's published test vector", () => {
 				});
 				expect(wrong.status).toBe(401);
 				expect(wrong.body).toBe('Carbon-Signature-Compact does not match the body');
-				const ok = await h.post(VECTOR_BODY, { 'carbon-signature': `t=${VECTOR.t},v1=${VECTOR.v1}`, 'carbon-signature-compact': `t=${VECTOR.t},v2=${VECTOR.v2}` });
+				const ok = await h.post(VECTOR_BODY, {
+					'carbon-signature': `t=${VECTOR.t},v1=${VECTOR.v1}`,
+					'carbon-signature-compact': `t=${VECTOR.t},v2=${VECTOR.v2}`,
+				});
 				await h.idle();
 				expect(ok.status).toBe(200);
 				expect(h.executions).toHaveLength(1);
-				expect(h.executions[0].items[0].json).toMatchObject({ webhook_type: 'FILES_CREATED', customer_id: 'satvik', object_ids: ['46654'] });
+				expect(h.executions[0].items[0].json).toMatchObject({
+					webhook_type: 'FILES_CREATED',
+					customer_id: 'satvik',
+					object_ids: ['46654'],
+				});
 			} finally {
 				await h.close();
 			}
@@ -130,7 +180,9 @@ describe('de-duplication records in static data', () => {
 		expect((early[STATIC_KEY] as unknown[]).map((e) => (e as unknown[])[0])).toEqual(['d1', 'd2']);
 		// A duplicate whose loaded copy is complete writes nothing (no save); an incomplete one is completed.
 		const complete: IDataObject = { [STATIC_KEY]: early[STATIC_KEY] };
-		const proxy = new Proxy(complete, { set: (t, k, v) => ((t as Record<string | symbol, unknown>)[k] = v) && (written = true) });
+		const proxy = new Proxy(complete, {
+			set: (t, k, v) => ((t as Record<string | symbol, unknown>)[k] = v) && (written = true),
+		});
 		let written = false;
 		expect(seenBefore(proxy, 'wf-repair:n', 'd1', 1002, 300)).toBe(true);
 		expect(written).toBe(false);
@@ -140,7 +192,9 @@ describe('de-duplication records in static data', () => {
 		// The record lives as long as a replay could pass the timestamp check: signed 200 s ahead (clock skew).
 		const skew: IDataObject = {};
 		expect(seenBefore(skew, 'wf-skew:n', 'f', 5000, 300, 5200)).toBe(false);
-		expect(seenBefore({ [STATIC_KEY]: skew[STATIC_KEY] } as IDataObject, 'wf-other:n', 'f', 5450, 300)).toBe(true);
+		expect(
+			seenBefore({ [STATIC_KEY]: skew[STATIC_KEY] } as IDataObject, 'wf-other:n', 'f', 5450, 300),
+		).toBe(true);
 	});
 });
 
@@ -161,12 +215,18 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 	afterEach(async () => {
 		await emulator.flushWebhooks();
 		for (const h of harnesses.splice(0)) await h.close();
-		expect(emulator.specViolations().map((v) => `${v.method} ${v.path}: ${v.specErrors.join('; ')}`)).toEqual([]);
+		expect(
+			emulator.specViolations().map((v) => `${v.method} ${v.path}: ${v.specErrors.join('; ')}`),
+		).toEqual([]);
 		for (const w of orgWebhooks()) await carbonApi('DELETE', `/delete_webhook/${w.id}`);
 	});
 
 	async function harness(options: Partial<TriggerHarnessOptions> = {}): Promise<TriggerHarness> {
-		const h = await TriggerHarness.start({ credentials: { apiKey: emulator.apiKey, baseUrl: emulator.url }, workflowId: `wf-guarantees-${++workflows}`, ...options });
+		const h = await TriggerHarness.start({
+			credentials: { apiKey: emulator.apiKey, baseUrl: emulator.url },
+			workflowId: `wf-guarantees-${++workflows}`,
+			...options,
+		});
 		harnesses.push(h);
 		return h;
 	}
@@ -174,18 +234,35 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 	async function carbonApi(method: string, apiPath: string, body?: unknown, customerId?: string) {
 		const response = await fetch(`${emulator.url}${apiPath}`, {
 			method,
-			headers: { authorization: `Bearer ${emulator.apiKey}`, 'content-type': 'application/json', ...(customerId ? { 'customer-id': customerId } : {}) },
+			headers: {
+				authorization: `Bearer ${emulator.apiKey}`,
+				'content-type': 'application/json',
+				...(customerId ? { 'customer-id': customerId } : {}),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		return { status: response.status, json: (await response.json()) as IDataObject };
 	}
 
-	function orgWebhooks(): Array<{ id: number; url: string; signing_key: string; status: string; status_reason: string | null }> {
-		return emulator.state.webhooks.filter((w) => w.organization_id === emulator.organisationId) as never;
+	function orgWebhooks(): Array<{
+		id: number;
+		url: string;
+		signing_key: string;
+		status: string;
+		status_reason: string | null;
+	}> {
+		return emulator.state.webhooks.filter(
+			(w) => w.organization_id === emulator.organisationId,
+		) as never;
 	}
 
 	async function connect(customerId: string, subdomain = 'acme'): Promise<number> {
-		const { json } = await carbonApi('POST', '/integrations/oauth_url', { service: 'ZENDESK', zendesk_subdomain: subdomain }, customerId);
+		const { json } = await carbonApi(
+			'POST',
+			'/integrations/oauth_url',
+			{ service: 'ZENDESK', zendesk_subdomain: subdomain },
+			customerId,
+		);
 		return (await emulator.completeOAuth(String(json.oauth_url))).id;
 	}
 
@@ -202,7 +279,11 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 
 	const payloadOf = (customer: string, objectId = '42') => ({
 		webhook_type: 'FILE_READY',
-		object: { object_type: 'FILE', object_id: objectId, additional_information: { data_source_id: '7' } },
+		object: {
+			object_type: 'FILE',
+			object_id: objectId,
+			additional_information: { data_source_id: '7' },
+		},
 		customer_id: customer,
 		timestamp: String(nowS()),
 	});
@@ -219,28 +300,51 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 		const toUs = emulator.state.webhookDeliveries.filter((d) => d.url === h.webhookUrl);
 		expect(toUs.length).toBeGreaterThanOrEqual(2);
 		expect(toUs.every((d) => d.state === 'delivered')).toBe(true);
-		expect(h.executions.map((e) => e.items[0].json.webhook_type).sort()).toEqual(['ADD', 'FILES_CREATED']);
+		expect(h.executions.map((e) => e.items[0].json.webhook_type).sort()).toEqual([
+			'ADD',
+			'FILES_CREATED',
+		]);
 
 		const key = String(h.nodeStaticData().signingKey);
 		// Python escapes non-ASCII in the raw body; the compact form n8n's parsed body gives back has the characters.
 		const zoe = signed(key, payloadOf('Zoë-日本'));
 		expect(zoe.body).toContain('\\\\u00eb');
-		expect((await h.post(zoe.body, { 'carbon-signature-compact': zoe.headers['carbon-signature-compact'] })).status).toBe(200);
+		expect(
+			(
+				await h.post(zoe.body, {
+					'carbon-signature-compact': zoe.headers['carbon-signature-compact'],
+				})
+			).status,
+		).toBe(200);
 		// v1 alone cannot be checked without the raw bytes; a v2 over another body is refused.
 		const other = signed(key, payloadOf('cust-other'));
-		const v1Only = await h.post(other.body, { 'carbon-signature': other.headers['carbon-signature'] });
+		const v1Only = await h.post(other.body, {
+			'carbon-signature': other.headers['carbon-signature'],
+		});
 		expect(v1Only.status).toBe(401);
-		const swapped = await h.post(other.body, { 'carbon-signature-compact': zoe.headers['carbon-signature-compact'] });
-		expect([swapped.status, swapped.body]).toEqual([401, 'Carbon-Signature-Compact does not match the body']);
+		const swapped = await h.post(other.body, {
+			'carbon-signature-compact': zoe.headers['carbon-signature-compact'],
+		});
+		expect([swapped.status, swapped.body]).toEqual([
+			401,
+			'Carbon-Signature-Compact does not match the body',
+		]);
 		await h.idle();
-		expect(h.executions.map((e) => e.items[0].json.customer_id)).toEqual(['cust-v2', 'cust-v2', 'Zoë-日本']);
+		expect(h.executions.map((e) => e.items[0].json.customer_id)).toEqual([
+			'cust-v2',
+			'cust-v2',
+			'Zoë-日本',
+		]);
 	});
 
 	test('with the raw body, v1 is required: a valid v2 alone does not let a delivery in', async () => {
 		const h = await harness({ parameters: { events: [] } });
 		await h.activate();
 		const d = signed(String(h.nodeStaticData().signingKey), payloadOf('cust-raw'));
-		expect((await h.post(d.body, { 'carbon-signature-compact': d.headers['carbon-signature-compact'] })).status).toBe(401);
+		expect(
+			(await h.post(d.body, { 'carbon-signature-compact': d.headers['carbon-signature-compact'] }))
+				.status,
+		).toBe(401);
 		expect((await h.post(d.body, d.headers)).status).toBe(200);
 		await h.idle();
 		expect(h.executions).toHaveLength(1);
@@ -250,32 +354,40 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 
 	test('a FLAGGED registration is replaced when n8n activates the workflow again (delete, then add: no 4th slot)', async () => {
 		// Two other URLs: with ours the organisation uses all 3 slots.
-		for (const other of ['https://other.example/a', 'https://other.example/b']) expect((await carbonApi('POST', '/add_webhook', { url: other })).status).toBe(200);
+		for (const other of ['https://other.example/a', 'https://other.example/b'])
+			expect((await carbonApi('POST', '/add_webhook', { url: other })).status).toBe(200);
 		const h = await harness({ parameters: { events: [] } });
 		await h.activate();
 		const first = h.nodeStaticData();
 		emulator.flagWebhooks({ id: Number(first.webhookId) }, 'Too many failed deliveries');
-		expect(orgWebhooks().find((w) => w.id === first.webhookId)).toMatchObject({ status: 'FLAGGED', status_reason: 'Too many failed deliveries' });
+		expect(orgWebhooks().find((w) => w.id === first.webhookId)).toMatchObject({
+			status: 'FLAGGED',
+			status_reason: 'Too many failed deliveries',
+		});
 		// Carbon does not deliver to a flagged registration (emulator), so this trigger would stay silent.
 		const before = emulator.state.webhookDeliveries.length;
 		await connect('cust-flagged');
 		await emulator.flushWebhooks();
-		expect(emulator.state.webhookDeliveries.slice(before).filter((d) => d.url === h.webhookUrl)).toEqual([]);
+		expect(
+			emulator.state.webhookDeliveries.slice(before).filter((d) => d.url === h.webhookUrl),
+		).toEqual([]);
 
 		emulator.clearRequests();
 		const { existed } = await h.activate(); // what n8n does on activation and on every start
 		expect(existed).toBe(false);
-		expect(emulator.requests.map((r) => `${r.method} ${r.path.replace(/\d+$/, '{id}')} ${r.status}`)).toEqual([
-			'POST /webhooks 200',
-			'DELETE /delete_webhook/{id} 200',
-			'POST /add_webhook 200',
-		]);
+		expect(
+			emulator.requests.map((r) => `${r.method} ${r.path.replace(/\d+$/, '{id}')} ${r.status}`),
+		).toEqual(['POST /webhooks 200', 'DELETE /delete_webhook/{id} 200', 'POST /add_webhook 200']);
 		const mine = orgWebhooks().filter((w) => w.url === h.webhookUrl);
 		expect(mine).toHaveLength(1);
 		expect(mine[0]).toMatchObject({ status: 'ACTIVE', status_reason: null });
 		expect(mine[0].id).not.toBe(first.webhookId);
 		expect(orgWebhooks()).toHaveLength(3);
-		expect(h.nodeStaticData()).toEqual({ webhookId: mine[0].id, webhookUrl: h.webhookUrl, signingKey: mine[0].signing_key });
+		expect(h.nodeStaticData()).toEqual({
+			webhookId: mine[0].id,
+			webhookUrl: h.webhookUrl,
+			signingKey: mine[0].signing_key,
+		});
 		// Deliveries flow again, signed with the new key.
 		await connect('cust-replaced', 'beta');
 		await emulator.flushWebhooks();
@@ -296,9 +408,13 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 			() => undefined,
 			(e: Error & { description?: string }) => e,
 		);
-		expect(error?.message).toBe(`Carbon flagged this trigger's webhook registration (#${first + 1}: URL blocked: deliveries returned 404)`);
+		expect(error?.message).toBe(
+			`Carbon flagged this trigger's webhook registration (#${first + 1}: URL blocked: deliveries returned 404)`,
+		);
 		expect(error?.description).toContain(`Carbon must be able to reach ${h.webhookUrl}`);
-		expect(error?.description).toContain(`It replaced a registration Carbon had flagged before (#${first}: URL blocked: deliveries returned 404)`);
+		expect(error?.description).toContain(
+			`It replaced a registration Carbon had flagged before (#${first}: URL blocked: deliveries returned 404)`,
+		);
 		expect(orgWebhooks().filter((w) => w.url === h.webhookUrl)).toEqual([]);
 		expect(h.nodeStaticData().signingKey).toBeUndefined();
 	});
@@ -306,9 +422,15 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 	test('flagging without a reason gets the default status_reason (control API)', async () => {
 		const h = await harness();
 		await h.activate();
-		const r = await fetch(`${emulator.url}/_emulator/webhooks/flag`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: h.nodeStaticData().webhookId }) });
+		const r = await fetch(`${emulator.url}/_emulator/webhooks/flag`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ id: h.nodeStaticData().webhookId }),
+		});
 		expect(r.status).toBe(200);
-		expect(((await r.json()) as { flagged: IDataObject[] }).flagged).toEqual([expect.objectContaining({ status: 'FLAGGED', status_reason: DEFAULT_FLAG_REASON })]);
+		expect(((await r.json()) as { flagged: IDataObject[] }).flagged).toEqual([
+			expect.objectContaining({ status: 'FLAGGED', status_reason: DEFAULT_FLAG_REASON }),
+		]);
 	});
 
 	// ------------------------------------------------------------ replay protection across a restart
@@ -341,16 +463,23 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 			});
 			try {
 				const replay = await restarted.post(first.body, first.headers);
-				expect([replay.status, JSON.parse(replay.body)]).toEqual([200, { received: true, ignored: 'duplicate delivery' }]);
+				expect([replay.status, JSON.parse(replay.body)]).toEqual([
+					200,
+					{ received: true, ignored: 'duplicate delivery' },
+				]);
 				// The same content re-signed with a fresh timestamp is the same delivery.
 				const t2 = nowS() + 1;
-				const resigned = await restarted.post(first.body, { 'carbon-signature': `t=${t2},v1=${sign(key, t2, first.body)}` });
+				const resigned = await restarted.post(first.body, {
+					'carbon-signature': `t=${t2},v1=${sign(key, t2, first.body)}`,
+				});
 				expect(JSON.parse(resigned.body).ignored).toBe('duplicate delivery');
 				// A new delivery still runs: the trigger is alive, only the replay was dropped.
 				const second = signed(key, payloadOf('cust-after-restart'));
 				expect((await restarted.post(second.body, second.headers)).status).toBe(200);
 				await restarted.idle();
-				expect(restarted.executions.map((e) => e.items[0].json.customer_id)).toEqual(['cust-after-restart']);
+				expect(restarted.executions.map((e) => e.items[0].json.customer_id)).toEqual([
+					'cust-after-restart',
+				]);
 				expect(restarted.nodeStaticData().recentDeliveries).toHaveLength(2);
 			} finally {
 				await restarted.close();
@@ -363,11 +492,33 @@ describe('Carbon Trigger against the emulator: v2 fallback, FLAGGED registration
 		// for n8n to answer is not persisted, because the execution's Workflow re-wraps it first.
 		const { Workflow } = await import('n8n-workflow');
 		const data: IDataObject = {};
-		const nodeTypes = { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as never;
-		const live = new Workflow({ id: 'w', nodes: [], connections: {}, active: true, nodeTypes, staticData: data });
-		live.getStaticData('node', { name: 'Carbon Trigger' } as never).recentDeliveries = [['d', 1]] as never;
+		const nodeTypes = {
+			getByName: () => undefined,
+			getByNameAndVersion: () => undefined,
+			getKnownTypes: () => ({}),
+		} as never;
+		const live = new Workflow({
+			id: 'w',
+			nodes: [],
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData: data,
+		});
+		live.getStaticData('node', { name: 'Carbon Trigger' } as never).recentDeliveries = [
+			['d', 1],
+		] as never;
 		expect((live.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged).toBe(true);
-		new Workflow({ id: 'w', nodes: [], connections: {}, active: true, nodeTypes, staticData: live.staticData });
-		expect((live.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged).toBe(false);
+		new Workflow({
+			id: 'w',
+			nodes: [],
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData: live.staticData,
+		});
+		expect((live.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged).toBe(
+			false,
+		);
 	});
 });

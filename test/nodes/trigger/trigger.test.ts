@@ -17,19 +17,31 @@ import {
 	parseSignatureHeader,
 	verifySignature,
 } from '../../../nodes/CarbonTrigger/signature';
-import { CarbonEmulator, MAX_WEBHOOKS_PER_ORGANISATION, pythonJson, readContract, sign } from '../../emulator';
+import {
+	CarbonEmulator,
+	MAX_WEBHOOKS_PER_ORGANISATION,
+	pythonJson,
+	readContract,
+	sign,
+} from '../../emulator';
 import { loadPackage } from '../../harness';
 import { TRIGGER_TYPE, TriggerHarness, type TriggerHarnessOptions } from '../../harness/webhook';
 
-const SPEC = readContract() as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } };
+const SPEC = readContract() as {
+	components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> };
+};
 
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /** Independent of our code and of node:crypto: openssl with the hex key. */
 function opensslHmac(hexKey: string, message: string): string {
-	const out = execFileSync('openssl', ['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${hexKey}`], {
-		input: message,
-	}).toString();
+	const out = execFileSync(
+		'openssl',
+		['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${hexKey}`],
+		{
+			input: message,
+		},
+	).toString();
 	return out.trim().split(/\s+/).pop()!.toLowerCase();
 }
 
@@ -41,7 +53,11 @@ function carbonBody(payload: Record<string, unknown>): string {
 function payloadOf(overrides: Record<string, unknown> = {}): Record<string, unknown> {
 	return {
 		webhook_type: 'FILE_READY',
-		object: { object_type: 'FILE', object_id: '42', additional_information: { data_source_id: '7', external_file_id: 'article-1' } },
+		object: {
+			object_type: 'FILE',
+			object_id: '42',
+			additional_information: { data_source_id: '7', external_file_id: 'article-1' },
+		},
 		customer_id: 'cust-a',
 		timestamp: String(nowS()),
 		...overrides,
@@ -59,42 +75,82 @@ describe('signature (unit)', () => {
 
 	test('matches a vector computed by the openssl CLI with the hex-decoded key', () => {
 		const t = '1700000000';
-		const body = '{"payload": "{\\"webhook_type\\": \\"FILE_READY\\", \\"customer_id\\": \\"u1\\"}"}';
+		const body =
+			'{"payload": "{\\"webhook_type\\": \\"FILE_READY\\", \\"customer_id\\": \\"u1\\"}"}';
 		const expected = opensslHmac(key, `${t}.${body}`);
 		expect(expected).toMatch(/^[0-9a-f]{64}$/);
 		expect(computeSignature(key, t, body)).toBe(expected);
 		expect(computeSignature(key, t, Buffer.from(body))).toBe(expected);
 		// The emulator signs the same way (so the engine tests below exercise the real format).
 		expect(sign(key, t, body)).toBe(expected);
-		const ok = verifySignature({ header: `t=${t},v1=${expected}`, rawBody: body, signingKey: key, toleranceSeconds: 300, nowSeconds: 1700000100 });
+		const ok = verifySignature({
+			header: `t=${t},v1=${expected}`,
+			rawBody: body,
+			signingKey: key,
+			toleranceSeconds: 300,
+			nowSeconds: 1700000100,
+		});
 		expect(ok).toEqual({ ok: true, parsed: { t, timestamp: 1700000000, signatures: [expected] } });
 		// openssl with the key as UTF-8 text gives a different digest, which is rejected.
-		const utf8 = execFileSync('openssl', ['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `key:${key}`], { input: `${t}.${body}` })
+		const utf8 = execFileSync(
+			'openssl',
+			['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `key:${key}`],
+			{ input: `${t}.${body}` },
+		)
 			.toString()
 			.trim()
 			.split(/\s+/)
 			.pop()!;
 		expect(utf8).not.toBe(expected);
-		expect(verifySignature({ header: `t=${t},v1=${utf8}`, rawBody: body, signingKey: key, toleranceSeconds: 300, nowSeconds: 1700000100 })).toEqual({
+		expect(
+			verifySignature({
+				header: `t=${t},v1=${utf8}`,
+				rawBody: body,
+				signingKey: key,
+				toleranceSeconds: 300,
+				nowSeconds: 1700000100,
+			}),
+		).toEqual({
 			ok: false,
 			reason: 'mismatch',
 		});
 	});
 
-	test('reproduces the vector from the header example of Carbon\'s docs format, non-ASCII bodies included', () => {
+	test("reproduces the vector from the header example of Carbon's docs format, non-ASCII bodies included", () => {
 		const t = '1492774577';
-		const body = carbonBody({ webhook_type: 'FILE_READY', obj: { object_type: 'FILE', object_id: '1', additional_information: 'null' }, customer_id: 'Zoë', timestamp: t });
+		const body = carbonBody({
+			webhook_type: 'FILE_READY',
+			obj: { object_type: 'FILE', object_id: '1', additional_information: 'null' },
+			customer_id: 'Zoë',
+			timestamp: t,
+		});
 		expect(body).toContain('\\\\u00eb'); // ensure_ascii escaping, like Carbon's Python sender
 		expect(computeSignature(key, t, body)).toBe(opensslHmac(key, `${t}.${body}`));
 	});
 
 	test('parses the header leniently but strictly enough', () => {
 		const sig = 'a'.repeat(64);
-		expect(parseSignatureHeader(`t=1,v1=${sig}`)).toEqual({ t: '1', timestamp: 1, signatures: [sig] });
+		expect(parseSignatureHeader(`t=1,v1=${sig}`)).toEqual({
+			t: '1',
+			timestamp: 1,
+			signatures: [sig],
+		});
 		expect(parseSignatureHeader(`Carbon-Signature:t=12,v1=${sig}`)?.t).toBe('12');
-		expect(parseSignatureHeader(`  carbon-signature: t=12, v1=${sig.toUpperCase()} `)?.signatures).toEqual([sig]);
+		expect(
+			parseSignatureHeader(`  carbon-signature: t=12, v1=${sig.toUpperCase()} `)?.signatures,
+		).toEqual([sig]);
 		expect(parseSignatureHeader(`t=12,v1=${sig},v1=${'b'.repeat(64)}`)?.signatures).toHaveLength(2);
-		for (const bad of ['', 'garbage', `v1=${sig}`, 't=12', `t=abc,v1=${sig}`, `t=12,v1=xyz`, `t=12,v1=${sig.slice(2)}`, `t=1,t=2,v1=${sig}`, `t=-5,v1=${sig}`]) {
+		for (const bad of [
+			'',
+			'garbage',
+			`v1=${sig}`,
+			't=12',
+			`t=abc,v1=${sig}`,
+			`t=12,v1=xyz`,
+			`t=12,v1=${sig.slice(2)}`,
+			`t=1,t=2,v1=${sig}`,
+			`t=-5,v1=${sig}`,
+		]) {
 			expect(parseSignatureHeader(bad)).toBeUndefined();
 		}
 	});
@@ -103,7 +159,13 @@ describe('signature (unit)', () => {
 		const body = '{"payload": "{}"}';
 		const at = (t: number) => `t=${t},v1=${computeSignature(key, String(t), body)}`;
 		const check = (header: unknown, ...signingKey: unknown[]) =>
-			verifySignature({ header, rawBody: body, signingKey: signingKey.length ? signingKey[0] : key, toleranceSeconds: 300, nowSeconds: 10_000 });
+			verifySignature({
+				header,
+				rawBody: body,
+				signingKey: signingKey.length ? signingKey[0] : key,
+				toleranceSeconds: 300,
+				nowSeconds: 10_000,
+			});
 		expect(check(at(10_000 - 300)).ok).toBe(true);
 		expect(check(at(10_000 + 300)).ok).toBe(true);
 		expect(check(at(10_000 - 301))).toEqual({ ok: false, reason: 'stale' });
@@ -113,17 +175,31 @@ describe('signature (unit)', () => {
 		expect(check(at(10_000), 'not-hex')).toEqual({ ok: false, reason: 'no-key' });
 	});
 
-	test('the Events options are the spec\'s 25 webhook types; the defaults are the sync events', () => {
-		const specEnum = SPEC.components.schemas.SentWebhookPayload.properties.webhook_type.enum as string[];
+	test("the Events options are the spec's 25 webhook types; the defaults are the sync events", () => {
+		const specEnum = SPEC.components.schemas.SentWebhookPayload.properties.webhook_type
+			.enum as string[];
 		expect(specEnum).toHaveLength(25);
 		expect([...WEBHOOK_TYPES].sort()).toEqual([...specEnum].sort());
 		expect(EVENT_OPTIONS.map((o) => o.value).sort()).toEqual([...specEnum].sort());
-		expect(EVENT_OPTIONS.map((o) => o.name)).toEqual([...EVENT_OPTIONS.map((o) => o.name)].sort((a, b) => a.localeCompare(b)));
+		expect(EVENT_OPTIONS.map((o) => o.name)).toEqual(
+			[...EVENT_OPTIONS.map((o) => o.name)].sort((a, b) => a.localeCompare(b)),
+		);
 		expect(EVENT_OPTIONS.map((o) => o.value)).toContain('ALL_UPLOADED_FILES_QUEUED');
 		expect([...DEFAULT_EVENTS].sort()).toEqual(
 			[
-				'DATA_SOURCE_READY', 'FILES_CREATED', 'FILE_SYNCING', 'FILE_READY', 'FILE_ERROR', 'ALL_FILES_PROCESSED',
-				'ALL_UPLOADED_FILES_QUEUED', 'FILE_SYNC_LIMIT_REACHED', 'RATE_LIMIT_ERROR', 'REVOKE', 'ADD', 'UPDATE', 'CANCEL',
+				'DATA_SOURCE_READY',
+				'FILES_CREATED',
+				'FILE_SYNCING',
+				'FILE_READY',
+				'FILE_ERROR',
+				'ALL_FILES_PROCESSED',
+				'ALL_UPLOADED_FILES_QUEUED',
+				'FILE_SYNC_LIMIT_REACHED',
+				'RATE_LIMIT_ERROR',
+				'REVOKE',
+				'ADD',
+				'UPDATE',
+				'CANCEL',
 			].sort(),
 		);
 	});
@@ -137,13 +213,18 @@ describe('signature (unit)', () => {
 			group: ['trigger'],
 			inputs: [],
 			credentials: [{ name: 'carbonApi', required: true }],
-			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+			webhooks: [
+				{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+			],
 		});
 		expect(description.usableAsTool).toBeUndefined();
 		const events = description.properties.find((p) => p.name === 'events')!;
 		expect(events.type).toBe('multiOptions');
 		expect([...(events.default as string[])].sort()).toEqual([...DEFAULT_EVENTS].sort());
-		const tolerance = description.properties.find((p) => p.name === 'options')!.options![0] as { name: string; default: number };
+		const tolerance = description.properties.find((p) => p.name === 'options')!.options![0] as {
+			name: string;
+			default: number;
+		};
 		expect(tolerance).toMatchObject({ name: 'timestampTolerance', default: 300 });
 	});
 
@@ -151,7 +232,19 @@ describe('signature (unit)', () => {
 		const withObject = parseDelivery(Buffer.from(carbonBody(payloadOf())));
 		expect(withObject.ok).toBe(true);
 		const list = parseDelivery(
-			Buffer.from(carbonBody(payloadOf({ webhook_type: 'FILES_CREATED', object: undefined, obj: { object_type: 'FILE_LIST', object_id: ['1', '2'], additional_information: 'null' } }))),
+			Buffer.from(
+				carbonBody(
+					payloadOf({
+						webhook_type: 'FILES_CREATED',
+						object: undefined,
+						obj: {
+							object_type: 'FILE_LIST',
+							object_id: ['1', '2'],
+							additional_information: 'null',
+						},
+					}),
+				),
+			),
 		);
 		if (!list.ok) throw new Error(list.message);
 		expect(buildOutput(list.payload)).toMatchObject({
@@ -162,7 +255,13 @@ describe('signature (unit)', () => {
 			additional_information: null,
 			obj: { object_type: 'FILE_LIST' },
 		});
-		for (const bad of ['not json', '[]', '{"nopayload": 1}', '{"payload": "not json"}', '{"payload": "{\\"customer_id\\": \\"x\\"}"}']) {
+		for (const bad of [
+			'not json',
+			'[]',
+			'{"nopayload": 1}',
+			'{"payload": "not json"}',
+			'{"payload": "{\\"customer_id\\": \\"x\\"}"}',
+		]) {
 			expect(parseDelivery(Buffer.from(bad)).ok).toBe(false);
 		}
 	});
@@ -226,7 +325,12 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		return h;
 	}
 
-	async function carbonApi(method: string, apiPath: string, body?: unknown, customerId?: string): Promise<{ status: number; json: IDataObject }> {
+	async function carbonApi(
+		method: string,
+		apiPath: string,
+		body?: unknown,
+		customerId?: string,
+	): Promise<{ status: number; json: IDataObject }> {
 		const response = await fetch(`${emulator.url}${apiPath}`, {
 			method,
 			headers: {
@@ -241,7 +345,12 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 
 	/** What an end user does: open the oauth_url Carbon returned. Fires ADD (and FILES_CREATED). */
 	async function connect(customerId: string, subdomain = 'acme'): Promise<number> {
-		const { json } = await carbonApi('POST', '/integrations/oauth_url', { service: 'ZENDESK', zendesk_subdomain: subdomain }, customerId);
+		const { json } = await carbonApi(
+			'POST',
+			'/integrations/oauth_url',
+			{ service: 'ZENDESK', zendesk_subdomain: subdomain },
+			customerId,
+		);
 		const ds = await emulator.completeOAuth(String(json.oauth_url));
 		return ds.id;
 	}
@@ -253,7 +362,9 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 
 	/** The organisation's webhooks at Carbon, as the API shapes them (signing_key included). */
 	function orgWebhooks(): Array<{ id: number; url: string; signing_key: string }> {
-		return emulator.state.webhooks.filter((w) => w.organization_id === emulator.organisationId) as unknown as Array<{
+		return emulator.state.webhooks.filter(
+			(w) => w.organization_id === emulator.organisationId,
+		) as unknown as Array<{
 			id: number;
 			url: string;
 			signing_key: string;
@@ -292,7 +403,11 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		expect(h.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[0-9a-f-]{36}\/webhook$/);
 		const [registered] = registrationsOf(h.webhookUrl);
 		expect(registered).toBeDefined();
-		expect(h.nodeStaticData()).toEqual({ webhookId: registered.id, webhookUrl: h.webhookUrl, signingKey: registered.signing_key });
+		expect(h.nodeStaticData()).toEqual({
+			webhookId: registered.id,
+			webhookUrl: h.webhookUrl,
+			signingKey: registered.signing_key,
+		});
 		expect(registered.signing_key).toMatch(/^[0-9a-f]+$/);
 	});
 
@@ -323,7 +438,11 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		expect(await h.activate()).toEqual({ existed: false });
 		const [now] = registrationsOf(h.webhookUrl);
 		expect(now.id).not.toBe(old.webhookId);
-		expect(h.nodeStaticData()).toEqual({ webhookId: now.id, webhookUrl: h.webhookUrl, signingKey: now.signing_key });
+		expect(h.nodeStaticData()).toEqual({
+			webhookId: now.id,
+			webhookUrl: h.webhookUrl,
+			signingKey: now.signing_key,
+		});
 	});
 
 	test('checkExists is false when the registration was deleted at Carbon; activation re-adds it', async () => {
@@ -347,7 +466,8 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 
 	test('a 4th registration when the organisation already has 3 fails with a clear limit error', async () => {
 		const others = ['https://a.example/hook', 'https://b.example/hook', 'https://c.example/hook'];
-		for (const url of others) expect((await carbonApi('POST', '/add_webhook', { url })).status).toBe(200);
+		for (const url of others)
+			expect((await carbonApi('POST', '/add_webhook', { url })).status).toBe(200);
 		const h = await harness();
 		let error: NodeApiError | undefined;
 		try {
@@ -361,12 +481,16 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		);
 		for (const url of others) expect(error!.description).toContain(url);
 		expect(error!.description).toContain('delete a webhook you no longer use');
-		expect(error!.description).toContain('deactivate another workflow that uses the Carbon Trigger');
+		expect(error!.description).toContain(
+			'deactivate another workflow that uses the Carbon Trigger',
+		);
 		expect(error!.description).toMatch(/Carbon said: .*at most 3 webhook URLs/);
 		expect(registrationsOf(h.webhookUrl)).toHaveLength(0);
 		expect(orgWebhooks()).toHaveLength(3);
 		expect(h.nodeStaticData().webhookId).toBeUndefined();
-		expect(emulator.requests.filter((r) => r.path === '/add_webhook').map((r) => r.status)).toEqual([200, 200, 200, 400]);
+		expect(emulator.requests.filter((r) => r.path === '/add_webhook').map((r) => r.status)).toEqual(
+			[200, 200, 200, 400],
+		);
 	});
 
 	test('deactivation deletes the registration and clears static data; a registration already gone is fine', async () => {
@@ -375,7 +499,9 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		const id = h.nodeStaticData().webhookId;
 		emulator.clearRequests();
 		expect(await h.deactivate()).toBe(true);
-		expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([`DELETE /delete_webhook/${id} 200`]);
+		expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+			`DELETE /delete_webhook/${id} 200`,
+		]);
 		expect(registrationsOf(h.webhookUrl)).toHaveLength(0);
 		expect(h.nodeStaticData()).toEqual({});
 
@@ -389,18 +515,26 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		const h = await harness();
 		await h.activate();
 		const stored = h.nodeStaticData();
-		emulator.faults.inject({ path: '/delete_webhook', kind: 'status', status: 400, body: { detail: 'nope' } });
+		emulator.faults.inject({
+			path: '/delete_webhook',
+			kind: 'status',
+			status: 400,
+			body: { detail: 'nope' },
+		});
 		expect(await h.deactivate()).toBe(false);
 		expect(h.nodeStaticData()).toEqual(stored);
 		expect(registrationsOf(h.webhookUrl)).toHaveLength(1);
 		expect(await h.deactivate()).toBe(true);
 	});
 
-	test('after n8n\'s webhook URL changed, activation replaces the registration it made for the old URL', async () => {
+	test("after n8n's webhook URL changed, activation replaces the registration it made for the old URL", async () => {
 		const before = await harness({ webhookId: 'f0f0f0f0-0000-4000-8000-000000000002' });
 		await before.activate();
 		// Same workflow and node, served from another base URL (another port), with the saved static data.
-		const after = await harness({ webhookId: 'f0f0f0f0-0000-4000-8000-000000000002', staticData: before.staticData });
+		const after = await harness({
+			webhookId: 'f0f0f0f0-0000-4000-8000-000000000002',
+			staticData: before.staticData,
+		});
 		expect(after.webhookUrl).not.toBe(before.webhookUrl);
 		const oldId = before.nodeStaticData().webhookId;
 		emulator.clearRequests();
@@ -419,7 +553,11 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		const prod = await harness({ webhookId: 'f0f0f0f0-0000-4000-8000-000000000001' });
 		await prod.activate();
 		// A test session whose static data is a copy of production's.
-		const test = await harness({ webhookId: 'f0f0f0f0-0000-4000-8000-000000000001', mode: 'test', staticData: prod.staticData });
+		const test = await harness({
+			webhookId: 'f0f0f0f0-0000-4000-8000-000000000001',
+			mode: 'test',
+			staticData: prod.staticData,
+		});
 		expect(test.webhookUrl).toContain('/webhook-test/');
 		expect(await test.activate()).toEqual({ existed: false });
 		expect(registrationsOf(prod.webhookUrl)).toHaveLength(1);
@@ -442,7 +580,9 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		const dsId = await connect('cust-a');
 		await settle(h);
 		const toUs = emulator.state.webhookDeliveries.filter((d) => d.url === h.webhookUrl);
-		expect(toUs.map((d) => d.webhookType)).toEqual(expect.arrayContaining(['ADD', 'FILES_CREATED']));
+		expect(toUs.map((d) => d.webhookType)).toEqual(
+			expect.arrayContaining(['ADD', 'FILES_CREATED']),
+		);
 		for (const d of toUs) {
 			expect(d.state).toBe('delivered');
 			expect(d.attempts).toEqual([{ status: 200, error: null }]);
@@ -468,7 +608,11 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		// Deliveries that started nothing answered 200 with a reason.
 		const ignored = h.deliveries.filter((d) => !d.executed);
 		expect(ignored.length).toBe(toUs.length - 1);
-		for (const d of ignored) expect(JSON.parse(d.body)).toMatchObject({ received: true, ignored: expect.stringMatching(/is not selected in Events/) });
+		for (const d of ignored)
+			expect(JSON.parse(d.body)).toMatchObject({
+				received: true,
+				ignored: expect.stringMatching(/is not selected in Events/),
+			});
 		// The accepted delivery is remembered (persisted static data).
 		expect(h.nodeStaticData()[STATIC_KEY]).toHaveLength(1);
 	});
@@ -484,13 +628,21 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		expect(toUs.every((d) => d.state === 'delivered')).toBe(true);
 		const expected = toUs.filter((d) => (DEFAULT_EVENTS as string[]).includes(d.webhookType));
 		// Executions may finish out of order (n8n answers onReceived before running), so compare as multisets.
-		expect(h.executions.map((e) => e.items[0].json.webhook_type).sort()).toEqual(expected.map((d) => d.webhookType).sort());
+		expect(h.executions.map((e) => e.items[0].json.webhook_type).sort()).toEqual(
+			expected.map((d) => d.webhookType).sort(),
+		);
 		const fileReady = h.executions.filter((e) => e.items[0].json.webhook_type === 'FILE_READY');
 		expect(fileReady.length).toBe(readyFiles(dsId).length);
 		expect(fileReady.length).toBeGreaterThan(0);
 		for (const e of fileReady) {
-			expect(e.items[0].json).toMatchObject({ object_type: 'FILE', customer_id: 'cust-b', additional_information: { data_source_id: String(dsId) } });
-			expect(emulator.state.files.some((f) => String(f.id) === e.items[0].json.object_id)).toBe(true);
+			expect(e.items[0].json).toMatchObject({
+				object_type: 'FILE',
+				customer_id: 'cust-b',
+				additional_information: { data_source_id: String(dsId) },
+			});
+			expect(emulator.state.files.some((f) => String(f.id) === e.items[0].json.object_id)).toBe(
+				true,
+			);
 		}
 		const created = h.executions.find((e) => e.items[0].json.webhook_type === 'FILES_CREATED')!;
 		expect(created.items[0].json.object_type).toBe('FILE_LIST');
@@ -506,7 +658,11 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 			const dsId = await connect('cust-obj');
 			await settle(h);
 			expect(h.executions).toHaveLength(1);
-			expect(h.executions[0].items[0].json).toMatchObject({ object_type: 'DATA_SOURCE', object_id: String(dsId), obj: { object_type: 'DATA_SOURCE' } });
+			expect(h.executions[0].items[0].json).toMatchObject({
+				object_type: 'DATA_SOURCE',
+				object_id: String(dsId),
+				obj: { object_type: 'DATA_SOURCE' },
+			});
 		} finally {
 			emulator.setWebhookObjectKey('object');
 		}
@@ -524,24 +680,74 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		const hmacHex = (k: Buffer, msg: string) => createHmac('sha256', k).update(msg).digest('hex');
 		const big = carbonBody(payloadOf({ padding: 'x'.repeat(MAX_BODY_BYTES) }));
 		const cases: Array<[string, string | Buffer, Record<string, string>, number]> = [
-			['forged signature', body, { 'carbon-signature': `t=${t},v1=${randomBytes(32).toString('hex')}` }, 401],
-			['signature of another body', body, { 'carbon-signature': `t=${t},v1=${sign(key, t, otherBody)}` }, 401],
+			[
+				'forged signature',
+				body,
+				{ 'carbon-signature': `t=${t},v1=${randomBytes(32).toString('hex')}` },
+				401,
+			],
+			[
+				'signature of another body',
+				body,
+				{ 'carbon-signature': `t=${t},v1=${sign(key, t, otherBody)}` },
+				401,
+			],
 			['wrong key', body, signedHeaders(randomBytes(16).toString('hex'), body, t), 401],
-			['key used as UTF-8 text', body, { 'carbon-signature': `t=${t},v1=${hmacHex(Buffer.from(key, 'utf8'), `${t}.${body}`)}` }, 401],
-			['signature over the compact body', body, { 'carbon-signature': `t=${t},v1=${sign(key, t, JSON.stringify(JSON.parse(body)))}` }, 401],
+			[
+				'key used as UTF-8 text',
+				body,
+				{ 'carbon-signature': `t=${t},v1=${hmacHex(Buffer.from(key, 'utf8'), `${t}.${body}`)}` },
+				401,
+			],
+			[
+				'signature over the compact body',
+				body,
+				{ 'carbon-signature': `t=${t},v1=${sign(key, t, JSON.stringify(JSON.parse(body)))}` },
+				401,
+			],
 			// Exact boundaries (300/301 s) are unit-tested above; here a margin keeps the real clock from flaking.
 			['stale timestamp', body, signedHeaders(key, body, t - 400), 401],
 			['future timestamp', body, signedHeaders(key, body, t + 400), 401],
-			['timestamp changed after signing', body, { 'carbon-signature': `t=${t - 1},v1=${sign(key, t, body)}` }, 401],
+			[
+				'timestamp changed after signing',
+				body,
+				{ 'carbon-signature': `t=${t - 1},v1=${sign(key, t, body)}` },
+				401,
+			],
 			['missing header', body, {}, 401],
 			['garbled header', body, { 'carbon-signature': 'definitely not a signature' }, 401],
 			['header without t', body, { 'carbon-signature': `v1=${sign(key, t, body)}` }, 401],
-			['header with a short v1', body, { 'carbon-signature': `t=${t},v1=${sign(key, t, body).slice(0, 40)}` }, 401],
+			[
+				'header with a short v1',
+				body,
+				{ 'carbon-signature': `t=${t},v1=${sign(key, t, body).slice(0, 40)}` },
+				401,
+			],
 			['oversized body (signed)', big, signedHeaders(key, big, t), 413],
-			['non-JSON body (signed)', 'this is not json', { ...signedHeaders(key, 'this is not json', t), 'content-type': 'text/plain' }, 400],
-			['JSON without payload (signed)', '{"hello": "world"}', signedHeaders(key, '{"hello": "world"}', t), 400],
-			['payload that is not JSON (signed)', '{"payload": "{oops"}', signedHeaders(key, '{"payload": "{oops"}', t), 400],
-			['payload without webhook_type (signed)', '{"payload": "{}"}', signedHeaders(key, '{"payload": "{}"}', t), 400],
+			[
+				'non-JSON body (signed)',
+				'this is not json',
+				{ ...signedHeaders(key, 'this is not json', t), 'content-type': 'text/plain' },
+				400,
+			],
+			[
+				'JSON without payload (signed)',
+				'{"hello": "world"}',
+				signedHeaders(key, '{"hello": "world"}', t),
+				400,
+			],
+			[
+				'payload that is not JSON (signed)',
+				'{"payload": "{oops"}',
+				signedHeaders(key, '{"payload": "{oops"}', t),
+				400,
+			],
+			[
+				'payload without webhook_type (signed)',
+				'{"payload": "{}"}',
+				signedHeaders(key, '{"payload": "{}"}', t),
+				400,
+			],
 		];
 		for (const [name, payload, headers, status] of cases) {
 			const response = await h.post(payload, headers);
@@ -550,10 +756,18 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		}
 		await h.idle();
 		expect(h.executions).toHaveLength(0);
-		expect(h.deliveries.every((d) => d.result?.noWebhookResponse === true && !d.executed)).toBe(true);
+		expect(h.deliveries.every((d) => d.result?.noWebhookResponse === true && !d.executed)).toBe(
+			true,
+		);
 		expect(h.nodeStaticData()[STATIC_KEY]).toBeUndefined(); // nothing remembered from rejected deliveries
 		// Sanity: the same body, correctly signed, runs (also with Carbon's literal header prefix).
-		expect((await h.post(body, { 'carbon-signature': `Carbon-Signature:t=${t},v1=${sign(key, t, body)}` })).status).toBe(200);
+		expect(
+			(
+				await h.post(body, {
+					'carbon-signature': `Carbon-Signature:t=${t},v1=${sign(key, t, body)}`,
+				})
+			).status,
+		).toBe(200);
 		await h.idle();
 		expect(h.executions).toHaveLength(1);
 	});
@@ -586,9 +800,13 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		await settle(h);
 		const runs = h.executions.length;
 		expect(runs).toBe(2);
-		const original = emulator.state.webhookDeliveries.find((d) => d.url === h.webhookUrl && d.webhookType === 'ADD')!;
+		const original = emulator.state.webhookDeliveries.find(
+			(d) => d.url === h.webhookUrl && d.webhookType === 'ADD',
+		)!;
 		// 1. The captured request, byte for byte, with its original header.
-		const replay = await h.post(original.body, { 'carbon-signature': original.headers['carbon-signature'] });
+		const replay = await h.post(original.body, {
+			'carbon-signature': original.headers['carbon-signature'],
+		});
 		expect(replay.status).toBe(200);
 		expect(JSON.parse(replay.body)).toEqual({ received: true, ignored: 'duplicate delivery' });
 		// 2. The same body re-signed with a fresh timestamp (as a retry would be).
@@ -599,26 +817,48 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		await h.idle();
 		expect(h.executions).toHaveLength(runs);
 		// 3. A different event still runs.
-		expect((await deliver(h, payloadOf({ webhook_type: 'ADD', customer_id: 'cust-other' }))).status).toBe(200);
+		expect(
+			(await deliver(h, payloadOf({ webhook_type: 'ADD', customer_id: 'cust-other' }))).status,
+		).toBe(200);
 		await h.idle();
 		expect(h.executions).toHaveLength(runs + 1);
 	});
 
 	test('event and customer filters answer 200 and start nothing for other deliveries', async () => {
-		const h = await harness({ parameters: { events: ['FILE_READY', 'ALL_UPLOADED_FILES_QUEUED'], customerIds: 'cust-a, cust-b' } });
+		const h = await harness({
+			parameters: {
+				events: ['FILE_READY', 'ALL_UPLOADED_FILES_QUEUED'],
+				customerIds: 'cust-a, cust-b',
+			},
+		});
 		await h.activate();
 		const responses = [
 			await deliver(h, payloadOf({ webhook_type: 'FILE_READY', customer_id: 'cust-a' })),
 			await deliver(h, payloadOf({ webhook_type: 'FILE_READY', customer_id: 'cust-c' })),
 			await deliver(h, payloadOf({ webhook_type: 'FILE_DELETED', customer_id: 'cust-a' })),
 			await deliver(h, payloadOf({ webhook_type: 'UPLOAD_ALL_QUEUED', customer_id: 'cust-b' })), // prose spelling
-			await deliver(h, payloadOf({ webhook_type: 'ALL_UPLOADED_FILES_QUEUED', customer_id: 'cust-b', timestamp: '1' })),
+			await deliver(
+				h,
+				payloadOf({
+					webhook_type: 'ALL_UPLOADED_FILES_QUEUED',
+					customer_id: 'cust-b',
+					timestamp: '1',
+				}),
+			),
 		];
 		expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-		expect(JSON.parse(responses[1].body)).toEqual({ received: true, ignored: 'customer cust-c is not in Customer IDs' });
-		expect(JSON.parse(responses[2].body)).toEqual({ received: true, ignored: 'event FILE_DELETED is not selected in Events' });
+		expect(JSON.parse(responses[1].body)).toEqual({
+			received: true,
+			ignored: 'customer cust-c is not in Customer IDs',
+		});
+		expect(JSON.parse(responses[2].body)).toEqual({
+			received: true,
+			ignored: 'event FILE_DELETED is not selected in Events',
+		});
 		await h.idle();
-		expect(h.executions.map((e) => [e.items[0].json.webhook_type, e.items[0].json.customer_id])).toEqual([
+		expect(
+			h.executions.map((e) => [e.items[0].json.webhook_type, e.items[0].json.customer_id]),
+		).toEqual([
 			['FILE_READY', 'cust-a'],
 			['UPLOAD_ALL_QUEUED', 'cust-b'],
 			['ALL_UPLOADED_FILES_QUEUED', 'cust-b'],
@@ -635,7 +875,13 @@ describe('Carbon Trigger through n8n-core against the emulator', () => {
 		const readyA = readyFiles(a).length;
 		const runs = h.executions.slice(before).map((e) => e.items[0].json);
 		expect(runs).toHaveLength(readyA);
-		expect(runs.every((j) => j.webhook_type === 'FILE_READY' && j.customer_id === 'cust-a')).toBe(true);
-		expect(emulator.state.webhookDeliveries.filter((d) => d.url === h.webhookUrl).every((d) => d.state === 'delivered')).toBe(true);
+		expect(runs.every((j) => j.webhook_type === 'FILE_READY' && j.customer_id === 'cust-a')).toBe(
+			true,
+		);
+		expect(
+			emulator.state.webhookDeliveries
+				.filter((d) => d.url === h.webhookUrl)
+				.every((d) => d.state === 'delivered'),
+		).toBe(true);
 	});
 });

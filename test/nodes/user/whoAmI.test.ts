@@ -7,8 +7,11 @@ import { useEmulator } from '../../helpers';
 const ctx = useEmulator({ itemsPerSource: 20 });
 
 describe('Get User and Who Am I', () => {
-	test('Who Am I: GET /whoami for each item\'s Customer ID, else the credential\'s default', async () => {
-		const r = await ctx.run({ items: [{ c: 'who-a' }, { c: '' }], parameters: { resource: 'user', operation: 'whoAmI', customerId: '={{ $json.c }}' } });
+	test("Who Am I: GET /whoami for each item's Customer ID, else the credential's default", async () => {
+		const r = await ctx.run({
+			items: [{ c: 'who-a' }, { c: '' }],
+			parameters: { resource: 'user', operation: 'whoAmI', customerId: '={{ $json.c }}' },
+		});
 		expect(r.status).toBe('success');
 		expect(r.items.map((i) => [i.json.organization_supplied_user_id, i.pairedItem])).toEqual([
 			['who-a', { item: 0 }],

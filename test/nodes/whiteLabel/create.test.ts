@@ -13,25 +13,58 @@ const SECRET = 'zd-client-secret-4f1c9a7be2d84c06a5';
 const app = (clientSecret = SECRET, clientId = 'acme_support_assistant') => ({
 	carbonZendeskOAuth2Api: { subdomain: 'acme-brand', clientId, clientSecret },
 });
-const forms = (secret: string) => [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
-const wl = (operation: string, extra: IDataObject = {}) => ({ resource: 'whiteLabel', operation, ...extra });
+const forms = (secret: string) => [
+	secret,
+	encodeURIComponent(secret),
+	Buffer.from(secret).toString('base64'),
+];
+const wl = (operation: string, extra: IDataObject = {}) => ({
+	resource: 'whiteLabel',
+	operation,
+	...extra,
+});
 
 async function linkFor(customerId: string, subdomain: string): Promise<string> {
-	const r = await ctx.run({ parameters: { resource: 'dataSource', operation: 'getOAuthUrl', customerId, zendeskSubdomain: subdomain, options: { connectingNewAccount: true } } });
+	const r = await ctx.run({
+		parameters: {
+			resource: 'dataSource',
+			operation: 'getOAuthUrl',
+			customerId,
+			zendeskSubdomain: subdomain,
+			options: { connectingNewAccount: true },
+		},
+	});
 	expect(r.status).toBe('success');
 	return String(r.items[0].json.oauth_url);
 }
 
 async function deleteAll() {
-	const list = await ctx.run({ parameters: wl('list', { returnAll: true, filters: { anyType: true } }) });
+	const list = await ctx.run({
+		parameters: wl('list', { returnAll: true, filters: { anyType: true } }),
+	});
 	const ids = list.items.map((i) => i.json.id).join(',');
-	if (ids) expect((await ctx.run({ parameters: wl('delete', { whiteLabelIds: ids }) })).status).toBe('success');
+	if (ids)
+		expect((await ctx.run({ parameters: wl('delete', { whiteLabelIds: ids }) })).status).toBe(
+			'success',
+		);
 }
 
 beforeAll(() => {
 	// The OAuth client as created in acme-brand's Admin Center and approved by Zendesk as global.
-	ctx.emulator.zendesk.registerClient({ clientId: 'acme_support_assistant', clientSecret: SECRET, name: 'Acme Support Assistant', homeSubdomain: 'acme-brand', global: true });
-	ctx.emulator.zendesk.registerClient({ clientId: 'acme_local_app', clientSecret: 'local-secret-0123456789', name: 'Acme Local', homeSubdomain: 'acme-brand', global: false });
+	ctx.emulator.zendesk.registerClient({
+		clientId: 'acme_support_assistant',
+		clientSecret: SECRET,
+		name: 'Acme Support Assistant',
+		homeSubdomain: 'acme-brand',
+		global: true,
+	});
+	ctx.emulator.zendesk.registerClient({
+		clientId: 'acme_local_app',
+		clientSecret: 'local-secret-0123456789',
+		name: 'Acme Local',
+		homeSubdomain: 'acme-brand',
+		global: false,
+	});
 });
 afterEach(deleteAll);
 
@@ -42,7 +75,14 @@ describe('White Label', () => {
 		const [request] = ctx.requestsTo('/white_label/create');
 		expect(request.headers['customer-id']).toBeUndefined();
 		expect(request.body).toEqual([
-			{ data_source_type: 'ZENDESK', credentials: { client_id: 'acme_support_assistant', redirect_uri: `${ctx.emulator.url}/integrations/zendesk`, client_secret: SECRET } },
+			{
+				data_source_type: 'ZENDESK',
+				credentials: {
+					client_id: 'acme_support_assistant',
+					redirect_uri: `${ctx.emulator.url}/integrations/zendesk`,
+					client_secret: SECRET,
+				},
+			},
 		]);
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].json).toMatchObject({
@@ -54,46 +94,105 @@ describe('White Label', () => {
 		});
 		for (const f of forms(SECRET)) expect(JSON.stringify(result.run)).not.toContain(f);
 	});
-	test('after Create the OAuth link names your app and the consent screen shows it; Delete brings back Carbon\'s', async () => {
-		const before = await ctx.emulator.completeOAuthWithConsent(await linkFor('wl-before', 'shop-one'));
+	test("after Create the OAuth link names your app and the consent screen shows it; Delete brings back Carbon's", async () => {
+		const before = await ctx.emulator.completeOAuthWithConsent(
+			await linkFor('wl-before', 'shop-one'),
+		);
 		expect(before.appName).toBe(CARBON_DEFAULT_APP_NAME);
-		expect((await ctx.run({ parameters: wl('create'), extraCredentials: app() })).status).toBe('success');
+		expect((await ctx.run({ parameters: wl('create'), extraCredentials: app() })).status).toBe(
+			'success',
+		);
 		const link = await linkFor('wl-customer', 'shop-two');
 		expect(new URL(link).searchParams.get('client_id')).toBe('acme_support_assistant');
-		expect(new URL(link).searchParams.get('redirect_uri')).toBe(`${ctx.emulator.url}/integrations/zendesk`);
+		expect(new URL(link).searchParams.get('redirect_uri')).toBe(
+			`${ctx.emulator.url}/integrations/zendesk`,
+		);
 		const consent = await ctx.emulator.completeOAuthWithConsent(link);
-		expect(consent).toMatchObject({ appName: 'Acme Support Assistant', clientId: 'acme_support_assistant' });
-		expect(consent.dataSource).toMatchObject({ data_source_type: 'ZENDESK', data_source_external_id: expect.stringMatching(/\|shop-two$/), organization_supplied_user_id: 'wl-customer' });
+		expect(consent).toMatchObject({
+			appName: 'Acme Support Assistant',
+			clientId: 'acme_support_assistant',
+		});
+		expect(consent.dataSource).toMatchObject({
+			data_source_type: 'ZENDESK',
+			data_source_external_id: expect.stringMatching(/\|shop-two$/),
+			organization_supplied_user_id: 'wl-customer',
+		});
 		await deleteAll();
-		expect((await ctx.emulator.completeOAuthWithConsent(await linkFor('wl-after', 'shop-three'))).appName).toBe(CARBON_DEFAULT_APP_NAME);
+		expect(
+			(await ctx.emulator.completeOAuthWithConsent(await linkFor('wl-after', 'shop-three')))
+				.appName,
+		).toBe(CARBON_DEFAULT_APP_NAME);
 	});
 	test('a local (not yet global) Zendesk client cannot connect other help centers: the manual approval step', async () => {
-		expect((await ctx.run({ parameters: wl('create'), extraCredentials: app('local-secret-0123456789', 'acme_local_app') })).status).toBe('success');
-		await expect(ctx.emulator.completeOAuthWithConsent(await linkFor('wl-local', 'someone-else'))).rejects.toThrow(/global OAuth client/);
-		expect((await ctx.emulator.completeOAuthWithConsent(await linkFor('wl-local', 'acme-brand'))).appName).toBe('Acme Local');
+		expect(
+			(
+				await ctx.run({
+					parameters: wl('create'),
+					extraCredentials: app('local-secret-0123456789', 'acme_local_app'),
+				})
+			).status,
+		).toBe('success');
+		await expect(
+			ctx.emulator.completeOAuthWithConsent(await linkFor('wl-local', 'someone-else')),
+		).rejects.toThrow(/global OAuth client/);
+		expect(
+			(await ctx.emulator.completeOAuthWithConsent(await linkFor('wl-local', 'acme-brand')))
+				.appName,
+		).toBe('Acme Local');
 	});
 	test('a custom CNAME redirect URL is sent as given; a non-URL names the field', async () => {
 		const cname = 'https://carbon.acme.example/integrations/zendesk';
-		expect((await ctx.run({ parameters: wl('create', { redirectUri: cname }), extraCredentials: app() })).status).toBe('success');
-		expect((ctx.requestsTo('/white_label/create')[0].body as IDataObject[])[0]).toMatchObject({ credentials: { redirect_uri: cname } });
-		const bad = await ctx.run({ parameters: wl('update', { redirectUri: 'not a url' }), extraCredentials: app() });
+		expect(
+			(await ctx.run({ parameters: wl('create', { redirectUri: cname }), extraCredentials: app() }))
+				.status,
+		).toBe('success');
+		expect((ctx.requestsTo('/white_label/create')[0].body as IDataObject[])[0]).toMatchObject({
+			credentials: { redirect_uri: cname },
+		});
+		const bad = await ctx.run({
+			parameters: wl('update', { redirectUri: 'not a url' }),
+			extraCredentials: app(),
+		});
 		expect(bad.error?.message).toMatch(/Redirect URL is not a URL/);
 	});
 	test('Create again with the same app converges; with another secret Carbon refuses (Update changes it), no secret in the error', async () => {
-		expect((await ctx.run({ parameters: wl('create'), extraCredentials: app() })).status).toBe('success');
+		expect((await ctx.run({ parameters: wl('create'), extraCredentials: app() })).status).toBe(
+			'success',
+		);
 		const same = await ctx.run({ parameters: wl('create'), extraCredentials: app() });
 		expect(same.status).toBe('success');
 		const other = 'a-different-secret-987654321';
 		const again = await ctx.run({ parameters: wl('create'), extraCredentials: app(other) });
 		expect(again.status).toBe('error');
 		expect(again.error?.message).toMatch(/already exists/);
-		for (const f of [...forms(SECRET), ...forms(other)]) expect(JSON.stringify(again.run)).not.toContain(f);
+		for (const f of [...forms(SECRET), ...forms(other)])
+			expect(JSON.stringify(again.run)).not.toContain(f);
 	});
 	test.each([
-		['Delete without IDs', wl('delete', { whiteLabelIds: ' , ' }), undefined, /White Label IDs is empty/],
-		['Delete with a non-number', wl('delete', { whiteLabelIds: 'abc' }), undefined, /White Label IDs must be a positive whole number/],
-		['Create without a client secret', wl('create'), { carbonZendeskOAuth2Api: { subdomain: 'x', clientId: 'a', clientSecret: '' } }, /has an empty Client Secret/],
-		['Create without the OAuth2 credential', wl('create'), undefined, /Carbon Zendesk OAuth2 API credential: is not set/],
+		[
+			'Delete without IDs',
+			wl('delete', { whiteLabelIds: ' , ' }),
+			undefined,
+			/White Label IDs is empty/,
+		],
+		[
+			'Delete with a non-number',
+			wl('delete', { whiteLabelIds: 'abc' }),
+			undefined,
+			/White Label IDs must be a positive whole number/,
+		],
+		[
+			'Create without a client secret',
+			wl('create'),
+			{ carbonZendeskOAuth2Api: { subdomain: 'x', clientId: 'a', clientSecret: '' } },
+			/has an empty Client Secret/,
+		],
+		[
+			'Create without the OAuth2 credential',
+			wl('create'),
+			undefined,
+			/Carbon Zendesk OAuth2 API credential: is not set/,
+		],
 	])('bad input: %s', async (_name, parameters, extraCredentials, message) => {
 		const result = await ctx.run({ parameters, extraCredentials });
 		expect(result.status).toBe('error');

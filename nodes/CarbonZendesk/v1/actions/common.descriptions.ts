@@ -6,7 +6,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { EMBEDDING_GENERATORS } from '../../schemas/carbon';
 import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT } from '../../transport/pool';
-import { DEFAULT_RATE_LIMIT_WAIT_SECONDS, MAX_RATE_LIMIT_WAIT_SECONDS } from '../../transport/rateLimit';
+import {
+	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	MAX_RATE_LIMIT_WAIT_SECONDS,
+} from '../../transport/rateLimit';
 import { TICKET_TAG_KEYS } from './helpers/tagFilter';
 import { MAX_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './helpers/parameters';
 
@@ -16,7 +19,8 @@ export const customerIdField: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. {{ $json.customerId }}',
-	description: 'The end user in Carbon this call acts for (sent as the customer-ID header). Leave empty to use the credential\'s Default Customer ID. As an AI agent\'s tool the model never fills it: expressions the model controls ($fromAI(), $input or the tool call\'s input JSON) are refused here.',
+	description:
+		"The end user in Carbon this call acts for (sent as the customer-ID header). Leave empty to use the credential's Default Customer ID. As an AI agent's tool the model never fills it: expressions the model controls ($fromAI(), $input or the tool call's input JSON) are refused here.",
 };
 
 export const dataSourceLocator: INodeProperties = {
@@ -41,7 +45,10 @@ export const dataSourceLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A data source ID is a whole number' },
+					properties: {
+						regex: '^\\s*[0-9]+\\s*$',
+						errorMessage: 'A data source ID is a whole number',
+					},
 				},
 			],
 		},
@@ -114,8 +121,16 @@ export const timeoutOption: INodeProperties = {
  * Limit, Rate Limit Wait and, unless `perItem` is false because the operation does not run per item, Max
  * Concurrency), sorted by name as n8n's lint wants.
  */
-export function optionsCollection(own: INodeProperties[] = [], { perItem = true }: { perItem?: boolean } = {}): INodeProperties {
-	const shared = [...(perItem ? [maxConcurrencyOption] : []), rateLimitOption, rateLimitWaitOption, timeoutOption];
+export function optionsCollection(
+	own: INodeProperties[] = [],
+	{ perItem = true }: { perItem?: boolean } = {},
+): INodeProperties {
+	const shared = [
+		...(perItem ? [maxConcurrencyOption] : []),
+		rateLimitOption,
+		rateLimitWaitOption,
+		timeoutOption,
+	];
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -134,8 +149,16 @@ export function contentToSyncFields(description: string): INodeProperties[] {
 			name: 'syncedTypes',
 			type: 'multiOptions',
 			options: [
-				{ name: 'Articles', value: 'ARTICLE', description: 'Published help-center articles (drafts are never synced)' },
-				{ name: 'Tickets', value: 'TICKET', description: 'Tickets, with their properties as filterable tags' },
+				{
+					name: 'Articles',
+					value: 'ARTICLE',
+					description: 'Published help-center articles (drafts are never synced)',
+				},
+				{
+					name: 'Tickets',
+					value: 'TICKET',
+					description: 'Tickets, with their properties as filterable tags',
+				},
 			],
 			default: ['ARTICLE'],
 			description,
@@ -145,7 +168,8 @@ export function contentToSyncFields(description: string): INodeProperties[] {
 			name: 'syncAttachments',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to also sync the attachments of ticket comments (needs Tickets in Content to Sync)',
+			description:
+				'Whether to also sync the attachments of ticket comments (needs Tickets in Content to Sync)',
 		},
 	];
 }
@@ -175,7 +199,8 @@ export const processingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 20,
-		description: 'Tokens shared by consecutive chunks (Carbon default 20); must be smaller than Chunk Size',
+		description:
+			'Tokens shared by consecutive chunks (Carbon default 20); must be smaller than Chunk Size',
 	},
 	{
 		displayName: 'Chunk Size',
@@ -213,7 +238,8 @@ export const processingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 1,
-		description: 'For CSV, TSV, XLSX and JSON attachments: the most rows or items one chunk may hold',
+		description:
+			'For CSV, TSV, XLSX and JSON attachments: the most rows or items one chunk may hold',
 	},
 	{
 		displayName: 'Parse PDF Tables with OCR',
@@ -255,7 +281,8 @@ export const processingOptions: INodeProperties[] = [
 		name: 'skipFileProcessing',
 		type: 'boolean',
 		default: false,
-		description: 'Whether Carbon only records the files (status READY_TO_SYNC) without downloading or chunking them',
+		description:
+			'Whether Carbon only records the files (status READY_TO_SYNC) without downloading or chunking them',
 	},
 	{
 		displayName: 'Store File Only',
@@ -299,7 +326,8 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 86400 },
 		default: 900,
-		description: 'Give up (with an error carrying the last status seen) after this long. As an AI agent\'s tool the node waits at most 60 s.',
+		description:
+			"Give up (with an error carrying the last status seen) after this long. As an AI agent's tool the node waits at most 60 s.",
 	},
 ];
 
@@ -348,7 +376,10 @@ export const ticketTagFields: INodeProperties[] = [
 						displayName: 'Property',
 						name: 'key',
 						type: 'options',
-						options: TICKET_TAG_KEYS.map((value) => ({ name: value.replace('ticket_', '').replace(/^./, (c) => c.toUpperCase()), value })),
+						options: TICKET_TAG_KEYS.map((value) => ({
+							name: value.replace('ticket_', '').replace(/^./, (c) => c.toUpperCase()),
+							value,
+						})),
 						default: 'ticket_status',
 					},
 					{
@@ -386,7 +417,7 @@ export const ticketTagFields: INodeProperties[] = [
 
 export const redirectNotice: INodeProperties = {
 	displayName:
-		'In Zendesk\'s Admin Center (Apps and integrations → APIs → OAuth Clients), set the client\'s Redirect URL to your Carbon Base URL + /integrations/zendesk — https://api.carbon.ai/integrations/zendesk, or your CNAME with the same path. Client ID and Secret come from the Carbon Zendesk OAuth2 API credential. Zendesk must approve the client as a global OAuth client before other help centers can use it.',
+		"In Zendesk's Admin Center (Apps and integrations → APIs → OAuth Clients), set the client's Redirect URL to your Carbon Base URL + /integrations/zendesk — https://api.carbon.ai/integrations/zendesk, or your CNAME with the same path. Client ID and Secret come from the Carbon Zendesk OAuth2 API credential. Zendesk must approve the client as a global OAuth client before other help centers can use it.",
 	name: 'redirectNotice',
 	type: 'notice',
 	default: '',

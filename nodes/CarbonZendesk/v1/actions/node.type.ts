@@ -27,7 +27,9 @@ export interface Operation {
 }
 
 /** One `<Resource>.resource.ts`: the Resource option and its operations, keyed by their Operation value. */
-export interface ResourceDefinition<Ops extends Record<string, Operation> = Record<string, Operation>> {
+export interface ResourceDefinition<
+	Ops extends Record<string, Operation> = Record<string, Operation>,
+> {
 	value: string;
 	name: string;
 	description: string;
@@ -47,4 +49,6 @@ export type CarbonZendeskType = {
 }[ResourceName];
 
 /** `resource.operation`, e.g. `file.search`: how tests and tool-mode rules name an operation. */
-export type OperationKey = { [R in ResourceName]: `${R}.${keyof Resources[R]['operations'] & string}` }[ResourceName];
+export type OperationKey = {
+	[R in ResourceName]: `${R}.${keyof Resources[R]['operations'] & string}`;
+}[ResourceName];

@@ -22,7 +22,9 @@ const all = Object.values(resources) as unknown as ResourceDefinition[];
 /** The operation a (resource, operation) pair names, or undefined for an unknown pair (e.g. from an expression). */
 export function findOperation(resource: string, operation: string): Operation | undefined {
 	const definition = all.find((r) => r.value === resource);
-	return definition && Object.prototype.hasOwnProperty.call(definition.operations, operation) ? definition.operations[operation] : undefined;
+	return definition && Object.prototype.hasOwnProperty.call(definition.operations, operation)
+		? definition.operations[operation]
+		: undefined;
 }
 
 /** The Resource field, then each resource's Operation field(s) and fields. */
@@ -33,7 +35,9 @@ export function registryProperties(): INodeProperties[] {
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: all.map((r) => ({ name: r.name, value: r.value, description: r.description })).sort((a, b) => a.name.localeCompare(b.name)),
+			options: all
+				.map((r) => ({ name: r.name, value: r.value, description: r.description }))
+				.sort((a, b) => a.name.localeCompare(b.name)),
 			default: 'dataSource',
 		},
 		...all.flatMap(resourceProperties),

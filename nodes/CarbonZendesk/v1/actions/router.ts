@@ -18,17 +18,28 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		operation: this.getNodeParameter('operation', 0, ''),
 	} as CarbonZendeskType;
 	const op = findOperation(resource, operation);
-	if (!op && ((resource as string) === CUSTOM_API_CALL || (operation as string) === CUSTOM_API_CALL)) {
+	if (
+		!op &&
+		((resource as string) === CUSTOM_API_CALL || (operation as string) === CUSTOM_API_CALL)
+	) {
 		// n8n adds "Custom API Call" to every node with an OAuth2 credential; this node has no generic call.
-		throw new NodeOperationError(this.getNode(), 'Custom API Call is not an operation of Carbon Zendesk', {
-			description:
-				'Pick one of the node\'s operations. For another Carbon endpoint use an HTTP Request node with its own Header Auth credential: the Carbon and Zendesk credentials of this package are usable only by its nodes.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Custom API Call is not an operation of Carbon Zendesk',
+			{
+				description:
+					"Pick one of the node's operations. For another Carbon endpoint use an HTTP Request node with its own Header Auth credential: the Carbon and Zendesk credentials of this package are usable only by its nodes.",
+			},
+		);
 	}
 	if (!op) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`, {
-			description: 'Pick an operation from the list; an expression must give one of its values.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not known`,
+			{
+				description: 'Pick an operation from the list; an expression must give one of its values.',
+			},
+		);
 	}
 	const tool = isToolMode(this);
 	if (tool) guardToolCall(this, resource, operation, op.meta.destructive === true);

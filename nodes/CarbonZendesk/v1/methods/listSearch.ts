@@ -8,7 +8,9 @@ import { CarbonClient } from '../../transport';
 
 const PAGE_SIZE = 50;
 
-const listResponse = z.object({ results: z.array(dataSourceSchema), count: z.number().int() }).passthrough();
+const listResponse = z
+	.object({ results: z.array(dataSourceSchema), count: z.number().int() })
+	.passthrough();
 
 /** "From list" for Data Source: the customer's Zendesk data sources, filtered by the search text, paginated. */
 export async function searchDataSources(
@@ -24,10 +26,12 @@ export async function searchDataSources(
 		customerField = '';
 	}
 	// An expression in Customer ID cannot be resolved without input data: fall back to the credential's default.
-	const override = typeof customerField === 'string' && !customerField.startsWith('=') ? customerField : '';
+	const override =
+		typeof customerField === 'string' && !customerField.startsWith('=') ? customerField : '';
 	if (!override.trim() && !client.credentials.customerId) {
 		throw new NodeOperationError(this.getNode(), 'Set a Customer ID to list data sources', {
-			description: "Fill the node's Customer ID field or a Default Customer ID in the Carbon API credential; or enter the data source By ID.",
+			description:
+				"Fill the node's Customer ID field or a Default Customer ID in the Carbon API credential; or enter the data source By ID.",
 		});
 	}
 	const offset = Number(paginationToken ?? 0) || 0;
@@ -49,13 +53,16 @@ export async function searchDataSources(
 	const results = response.results
 		.map((source) => {
 			const subdomain = zendeskSubdomainOf(source);
-			const label = subdomain ? `${subdomain}.zendesk.com` : source.data_source_external_id || `Data source ${source.id}`;
+			const label = subdomain
+				? `${subdomain}.zendesk.com`
+				: source.data_source_external_id || `Data source ${source.id}`;
 			return { name: `${label} (#${source.id}, ${source.sync_status})`, value: String(source.id) };
 		})
 		.filter((r) => !needle || r.name.toLowerCase().includes(needle));
 	const nextOffset = offset + response.results.length;
 	return {
 		results,
-		paginationToken: response.results.length > 0 && nextOffset < response.count ? String(nextOffset) : undefined,
+		paginationToken:
+			response.results.length > 0 && nextOffset < response.count ? String(nextOffset) : undefined,
 	};
 }

@@ -6,7 +6,12 @@ import type { CarbonClient } from '../../../transport';
 import { customerIdField, dataSourceLocator, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError } from '../../../transport/errors';
-import { jsonObjectParam, readDataSourceId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
+import {
+	jsonObjectParam,
+	readDataSourceId,
+	readTimeoutMs,
+	readItemParameter,
+} from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
 export const meta: OperationMeta = {
@@ -15,26 +20,42 @@ export const meta: OperationMeta = {
 	action: 'Add or overwrite tags on a connected help center',
 };
 
-export const description = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['addTags'] } }, [
-	customerIdField,
-	dataSourceLocator,
-	{
-		displayName: 'Tags (JSON)',
-		name: 'tags',
-		type: 'json',
-		required: true,
-		default: '{}',
-		description: 'Tags to add or overwrite on the data source, e.g. {"plan": "enterprise"}',
-	},
-	optionsCollection(),
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['dataSource'], operation: ['addTags'] } },
+	[
+		customerIdField,
+		dataSourceLocator,
+		{
+			displayName: 'Tags (JSON)',
+			name: 'tags',
+			type: 'json',
+			required: true,
+			default: '{}',
+			description: 'Tags to add or overwrite on the data source, e.g. {"plan": "enterprise"}',
+		},
+		optionsCollection(),
+	],
+);
 
 /** POST /data_sources/tags/add: upserts tags; repeating it converges to the same tags. */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
-		const tags = jsonObjectParam(this.getNode(), readItemParameter(this, 'tags', i, '{}'), 'Tags', i);
+		const tags = jsonObjectParam(
+			this.getNode(),
+			readItemParameter(this, 'tags', i, '{}'),
+			'Tags',
+			i,
+		);
 		if (!tags || !Object.keys(tags).length) {
-			throw inputError(this.getNode(), 'Tags is empty', i, 'Enter a JSON object with at least one tag, e.g. {"plan": "enterprise"}.');
+			throw inputError(
+				this.getNode(),
+				'Tags is empty',
+				i,
+				'Enter a JSON object with at least one tag, e.g. {"plan": "enterprise"}.',
+			);
 		}
 		return (await client.request({
 			method: 'POST',
@@ -49,4 +70,3 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		})) as IDataObject;
 	});
 }
-

@@ -1,12 +1,28 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { dataSourceSchema, fileSyncConfigSchema, processingOptionsSchema, refineChunking, tagsSchema } from '../../../schemas/carbon';
+import {
+	dataSourceSchema,
+	fileSyncConfigSchema,
+	processingOptionsSchema,
+	refineChunking,
+	tagsSchema,
+} from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { compact, jsonObjectParam, readTimeoutMs, readItemParameter } from '../helpers/parameters';
-import { contentToSyncFields, customerIdField, processingOptions, optionsCollection } from '../common.descriptions';
+import {
+	contentToSyncFields,
+	customerIdField,
+	processingOptions,
+	optionsCollection,
+} from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError, showValue } from '../../../transport/errors';
 import { fileSyncOptions, processingBody } from '../helpers/processing';
@@ -29,12 +45,20 @@ const syncOptionsSchema = processingOptionsSchema
 /** POST /integrations/connect with ZendeskAuthentication. */
 export const requestSchema = z
 	.object({
-		authentication: z.object({ source: z.literal('ZENDESK'), access_token: z.string().min(1), subdomain: z.string().min(1) }).strict(),
+		authentication: z
+			.object({
+				source: z.literal('ZENDESK'),
+				access_token: z.string().min(1),
+				subdomain: z.string().min(1),
+			})
+			.strict(),
 		sync_options: syncOptionsSchema,
 	})
 	.strict();
 
-export const responseSchema = z.object({ data_source: dataSourceSchema, sync_url: z.string().nullable().optional() }).passthrough();
+export const responseSchema = z
+	.object({ data_source: dataSourceSchema, sync_url: z.string().nullable().optional() })
+	.passthrough();
 
 const fieldNames: FieldNames = {
 	'file_sync_config.auto_synced_source_types': 'Content to Sync',
@@ -43,7 +67,8 @@ const fieldNames: FieldNames = {
 
 export const meta: OperationMeta = {
 	name: 'Connect with a Token',
-	description: 'Connect a help center with a Zendesk OAuth token you hold, without the end user opening a link',
+	description:
+		'Connect a help center with a Zendesk OAuth token you hold, without the end user opening a link',
 	action: 'Connect a help center with a token',
 };
 
@@ -57,16 +82,19 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Access Token',
 				value: 'accessToken',
-				description: 'A Zendesk OAuth access token you already hold (Carbon Zendesk Access Token API credential)',
+				description:
+					'A Zendesk OAuth access token you already hold (Carbon Zendesk Access Token API credential)',
 			},
 			{
 				name: 'OAuth2 Credential',
 				value: 'oAuth2',
-				description: 'The token n8n obtained when you connected your own Zendesk OAuth client (Carbon Zendesk OAuth2 API credential)',
+				description:
+					'The token n8n obtained when you connected your own Zendesk OAuth client (Carbon Zendesk OAuth2 API credential)',
 			},
 		],
 		default: 'accessToken',
-		description: 'Where the Zendesk token comes from; the help center is the credential\'s Subdomain',
+		description:
+			"Where the Zendesk token comes from; the help center is the credential's Subdomain",
 	},
 	...contentToSyncFields('What Carbon syncs once it has connected'),
 	optionsCollection([
@@ -82,7 +110,8 @@ const properties: INodeProperties[] = [
 			name: 'incrementalSync',
 			type: 'boolean',
 			default: false,
-			description: 'Whether later syncs skip items that have not changed since they were last synced',
+			description:
+				'Whether later syncs skip items that have not changed since they were last synced',
 		},
 		{
 			displayName: 'Populate Item List',
@@ -102,18 +131,34 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['connect'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['dataSource'], operation: ['connect'] } },
+	properties,
+);
 
 /**
  * Connects the credential's help center for a customer with a Zendesk token (no end-user OAuth). Outputs the data
  * source and Carbon's `sync_url`; the token is sent only in the request body and scrubbed from outputs and errors.
  */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
-		const kind = readItemParameter(this, 'zendeskAuthentication', i, 'accessToken') as ZendeskAuthKind;
+		const kind = readItemParameter(
+			this,
+			'zendeskAuthentication',
+			i,
+			'accessToken',
+		) as ZendeskAuthKind;
 		if (kind !== 'accessToken' && kind !== 'oAuth2') {
-			throw inputError(node, `Zendesk Credential has an unknown value "${showValue(kind)}"`, i, 'Use accessToken or oAuth2.');
+			throw inputError(
+				node,
+				`Zendesk Credential has an unknown value "${showValue(kind)}"`,
+				i,
+				'Use accessToken or oAuth2.',
+			);
 		}
 		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const token = await readZendeskToken(this, kind, i);
@@ -136,16 +181,29 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				use_ocr: undefined,
 				parse_pdf_tables_with_ocr: undefined,
 			}) as IDataObject;
-			const types = (syncOptions.file_sync_config as IDataObject).auto_synced_source_types as unknown[];
+			const types = (syncOptions.file_sync_config as IDataObject)
+				.auto_synced_source_types as unknown[];
 			if (syncAttachments && !types.includes('TICKET')) {
-				throw inputError(node, 'Sync Ticket Attachments needs Tickets in Content to Sync', i, 'Add Tickets to Content to Sync, or turn Sync Ticket Attachments off.');
+				throw inputError(
+					node,
+					'Sync Ticket Attachments needs Tickets in Content to Sync',
+					i,
+					'Add Tickets to Content to Sync, or turn Sync Ticket Attachments off.',
+				);
 			}
 			// Checked on its own so errors name the field (its keys match the shared field names).
 			const checked = checkBody(node, syncOptionsSchema, syncOptions, fieldNames, i);
 			const body = checkBody(
 				node,
 				requestSchema,
-				{ authentication: { source: 'ZENDESK', access_token: token.accessToken, subdomain: token.subdomain }, sync_options: checked },
+				{
+					authentication: {
+						source: 'ZENDESK',
+						access_token: token.accessToken,
+						subdomain: token.subdomain,
+					},
+					sync_options: checked,
+				},
 				{},
 				i,
 			);

@@ -15,16 +15,18 @@ export const meta: OperationMeta = {
 	destructive: true,
 };
 
-const properties: INodeProperties[] = [
-	customerIdField,
-	dataSourceLocator,
-	optionsCollection(),
-];
+const properties: INodeProperties[] = [customerIdField, dataSourceLocator, optionsCollection()];
 
-export const description = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['disconnect'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['dataSource'], operation: ['disconnect'] } },
+	properties,
+);
 
 /** POST /revoke_access_token: Carbon forgets the Zendesk token; synced files stay until deleted. */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const dataSourceId = readDataSourceId(this, i);
 		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);

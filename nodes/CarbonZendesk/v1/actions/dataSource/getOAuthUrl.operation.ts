@@ -1,12 +1,27 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { fileSyncConfigSchema, processingOptionsSchema, refineChunking, tagsSchema } from '../../../schemas/carbon';
+import {
+	fileSyncConfigSchema,
+	processingOptionsSchema,
+	refineChunking,
+	tagsSchema,
+} from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { compact, jsonObjectParam, readTimeoutMs, readItemParameter } from '../helpers/parameters';
-import { contentToSyncFields, customerIdField, processingOptions, optionsCollection } from '../common.descriptions';
+import {
+	contentToSyncFields,
+	customerIdField,
+	processingOptions,
+	optionsCollection,
+} from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { inputError } from '../../../transport/errors';
 import { fileSyncOptions, processingBody } from '../helpers/processing';
@@ -19,7 +34,10 @@ export const requestSchema = processingOptionsSchema
 		service: z.literal('ZENDESK'),
 		zendesk_subdomain: z
 			.string()
-			.regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, 'must be the <subdomain> of <subdomain>.zendesk.com (letters, digits, hyphens)'),
+			.regex(
+				/^[a-z0-9][a-z0-9-]{0,62}$/i,
+				'must be the <subdomain> of <subdomain>.zendesk.com (letters, digits, hyphens)',
+			),
 		file_sync_config: fileSyncConfigSchema.optional(),
 		sync_files_on_connection: z.boolean().optional(),
 		connecting_new_account: z.boolean().optional(),
@@ -72,7 +90,7 @@ const properties: INodeProperties[] = [
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether Carbon always creates a new data source. Off: the node looks up the customer\'s Zendesk data sources and re-authorizes the one for this subdomain, or connects a new account if there is none — one /user_data_sources request (Carbon rate-limit tier 2) per customer in the input, however many items.',
+				"Whether Carbon always creates a new data source. Off: the node looks up the customer's Zendesk data sources and re-authorizes the one for this subdomain, or connects a new account if there is none — one /user_data_sources request (Carbon rate-limit tier 2) per customer in the input, however many items.",
 		},
 		{
 			displayName: 'Data Source Tags (JSON)',
@@ -86,14 +104,16 @@ const properties: INodeProperties[] = [
 			name: 'incrementalSync',
 			type: 'boolean',
 			default: false,
-			description: 'Whether later syncs skip items that have not changed since they were last synced',
+			description:
+				'Whether later syncs skip items that have not changed since they were last synced',
 		},
 		{
 			displayName: 'Populate Item List',
 			name: 'syncSourceItems',
 			type: 'boolean',
 			default: true,
-			description: 'Whether Carbon fills the item list (used by List Items) when the account connects',
+			description:
+				'Whether Carbon fills the item list (used by List Items) when the account connects',
 		},
 		{
 			displayName: 'Re-Authorize Data Source ID',
@@ -102,7 +122,7 @@ const properties: INodeProperties[] = [
 			typeOptions: { minValue: 1 },
 			default: 0,
 			description:
-				'Re-authorize this existing data source (no lookup). Without it the node finds the customer\'s data source for this subdomain itself.',
+				"Re-authorize this existing data source (no lookup). Without it the node finds the customer's data source for this subdomain itself.",
 		},
 		{
 			displayName: 'Sync on Connection',
@@ -121,7 +141,12 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Accepts "acme", "acme.zendesk.com" or "https://acme.zendesk.com/hc/en-us". */
 export function normaliseSubdomain(value: unknown): string {
-	let text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+	let text =
+		typeof value === 'string'
+			? value.trim()
+			: value === undefined || value === null
+				? ''
+				: String(value);
 	text = text.replace(/^https?:\/\//i, '').replace(/\/.*$/, '');
 	text = text.replace(/\.zendesk\.com$/i, '');
 	return text.toLowerCase();
@@ -133,13 +158,21 @@ export function normaliseSubdomain(value: unknown): string {
  * re-authorise the data source of this subdomain (`data_source_id`) or connect a new account — unless the user
  * chose either explicitly.
  */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	const zendeskSources = zendeskSourcesLookup(client);
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const subdomain = normaliseSubdomain(readItemParameter(this, 'zendeskSubdomain', i));
 		if (!subdomain) {
-			throw inputError(node, 'Zendesk Subdomain is empty', i, 'Enter the <subdomain> of <subdomain>.zendesk.com, e.g. acme.');
+			throw inputError(
+				node,
+				'Zendesk Subdomain is empty',
+				i,
+				'Enter the <subdomain> of <subdomain>.zendesk.com, e.g. acme.',
+			);
 		}
 		const syncedTypes = readItemParameter(this, 'syncedTypes', i, ['ARTICLE']) as unknown;
 		const syncAttachments = readItemParameter(this, 'syncAttachments', i, false) as boolean;
@@ -164,10 +197,20 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		}) as IDataObject;
 		const types = (body.file_sync_config as IDataObject).auto_synced_source_types as unknown[];
 		if (syncAttachments && !types.includes('TICKET')) {
-			throw inputError(node, 'Sync Ticket Attachments needs Tickets in Content to Sync', i, 'Add Tickets to Content to Sync, or turn Sync Ticket Attachments off.');
+			throw inputError(
+				node,
+				'Sync Ticket Attachments needs Tickets in Content to Sync',
+				i,
+				'Add Tickets to Content to Sync, or turn Sync Ticket Attachments off.',
+			);
 		}
 		if (body.connecting_new_account && body.data_source_id !== undefined) {
-			throw inputError(node, 'Connect a New Account and Re-Authorize Data Source ID contradict each other', i, 'Use one of them: a new data source, or the existing one to re-authorize.');
+			throw inputError(
+				node,
+				'Connect a New Account and Re-Authorize Data Source ID contradict each other',
+				i,
+				'Use one of them: a new data source, or the existing one to re-authorize.',
+			);
 		}
 		const request = checkBody(node, requestSchema, body, fieldNames, i) as OAuthUrlRequest;
 		const timeoutMs = readTimeoutMs(this, i);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -7,10 +12,18 @@ import type { CarbonClient } from '../../../transport';
 import { collectPages, executePerItem } from '../helpers/execute';
 import { customerIdField, returnAllFields, optionsCollection } from '../common.descriptions';
 import { inputError } from '../../../transport/errors';
-import { readLimit, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
+import {
+	readLimit,
+	readPositiveId,
+	readStringList,
+	readTimeoutMs,
+	readItemParameter,
+} from '../helpers/parameters';
 import type { OperationMeta } from '../node.type';
 
-const responseSchema = z.object({ results: z.array(dataSourceSchema), count: z.number().int().nonnegative() }).passthrough();
+const responseSchema = z
+	.object({ results: z.array(dataSourceSchema), count: z.number().int().nonnegative() })
+	.passthrough();
 
 export const meta: OperationMeta = {
 	name: 'List',
@@ -40,7 +53,8 @@ const properties: INodeProperties[] = [
 				name: 'anySource',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to list every kind of data source the customer connected, not only Zendesk',
+				description:
+					'Whether to list every kind of data source the customer connected, not only Zendesk',
 			},
 			{
 				displayName: 'Revoked Access',
@@ -66,10 +80,16 @@ const properties: INodeProperties[] = [
 	optionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['dataSource'], operation: ['list'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['dataSource'], operation: ['list'] } },
+	properties,
+);
 
 /** POST /user_data_sources. Carbon has no sync-status filter, so that one is applied while paging. */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
@@ -78,10 +98,23 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const statuses = readStringList(filters.syncStatuses);
 		for (const status of statuses) {
 			if (!(DATA_SOURCE_SYNC_STATUSES as readonly string[]).includes(status)) {
-				throw inputError(node, `Sync Statuses has an unknown value "${status}"`, i, `Use ${DATA_SOURCE_SYNC_STATUSES.join(', ')}.`);
+				throw inputError(
+					node,
+					`Sync Statuses has an unknown value "${status}"`,
+					i,
+					`Use ${DATA_SOURCE_SYNC_STATUSES.join(', ')}.`,
+				);
 			}
 		}
-		const ids = readStringList(filters.ids).map((id) => readPositiveId(node, id, 'Data Source IDs', i, 'Enter numeric data source IDs (the id of a List Data Sources result), separated by commas.'));
+		const ids = readStringList(filters.ids).map((id) =>
+			readPositiveId(
+				node,
+				id,
+				'Data Source IDs',
+				i,
+				'Enter numeric data source IDs (the id of a List Data Sources result), separated by commas.',
+			),
+		);
 		const carbonFilters: IDataObject = {};
 		if (!filters.anySource) carbonFilters.source = 'ZENDESK';
 		if (ids.length) carbonFilters.ids = ids;
@@ -94,7 +127,12 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				(await client.request({
 					method: 'POST',
 					path: '/user_data_sources',
-					body: { filters: carbonFilters, pagination: { limit: pageSize, offset }, order_by: 'created_at', order_dir: 'asc' },
+					body: {
+						filters: carbonFilters,
+						pagination: { limit: pageSize, offset },
+						order_by: 'created_at',
+						order_dir: 'asc',
+					},
 					scope: 'customer',
 					customerId,
 					retry: 'idempotent',

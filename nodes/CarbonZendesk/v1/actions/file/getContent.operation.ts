@@ -1,4 +1,11 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -18,13 +25,15 @@ const fileIdField: INodeProperties = {
 	required: true,
 	default: '={{ $json.file_id }}',
 	placeholder: 'e.g. 1234',
-	description: "Carbon's numeric ID of the synced file (the file_id of a Search result, the ID of a Get Many result)",
+	description:
+		"Carbon's numeric ID of the synced file (the file_id of a Search result, the ID of a Get Many result)",
 	displayOptions: { show: { '@tool': [false] } },
 };
 
 export const meta: OperationMeta = {
 	name: 'Get Content',
-	description: 'Get the full text (or the original file) of one synced article, ticket or attachment',
+	description:
+		'Get the full text (or the original file) of one synced article, ticket or attachment',
 	action: 'Read the full text of one help center article or ticket by its file ID',
 };
 
@@ -33,7 +42,8 @@ const properties: INodeProperties[] = [
 	fileIdField,
 	{
 		...fileIdField,
-		default: "={{ $fromAI('file_id', 'The file_id of a help center search result to read in full', 'number') }}",
+		default:
+			"={{ $fromAI('file_id', 'The file_id of a help center search result to read in full', 'number') }}",
 		displayOptions: { show: { '@tool': [true] } },
 	},
 	{
@@ -41,10 +51,26 @@ const properties: INodeProperties[] = [
 		name: 'content',
 		type: 'options',
 		options: [
-			{ name: 'Parsed Text', value: 'text', description: 'The text Carbon extracted, in a "text" field' },
-			{ name: 'Parsed Text as File', value: 'textFile', description: 'The extracted text as a binary .txt or .md file' },
-			{ name: 'Original File', value: 'raw', description: 'The file as synced (article HTML, ticket attachment PDF or image) as binary' },
-			{ name: 'Parsed Text and Original File', value: 'both', description: 'The "text" field and the original file as binary' },
+			{
+				name: 'Parsed Text',
+				value: 'text',
+				description: 'The text Carbon extracted, in a "text" field',
+			},
+			{
+				name: 'Parsed Text as File',
+				value: 'textFile',
+				description: 'The extracted text as a binary .txt or .md file',
+			},
+			{
+				name: 'Original File',
+				value: 'raw',
+				description: 'The file as synced (article HTML, ticket attachment PDF or image) as binary',
+			},
+			{
+				name: 'Parsed Text and Original File',
+				value: 'both',
+				description: 'The "text" field and the original file as binary',
+			},
 		],
 		default: 'text',
 		// An AI agent cannot use binary data: as a tool the node always returns the parsed text.
@@ -82,9 +108,14 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['getContent'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['getContent'] } },
+	properties,
+);
 
-const filesResponse = z.object({ results: z.array(userFileSchema), count: z.number().int() }).passthrough();
+const filesResponse = z
+	.object({ results: z.array(userFileSchema), count: z.number().int() })
+	.passthrough();
 
 const EXTENSIONS: Record<string, string> = {
 	'text/html': 'html',
@@ -99,7 +130,9 @@ const EXTENSIONS: Record<string, string> = {
 
 function baseMime(value: unknown): string | undefined {
 	const text = Array.isArray(value) ? value[0] : value;
-	return typeof text === 'string' && text.trim() ? text.split(';')[0].trim().toLowerCase() : undefined;
+	return typeof text === 'string' && text.trim()
+		? text.split(';')[0].trim().toLowerCase()
+		: undefined;
 }
 
 /** A file name with an extension that matches its MIME type (article names have none). */
@@ -121,16 +154,30 @@ function where(url: string): string {
 }
 
 /** /user_files_v2 by ID with presigned URLs, then the content downloaded from storage without the Carbon credential. */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	const tool = isToolMode(this);
 	const binaries = new Map<number, { name: string; data: IBinaryData }>();
 	const items = await executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
-		const fileId = readPositiveId(node, readItemParameter(this, 'fileId', i, ''), 'File ID', i, ID_HINTS.fileId);
+		const fileId = readPositiveId(
+			node,
+			readItemParameter(this, 'fileId', i, ''),
+			'File ID',
+			i,
+			ID_HINTS.fileId,
+		);
 		const content = tool ? 'text' : (readItemParameter(this, 'content', i, 'text') as string);
 		if (!['text', 'textFile', 'raw', 'both'].includes(content)) {
-			throw inputError(node, `Content has an unknown value "${showValue(content)}"`, i, 'Use text, textFile, raw or both.');
+			throw inputError(
+				node,
+				`Content has an unknown value "${showValue(content)}"`,
+				i,
+				'Use text, textFile, raw or both.',
+			);
 		}
 		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const expiry = Number(options.urlExpirySeconds ?? 300);
@@ -138,9 +185,15 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			throw inputError(node, 'URL Expiry (Seconds) must be a whole number from 1 to 604800', i);
 		}
 		const textFormat = options.textFormat === 'md' ? 'md' : 'txt';
-		const binaryField = content === 'text' ? 'data' : readItemParameter(this, 'binaryPropertyName', i, 'data');
+		const binaryField =
+			content === 'text' ? 'data' : readItemParameter(this, 'binaryPropertyName', i, 'data');
 		if (typeof binaryField !== 'string' || !/^[\w.-]{1,100}$/.test(binaryField.trim())) {
-			throw inputError(node, `Put Output File in Field must be a field name such as data (got "${showValue(binaryField)}")`, i, 'Use letters, digits, "_", "-" or ".".');
+			throw inputError(
+				node,
+				`Put Output File in Field must be a field name such as data (got "${showValue(binaryField)}")`,
+				i,
+				'Use letters, digits, "_", "-" or ".".',
+			);
 		}
 		const needText = content !== 'raw';
 		const needRaw = content === 'raw' || content === 'both';
@@ -165,20 +218,32 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		});
 		const file = results.find((f) => f.id === fileId);
 		if (!file) {
-			throw new NodeOperationError(node, `File ${fileId} was not found for customer "${customerId}"`, {
-				itemIndex: i,
-				description: 'Check the File ID (Search returns it as file_id, Get Many as id) and the Customer ID it belongs to.',
-			});
+			throw new NodeOperationError(
+				node,
+				`File ${fileId} was not found for customer "${customerId}"`,
+				{
+					itemIndex: i,
+					description:
+						'Check the File ID (Search returns it as file_id, Get Many as id) and the Customer ID it belongs to.',
+				},
+			);
 		}
 		if (file.sync_status !== 'READY') {
 			const fix =
 				file.sync_status === 'SYNC_ERROR' || file.sync_status === 'SYNC_ABORTED'
 					? `Its sync failed${file.sync_error_message ? ` (${String(file.sync_error_message)})` : ''}: Resync File can retry it.`
 					: `Carbon serves a file's content once it is READY: wait for it with File → Wait for Sync (File IDs = ${fileId}) before this step, or run again later.`;
-			throw new NodeOperationError(node, `File ${fileId} is not ready yet (status ${file.sync_status})`, { itemIndex: i, description: fix });
+			throw new NodeOperationError(
+				node,
+				`File ${fileId} is not ready yet (status ${file.sync_status})`,
+				{ itemIndex: i, description: fix },
+			);
 		}
 
-		const download = async (url: unknown, what: string): Promise<{ body: Buffer; mime?: string }> => {
+		const download = async (
+			url: unknown,
+			what: string,
+		): Promise<{ body: Buffer; mime?: string }> => {
 			if (typeof url !== 'string' || !url) {
 				throw new NodeOperationError(node, `Carbon gave no ${what} link for file ${fileId}`, {
 					itemIndex: i,
@@ -201,16 +266,25 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				})) as IN8nHttpFullResponse;
 			} catch (error) {
 				const failure = classifyNetworkError(error);
-				throw new NodeOperationError(node, `Could not download the ${what} of file ${fileId} from ${where(url)} (${failure.code})`, {
-					itemIndex: i,
-					description: 'The presigned link points at Carbon\'s file storage, not at the API. Check that n8n can reach it, then run again.',
-				});
+				throw new NodeOperationError(
+					node,
+					`Could not download the ${what} of file ${fileId} from ${where(url)} (${failure.code})`,
+					{
+						itemIndex: i,
+						description:
+							"The presigned link points at Carbon's file storage, not at the API. Check that n8n can reach it, then run again.",
+					},
+				);
 			}
 			const body = Buffer.isBuffer(response.body)
 				? response.body
 				: response.body instanceof ArrayBuffer
 					? Buffer.from(response.body)
-					: Buffer.from(typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? ''));
+					: Buffer.from(
+							typeof response.body === 'string'
+								? response.body
+								: JSON.stringify(response.body ?? ''),
+						);
 			if (response.statusCode >= 400) {
 				const text = body.toString('utf8', 0, Math.min(body.length, 2000));
 				const expired = /expired/i.test(text);
@@ -256,7 +330,10 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			const mime = raw.mime ?? baseMime(statistics.mime_type) ?? 'application/octet-stream';
 			json.mime_type = mime;
 			json.file_size = raw.body.length;
-			binaries.set(i, { name: binaryField.trim(), data: await this.helpers.prepareBinaryData(raw.body, fileNameFor(name, mime), mime) });
+			binaries.set(i, {
+				name: binaryField.trim(),
+				data: await this.helpers.prepareBinaryData(raw.body, fileNameFor(name, mime), mime),
+			});
 		} else if (textFile) {
 			binaries.set(i, { name: binaryField.trim(), data: textFile });
 		}
@@ -269,4 +346,3 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	}
 	return items;
 }
-

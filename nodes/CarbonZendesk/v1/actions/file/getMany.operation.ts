@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -6,9 +11,24 @@ import { FILE_SYNC_STATUSES, userFileSchema } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { collectPages, executePerItem } from '../helpers/execute';
-import { customerIdField, dataSourceLocator, orderDirectionOption, returnAllFields, optionsCollection, ticketTagFields } from '../common.descriptions';
+import {
+	customerIdField,
+	dataSourceLocator,
+	orderDirectionOption,
+	returnAllFields,
+	optionsCollection,
+	ticketTagFields,
+} from '../common.descriptions';
 import { inputError, showValue } from '../../../transport/errors';
-import { ID_HINTS, readDataSourceId, readLimit, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
+import {
+	ID_HINTS,
+	readDataSourceId,
+	readLimit,
+	readPositiveId,
+	readStringList,
+	readTimeoutMs,
+	readItemParameter,
+} from '../helpers/parameters';
 import { tagsV2Schema, ticketTagFilter, tagFilterParam } from '../helpers/tagFilter';
 import type { OperationMeta } from '../node.type';
 
@@ -19,7 +39,10 @@ export const filtersSchema = z
 	.object({
 		organization_user_data_source_id: z.array(z.number().int().positive()).min(1),
 		sync_statuses: z.array(z.enum(FILE_SYNC_STATUSES)).min(1).optional(),
-		file_types_at_source: z.array(z.enum(['ARTICLE', 'TICKET'])).min(1).optional(),
+		file_types_at_source: z
+			.array(z.enum(['ARTICLE', 'TICKET']))
+			.min(1)
+			.optional(),
 		name: z.string().min(1).optional(),
 		ids: z.array(z.number().int().positive()).min(1).optional(),
 		external_file_ids: z.array(z.string().min(1)).min(1).optional(),
@@ -37,11 +60,14 @@ const fieldNames: FieldNames = {
 	tags_v2: 'Tag Filter',
 };
 
-const responseSchema = z.object({ results: z.array(userFileSchema), count: z.number().int().nonnegative() }).passthrough();
+const responseSchema = z
+	.object({ results: z.array(userFileSchema), count: z.number().int().nonnegative() })
+	.passthrough();
 
 export const meta: OperationMeta = {
 	name: 'Get Many',
-	description: 'Get synced files of a help center, filtered by ticket properties, type or sync status',
+	description:
+		'Get synced files of a help center, filtered by ticket properties, type or sync status',
 	action: 'Get synced help center files filtered by ticket properties or sync status',
 };
 
@@ -92,7 +118,8 @@ const properties: INodeProperties[] = [
 				name: 'requestIds',
 				type: 'string',
 				default: '',
-				description: 'Only files synced with these request IDs (as Sync Files returns them), at most 100',
+				description:
+					'Only files synced with these request IDs (as Sync Files returns them), at most 100',
 			},
 			{
 				displayName: 'Sync Statuses',
@@ -137,10 +164,16 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['getMany'] } },
+	properties,
+);
 
 /** POST /user_files_v2 scoped to a data source, with ticket tag filters (tags_v2) and Return All / Limit. */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
@@ -172,10 +205,20 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const orderBy = (options.orderBy as unknown) ?? 'updated_at';
 		const orderDir = (options.orderDir as unknown) ?? 'asc';
 		if (typeof orderBy !== 'string' || !ORDER_BY.includes(orderBy)) {
-			throw inputError(node, `Order By has an unknown value "${showValue(orderBy)}"`, i, `Use one of: ${ORDER_BY.join(', ')}.`);
+			throw inputError(
+				node,
+				`Order By has an unknown value "${showValue(orderBy)}"`,
+				i,
+				`Use one of: ${ORDER_BY.join(', ')}.`,
+			);
 		}
 		if (orderDir !== 'asc' && orderDir !== 'desc') {
-			throw inputError(node, `Order Direction has an unknown value "${showValue(orderDir)}"`, i, 'Use asc or desc.');
+			throw inputError(
+				node,
+				`Order Direction has an unknown value "${showValue(orderDir)}"`,
+				i,
+				'Use asc or desc.',
+			);
 		}
 		const timeoutMs = readTimeoutMs(this, i);
 		return await collectPages(

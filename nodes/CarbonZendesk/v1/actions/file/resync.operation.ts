@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -6,7 +11,13 @@ import { userFileSchema, type UserFile } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { asNodeError } from '../../../transport/errors';
 import { checkBody, type FieldNames } from '../helpers/validation';
-import { ID_HINTS, compact, readPositiveId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
+import {
+	ID_HINTS,
+	compact,
+	readPositiveId,
+	readTimeoutMs,
+	readItemParameter,
+} from '../helpers/parameters';
 import { customerIdField, waitAfterSyncOptions, optionsCollection } from '../common.descriptions';
 import { executePerItem } from '../helpers/execute';
 import { fetchFiles, pause, readWaitSettings, waitForFiles } from '../helpers/waitForSync';
@@ -25,12 +36,20 @@ export const requestSchema = z
 		skip_file_processing: z.boolean().optional(),
 	})
 	.strict()
-	.refine((v) => v.chunk_size === undefined || v.chunk_overlap === undefined || v.chunk_overlap < v.chunk_size, {
-		path: ['chunk_overlap'],
-		message: 'must be smaller than the chunk size',
-	});
+	.refine(
+		(v) =>
+			v.chunk_size === undefined || v.chunk_overlap === undefined || v.chunk_overlap < v.chunk_size,
+		{
+			path: ['chunk_overlap'],
+			message: 'must be smaller than the chunk size',
+		},
+	);
 
-const fieldNames: FieldNames = { file_id: 'File ID', chunk_size: 'Chunk Size', chunk_overlap: 'Chunk Overlap' };
+const fieldNames: FieldNames = {
+	file_id: 'File ID',
+	chunk_size: 'Chunk Size',
+	chunk_overlap: 'Chunk Overlap',
+};
 
 export const meta: OperationMeta = {
 	name: 'Resync',
@@ -47,7 +66,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. 1234',
-		description: "Carbon's numeric file ID (the ID of a synced file, not the Zendesk article or ticket ID)",
+		description:
+			"Carbon's numeric file ID (the ID of a synced file, not the Zendesk article or ticket ID)",
 	},
 	optionsCollection([
 		{
@@ -78,13 +98,17 @@ const properties: INodeProperties[] = [
 			name: 'skipFileProcessing',
 			type: 'boolean',
 			default: false,
-			description: 'Whether Carbon only refreshes the file record without downloading or chunking it',
+			description:
+				'Whether Carbon only refreshes the file record without downloading or chunking it',
 		},
 		...waitAfterSyncOptions,
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['resync'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['resync'] } },
+	properties,
+);
 
 /**
  * Carbon refuses to resync a file that is still in its pipeline (409 "File not ready to be resynced"). Without
@@ -92,7 +116,10 @@ export const description = updateDisplayOptions({ show: { resource: ['file'], op
  * settle (READY, SYNC_ERROR, READY_TO_SYNC, SYNC_ABORTED) and sends the resync again, within the Wait Timeout. A
  * refused request did nothing at Carbon, so sending it again never resyncs twice.
  */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const options = readItemParameter<IDataObject>(this, 'options', i, {});
@@ -100,7 +127,13 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			node,
 			requestSchema,
 			compact({
-				file_id: readPositiveId(node, readItemParameter(this, 'fileId', i), 'File ID', i, ID_HINTS.fileId),
+				file_id: readPositiveId(
+					node,
+					readItemParameter(this, 'fileId', i),
+					'File ID',
+					i,
+					ID_HINTS.fileId,
+				),
 				chunk_size: options.chunkSize,
 				chunk_overlap: options.chunkOverlap,
 				force_embedding_generation: options.forceEmbeddingGeneration,
@@ -113,7 +146,15 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const wait = options.waitForSync ? readWaitSettings(this, options, i) : undefined;
 		const started = Date.now();
 		const readFile = async () =>
-			(await fetchFiles(client, { ids: [body.file_id] }, customerId, i, wait?.requestTimeoutMs ?? readTimeoutMs(this, i)))[0] as UserFile | undefined;
+			(
+				await fetchFiles(
+					client,
+					{ ids: [body.file_id] },
+					customerId,
+					i,
+					wait?.requestTimeoutMs ?? readTimeoutMs(this, i),
+				)
+			)[0] as UserFile | undefined;
 		let conflicts = 0;
 		for (;;) {
 			// Read just before the request, so the wait can tell this resync's end from the previous state.
@@ -141,26 +182,43 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					const status = current?.sync_status ?? 'unknown';
 					if (!first && SETTLED.has(status)) break;
 					if (!wait || Date.now() - started + wait.pollIntervalMs > wait.timeoutMs) {
-						throw new NodeOperationError(node, `File ${body.file_id} is still syncing at Carbon (status ${status}); Carbon does not resync a file until its current sync has settled`, {
-							itemIndex: i,
-							description: wait
-								? `Carbon answered 409 "File not ready to be resynced" ${conflicts} time(s) within the Wait Timeout (${wait.timeoutMs / 1000} s). Raise Wait Timeout, or resync the file later.`
-								: 'Carbon answered 409 "File not ready to be resynced". Turn on Wait for Sync to wait until the file settles and resync it then, or run Resync File again later.',
-						});
+						throw new NodeOperationError(
+							node,
+							`File ${body.file_id} is still syncing at Carbon (status ${status}); Carbon does not resync a file until its current sync has settled`,
+							{
+								itemIndex: i,
+								description: wait
+									? `Carbon answered 409 "File not ready to be resynced" ${conflicts} time(s) within the Wait Timeout (${wait.timeoutMs / 1000} s). Raise Wait Timeout, or resync the file later.`
+									: 'Carbon answered 409 "File not ready to be resynced". Turn on Wait for Sync to wait until the file settles and resync it then, or run Resync File again later.',
+							},
+						);
 					}
 					await pause(this, wait.pollIntervalMs, i);
 				}
 				continue;
 			}
 			if (!wait) return file;
-			const remaining = { ...wait, timeoutMs: Math.max(1000, wait.timeoutMs - (Date.now() - started)) };
+			const remaining = {
+				...wait,
+				timeoutMs: Math.max(1000, wait.timeoutMs - (Date.now() - started)),
+			};
 			const done = await waitForFiles(
 				this,
 				client,
-				{ customerId, fileIds: [body.file_id], before: new Map(before ? [[before.id, before]] : []), itemIndex: i },
+				{
+					customerId,
+					fileIds: [body.file_id],
+					before: new Map(before ? [[before.id, before]] : []),
+					itemIndex: i,
+				},
 				remaining,
 			);
-			return { ...(done.files[0] as IDataObject), waited_seconds: (Date.now() - started) / 1000, polls: done.polls, resync_conflicts: conflicts };
+			return {
+				...(done.files[0] as IDataObject),
+				waited_seconds: (Date.now() - started) / 1000,
+				polls: done.polls,
+				resync_conflicts: conflicts,
+			};
 		}
 	});
 }

@@ -8,14 +8,34 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { fileSyncConfigSchema, processingOptionsSchema, refineChunking, successSchema, tagsSchema } from '../../../schemas/carbon';
+import {
+	fileSyncConfigSchema,
+	processingOptionsSchema,
+	refineChunking,
+	successSchema,
+	tagsSchema,
+} from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { runPool } from '../../../transport/pool';
 import { addRateLimitWait, errorItem, inInputOrder } from '../helpers/execute';
 import { asNodeError, inputError } from '../../../transport/errors';
 import { checkBody, type FieldNames } from '../helpers/validation';
-import { compact, jsonObjectParam, readConcurrency, readDataSourceId, readTimeoutMs, readItemParameter } from '../helpers/parameters';
-import { customerIdField, dataSourceLocator, processingOptions, waitAfterSyncOptions, settleOption, optionsCollection } from '../common.descriptions';
+import {
+	compact,
+	jsonObjectParam,
+	readConcurrency,
+	readDataSourceId,
+	readTimeoutMs,
+	readItemParameter,
+} from '../helpers/parameters';
+import {
+	customerIdField,
+	dataSourceLocator,
+	processingOptions,
+	waitAfterSyncOptions,
+	settleOption,
+	optionsCollection,
+} from '../common.descriptions';
 import { summariseIndexes, withPartialFailureNote } from '../helpers/partialFailure';
 import { fileSyncOptions, processingBody } from '../helpers/processing';
 import { readWaitSettings, type WaitSettings } from '../helpers/waitForSync';
@@ -27,7 +47,12 @@ export const requestSchema = processingOptionsSchema
 	.extend({
 		data_source_id: z.number().int().positive(),
 		ids: z
-			.array(z.union([z.string().min(1), z.object({ id: z.string().min(1), root_id: z.string().min(1) }).strict()]))
+			.array(
+				z.union([
+					z.string().min(1),
+					z.object({ id: z.string().min(1), root_id: z.string().min(1) }).strict(),
+				]),
+			)
 			.min(1),
 		tags: tagsSchema.optional(),
 		file_sync_config: fileSyncConfigSchema.optional(),
@@ -50,7 +75,8 @@ const fieldNames: FieldNames = {
 
 export const meta: OperationMeta = {
 	name: 'Sync',
-	description: 'Import items (articles, tickets, attachments) into Carbon as files, by their external IDs',
+	description:
+		'Import items (articles, tickets, attachments) into Carbon as files, by their external IDs',
 	action: 'Import help center articles or tickets into the search index by external ID',
 };
 
@@ -94,7 +120,10 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['sync'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['sync'] } },
+	properties,
+);
 
 interface Group {
 	customerId: string;
@@ -108,7 +137,11 @@ interface Group {
 }
 
 function readIds(value: unknown): Array<string | { id: string; root_id: string }> {
-	const list = Array.isArray(value) ? value.flat(2) : typeof value === 'string' ? value.split(/[\n,;]+/) : [value];
+	const list = Array.isArray(value)
+		? value.flat(2)
+		: typeof value === 'string'
+			? value.split(/[\n,;]+/)
+			: [value];
 	const out: Array<string | { id: string; root_id: string }> = [];
 	for (const entry of list) {
 		if (entry === undefined || entry === null) continue;
@@ -127,7 +160,10 @@ function readIds(value: unknown): Array<string | { id: string; root_id: string }
  * Sends one request per (customer ID, data source, options) group instead of one per item, always with a
  * request_id (the user's or a generated one) that is returned: it is how the synced files are found later.
  */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
 	const inputs = this.getInputData();
 	const continueOnFail = this.continueOnFail();
@@ -140,7 +176,12 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			const dataSourceId = readDataSourceId(this, i);
 			const ids = readIds(readItemParameter(this, 'externalIds', i, ''));
 			if (!ids.length) {
-				throw inputError(node, 'External IDs is empty', i, 'Give the external_id of at least one item (List Items returns them).');
+				throw inputError(
+					node,
+					'External IDs is empty',
+					i,
+					'Give the external_id of at least one item (List Items returns them).',
+				);
 			}
 			const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 			const body = compact({
@@ -153,17 +194,37 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				incremental_sync: options.incrementalSync,
 				...processingBody(options),
 			}) as IDataObject;
-			checkBody(node, requestSchema, { ...body, ids, request_id: body.request_id ?? 'check' }, fieldNames, i);
+			checkBody(
+				node,
+				requestSchema,
+				{ ...body, ids, request_id: body.request_id ?? 'check' },
+				fieldNames,
+				i,
+			);
 			const timeoutMs = readTimeoutMs(this, i);
 			const settleSeconds = Number(options.settleSeconds ?? 30);
-			if (options.waitForSync && (!Number.isFinite(settleSeconds) || settleSeconds < 0 || settleSeconds > 3600)) {
+			if (
+				options.waitForSync &&
+				(!Number.isFinite(settleSeconds) || settleSeconds < 0 || settleSeconds > 3600)
+			) {
 				throw inputError(node, 'Settle Time (Seconds) must be a number from 0 to 3600', i);
 			}
-			const wait = options.waitForSync ? { ...readWaitSettings(this, options, i), settleSeconds } : undefined;
+			const wait = options.waitForSync
+				? { ...readWaitSettings(this, options, i), settleSeconds }
+				: undefined;
 			const key = JSON.stringify([customerId, body, timeoutMs, wait]);
 			let group = groups.get(key);
 			if (!group) {
-				group = { customerId, body, ids: [], objectIds: [], seen: new Set(), inputs: [], timeoutMs, wait };
+				group = {
+					customerId,
+					body,
+					ids: [],
+					objectIds: [],
+					seen: new Set(),
+					inputs: [],
+					timeoutMs,
+					wait,
+				};
 				groups.set(key, group);
 			}
 			group.inputs.push(i);
@@ -195,12 +256,19 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			>;
 			const out: IDataObject[] = [];
 			for (const ids of batches) {
-				const requestId = (group.body.request_id as string | undefined) ?? generateRequestId(executionId);
+				const requestId =
+					(group.body.request_id as string | undefined) ?? generateRequestId(executionId);
 				const request = { ...group.body, ids, request_id: requestId } as SyncFilesRequest;
 				// With Wait for Sync, what Carbon has for these IDs is read just before the request.
 				const tracker = group.wait
 					? await SyncTracker.prepare(
-							{ client, customerId: group.customerId, dataSourceId: request.data_source_id, itemIndex: group.inputs[0], timeoutMs: group.wait.requestTimeoutMs },
+							{
+								client,
+								customerId: group.customerId,
+								dataSourceId: request.data_source_id,
+								itemIndex: group.inputs[0],
+								timeoutMs: group.wait.requestTimeoutMs,
+							},
 							ids.map((id) => (typeof id === 'string' ? id : id.id)),
 							group.wait,
 							group.wait.settleSeconds,
@@ -228,7 +296,11 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 					synced_count: ids.length,
 				};
 				if (tracker) {
-					const done = await tracker.wait(this, requestId, request.file_sync_config?.sync_attachments === true);
+					const done = await tracker.wait(
+						this,
+						requestId,
+						request.file_sync_config?.sync_attachments === true,
+					);
 					const counts = countOutcomes(done.outcomes);
 					Object.assign(result, counts, {
 						outcomes: done.outcomes,
@@ -237,10 +309,14 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 						polls: done.polls,
 					});
 					if (counts.failed) {
-						const error = new NodeOperationError(node, `${counts.failed} of ${ids.length} items failed to sync at Carbon (request_id ${requestId})`, {
-							itemIndex: group.inputs[0],
-							description: `${summarise(done.outcomes)}\nResync File can retry the failed files.`,
-						});
+						const error = new NodeOperationError(
+							node,
+							`${counts.failed} of ${ids.length} items failed to sync at Carbon (request_id ${requestId})`,
+							{
+								itemIndex: group.inputs[0],
+								description: `${summarise(done.outcomes)}\nResync File can retry the failed files.`,
+							},
+						);
 						if (!continueOnFail) throw error;
 						Object.assign(result, { error: error.message, description: error.description });
 					}
@@ -258,7 +334,11 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const pairedItem: IPairedItemData[] = list[g].inputs.map((item) => ({ item }));
 		if (result.ok) {
 			// A failed file under Continue On Fail: the item keeps the outcomes and carries `error` / `description`.
-			for (const json of result.value) output.push({ json: addRateLimitWait(json, client.rateLimitWaitedMs(list[g].inputs[0])), pairedItem });
+			for (const json of result.value)
+				output.push({
+					json: addRateLimitWait(json, client.rateLimitWaitedMs(list[g].inputs[0])),
+					pairedItem,
+				});
 			continue;
 		}
 		if (!('error' in result)) continue;
@@ -273,7 +353,6 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 	// Keep output in input order (error items of bad input sit where their input was).
 	return inInputOrder(output);
 }
-
 
 function generateRequestId(executionId: string): string {
 	const random = Math.random().toString(36).slice(2, 10);

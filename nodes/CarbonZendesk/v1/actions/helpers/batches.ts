@@ -4,7 +4,12 @@
  * Every ID is reported (done or its error), paired to every input that asked for it; a failed batch does not
  * stop the others, and nothing is reported done that Carbon did not confirm.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPairedItemData,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { CarbonClient } from '../../../transport';
@@ -32,7 +37,9 @@ export interface BatchOptions<S extends IDataObject> {
 	wording: { done: string; applied: string; notApplied: string; rerun: string };
 }
 
-type Outcome = ({ ok: true; batch: number } | { ok: false; batch: number; error: unknown }) & { waitedMs?: number };
+type Outcome = ({ ok: true; batch: number } | { ok: false; batch: number; error: unknown }) & {
+	waitedMs?: number;
+};
 
 export async function runInBatches<S extends IDataObject>(
 	ctx: IExecuteFunctions,
@@ -79,7 +86,11 @@ export async function runInBatches<S extends IDataObject>(
 					: {
 							ok: false,
 							batch: b + 1,
-							error: new NodeApiError(node, { success: false }, { message: 'Carbon answered success: false for this batch' }),
+							error: new NodeApiError(
+								node,
+								{ success: false },
+								{ message: 'Carbon answered success: false for this batch' },
+							),
 						};
 			} catch (error) {
 				outcome = { ok: false, batch: b + 1, error };
@@ -94,7 +105,13 @@ export async function runInBatches<S extends IDataObject>(
 		for (const id of group.ids) {
 			const outcome = outcomes.get(id)!;
 			const pairedItem: IPairedItemData[] = group.sources.get(id)!.map((item) => ({ item }));
-			const json: IDataObject = { customer_id: id, [options.doneField]: outcome.ok, batch: outcome.batch, batches, ...group.settings };
+			const json: IDataObject = {
+				customer_id: id,
+				[options.doneField]: outcome.ok,
+				batch: outcome.batch,
+				batches,
+				...group.settings,
+			};
 			addRateLimitWait(json, outcome.waitedMs ?? 0);
 			if (!outcome.ok) {
 				const e = outcome.error as { message?: string; description?: string; httpCode?: string };
@@ -107,10 +124,18 @@ export async function runInBatches<S extends IDataObject>(
 	}
 
 	if (failed.length && !continueOnFail) {
-		const first = failed[0].error as { message?: string; description?: string | null; httpCode?: string };
+		const first = failed[0].error as {
+			message?: string;
+			description?: string | null;
+			httpCode?: string;
+		};
 		const failedIds = failed.map((f) => f.id);
 		const w = options.wording;
-		const note = [`${w.applied} (${applied.length}): ${applied.join(', ') || 'none'}`, `${w.notApplied} (${failedIds.length}): ${failedIds.join(', ')}`, w.rerun];
+		const note = [
+			`${w.applied} (${applied.length}): ${applied.join(', ') || 'none'}`,
+			`${w.notApplied} (${failedIds.length}): ${failedIds.join(', ')}`,
+			w.rerun,
+		];
 		throw new NodeApiError(
 			node,
 			{ applied: applied.length, failed: failedIds.length },

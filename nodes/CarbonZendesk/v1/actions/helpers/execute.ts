@@ -10,7 +10,11 @@ import { readConcurrency } from './parameters';
 import { summariseIndexes, withPartialFailureNote } from './partialFailure';
 
 /** The error item of one input under Continue On Fail: message, description and HTTP code, paired to the input. */
-export function errorItem(error: unknown, itemIndex: number, rateLimitWaitedMs = 0): INodeExecutionData {
+export function errorItem(
+	error: unknown,
+	itemIndex: number,
+	rateLimitWaitedMs = 0,
+): INodeExecutionData {
 	const e = error as { message?: string; description?: string | null; httpCode?: string | null };
 	const json: IDataObject = { error: e.message ?? String(error) };
 	if (e.description) json.description = e.description;
@@ -50,7 +54,8 @@ export async function executePerItem(
 		const waited = client.rateLimitWaitedMs(i);
 		if (result.ok) {
 			const values = Array.isArray(result.value) ? result.value : [result.value];
-			for (const json of values) out.push({ json: addRateLimitWait(json, waited), pairedItem: { item: i } });
+			for (const json of values)
+				out.push({ json: addRateLimitWait(json, waited), pairedItem: { item: i } });
 		} else if ('error' in result) {
 			if (!continueOnFail) throw withItemsDone(ctx, result.error, i, results, client);
 			out.push(errorItem(result.error, i, waited));
@@ -60,7 +65,13 @@ export async function executePerItem(
 }
 
 /** The first failure of a per-item run, saying which items Carbon had already applied. */
-function withItemsDone(ctx: IExecuteFunctions, error: unknown, failedIndex: number, results: Array<{ ok: boolean }>, client: CarbonClient): unknown {
+function withItemsDone(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	failedIndex: number,
+	results: Array<{ ok: boolean }>,
+	client: CarbonClient,
+): unknown {
 	if (results.length <= 1) return error;
 	const done = results.flatMap((r, i) => (r.ok ? [i] : []));
 	const waited = client.totalRateLimitWaitedMs();
@@ -68,9 +79,19 @@ function withItemsDone(ctx: IExecuteFunctions, error: unknown, failedIndex: numb
 		done.length
 			? `Items already done before the node stopped: ${summariseIndexes(done)} (of ${results.length}). Items not listed were not sent or failed.`
 			: `No item had been applied when the node stopped (item ${failedIndex} failed).`,
-		...(waited > 0 ? [`Requests of this execution waited ${Math.ceil(waited / 1000)} s in total for Carbon's rate limit.`] : []),
+		...(waited > 0
+			? [
+					`Requests of this execution waited ${Math.ceil(waited / 1000)} s in total for Carbon's rate limit.`,
+				]
+			: []),
 	];
-	return withPartialFailureNote(ctx.getNode(), error, note, (text) => client.redact(text), failedIndex);
+	return withPartialFailureNote(
+		ctx.getNode(),
+		error,
+		note,
+		(text) => client.redact(text),
+		failedIndex,
+	);
 }
 
 /** The largest page the node asks Carbon for; Return All follows Carbon's `count`. */
@@ -87,8 +108,11 @@ export async function collectPages<T>(
 	keep?: (item: T) => boolean,
 ): Promise<T[]> {
 	const out: T[] = [];
-	for (let offset = 0; out.length < limit; ) {
-		const page = await fetchPage(offset, keep ? PAGE_SIZE : Math.min(PAGE_SIZE, limit - out.length));
+	for (let offset = 0; out.length < limit;) {
+		const page = await fetchPage(
+			offset,
+			keep ? PAGE_SIZE : Math.min(PAGE_SIZE, limit - out.length),
+		);
 		for (const item of page.results) {
 			if (out.length >= limit) break;
 			if (!keep || keep(item)) out.push(item);

@@ -7,7 +7,11 @@ import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions, INode } 
 
 import { inputError } from '../../../transport/errors';
 import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT } from '../../../transport/pool';
-import { DEFAULT_RATE_LIMIT_WAIT_SECONDS, MAX_RATE_LIMIT_WAIT_SECONDS, type RateLimitSettings } from '../../../transport/rateLimit';
+import {
+	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	MAX_RATE_LIMIT_WAIT_SECONDS,
+	type RateLimitSettings,
+} from '../../../transport/rateLimit';
 
 /**
  * Per-item parameter reads, each done once per node run when it cannot differ between items: a parameter whose
@@ -35,7 +39,11 @@ export function readItemParameter<T = unknown>(
 
 function rawParameter(ctx: IExecuteFunctions, name: string): unknown {
 	let value: unknown = ctx.getNode().parameters;
-	for (const part of name.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+	for (const part of name.split('.'))
+		value =
+			value !== null && typeof value === 'object'
+				? (value as Record<string, unknown>)[part]
+				: undefined;
 	return value;
 }
 
@@ -47,18 +55,33 @@ function holdsExpression(value: unknown): boolean {
 }
 
 /** Parses a JSON-object parameter (n8n gives either a string or an already parsed object). */
-export function jsonObjectParam(node: INode, value: unknown, field: string, itemIndex: number): IDataObject | undefined {
+export function jsonObjectParam(
+	node: INode,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+): IDataObject | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	let parsed = value;
 	if (typeof value === 'string') {
 		try {
 			parsed = JSON.parse(value);
 		} catch {
-			throw inputError(node, `${field} is not valid JSON`, itemIndex, `Enter a JSON object such as {"team": "support"}.`);
+			throw inputError(
+				node,
+				`${field} is not valid JSON`,
+				itemIndex,
+				`Enter a JSON object such as {"team": "support"}.`,
+			);
 		}
 	}
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-		throw inputError(node, `${field} must be a JSON object`, itemIndex, `Enter a JSON object such as {"team": "support"}, not an array or a plain value.`);
+		throw inputError(
+			node,
+			`${field} must be a JSON object`,
+			itemIndex,
+			`Enter a JSON object such as {"team": "support"}, not an array or a plain value.`,
+		);
 	}
 	return parsed as IDataObject;
 }
@@ -72,39 +95,80 @@ export function compact<T extends IDataObject>(value: T): T {
 
 /** Splits a list parameter given as an array, or as text separated by commas, semicolons or new lines. */
 export function readStringList(value: unknown): string[] {
-	const parts: unknown[] = Array.isArray(value) ? value.flat(2) : typeof value === 'string' ? value.split(/[\n,;]+/) : value === undefined || value === null ? [] : [value];
-	return parts.map((p) => (typeof p === 'string' ? p.trim() : typeof p === 'number' ? String(p) : JSON.stringify(p))).filter((p) => p !== '' && p !== undefined);
+	const parts: unknown[] = Array.isArray(value)
+		? value.flat(2)
+		: typeof value === 'string'
+			? value.split(/[\n,;]+/)
+			: value === undefined || value === null
+				? []
+				: [value];
+	return parts
+		.map((p) =>
+			typeof p === 'string' ? p.trim() : typeof p === 'number' ? String(p) : JSON.stringify(p),
+		)
+		.filter((p) => p !== '' && p !== undefined);
 }
 
 /**
  * Reads a positive whole number (an ID, a count) from a parameter that may be a number, a numeric string or a
  * resource locator. `fix` is the field's own hint: where the number comes from, or what to enter.
  */
-export function readPositiveId(node: INode, value: unknown, field: string, itemIndex: number, fix: string): number {
-	const raw = typeof value === 'object' && value !== null && 'value' in value ? (value as { value: unknown }).value : value;
+export function readPositiveId(
+	node: INode,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+	fix: string,
+): number {
+	const raw =
+		typeof value === 'object' && value !== null && 'value' in value
+			? (value as { value: unknown }).value
+			: value;
 	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
 	if (!/^[0-9]+$/.test(text) || Number(text) <= 0 || !Number.isSafeInteger(Number(text))) {
-		const shown = raw === undefined || raw === '' ? 'empty' : `"${String(typeof raw === 'object' ? JSON.stringify(raw) : raw).slice(0, 60)}"`;
-		throw inputError(node, `${field} must be a positive whole number (got ${shown})`, itemIndex, fix);
+		const shown =
+			raw === undefined || raw === ''
+				? 'empty'
+				: `"${String(typeof raw === 'object' ? JSON.stringify(raw) : raw).slice(0, 60)}"`;
+		throw inputError(
+			node,
+			`${field} must be a positive whole number (got ${shown})`,
+			itemIndex,
+			fix,
+		);
 	}
 	return Number(text);
 }
 
 /** The hints of the numeric ID fields several operations have. */
 export const ID_HINTS = {
-	fileId: "Enter Carbon's numeric file ID (the file_id of a Search result, the id of a Get Many Files result), not a Zendesk article or ticket ID.",
-	fileIds: "Enter Carbon's numeric file IDs (the file_id of Search results, the id of Get Many Files results), separated by commas.",
+	fileId:
+		"Enter Carbon's numeric file ID (the file_id of a Search result, the id of a Get Many Files result), not a Zendesk article or ticket ID.",
+	fileIds:
+		"Enter Carbon's numeric file IDs (the file_id of Search results, the id of Get Many Files results), separated by commas.",
 } as const;
 
 export function readDataSourceId(ctx: IExecuteFunctions, itemIndex: number): number {
 	const value = ctx.getNodeParameter('dataSourceId', itemIndex, undefined, { extractValue: true });
-	return readPositiveId(ctx.getNode(), value, 'Data Source', itemIndex, 'Pick a Data Source from the list or enter its numeric ID.');
+	return readPositiveId(
+		ctx.getNode(),
+		value,
+		'Data Source',
+		itemIndex,
+		'Pick a Data Source from the list or enter its numeric ID.',
+	);
 }
 
 /** Infinity for Return All, else the Limit (a positive whole number). */
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return Infinity;
-	return readPositiveId(ctx.getNode(), ctx.getNodeParameter('limit', itemIndex, 50), 'Limit', itemIndex, 'Enter how many results to return (1 or more), or turn on Return All.');
+	return readPositiveId(
+		ctx.getNode(),
+		ctx.getNodeParameter('limit', itemIndex, 50),
+		'Limit',
+		itemIndex,
+		'Enter how many results to return (1 or more), or turn on Return All.',
+	);
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -114,7 +178,11 @@ export function readTimeoutMs(ctx: IExecuteFunctions, itemIndex: number): number
 	const options = readItemParameter<IDataObject>(ctx, 'options', itemIndex, {});
 	const seconds = Number(options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
 	if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
-		throw inputError(ctx.getNode(), `Timeout (Seconds) must be a number from 1 to ${MAX_TIMEOUT_SECONDS}`, itemIndex);
+		throw inputError(
+			ctx.getNode(),
+			`Timeout (Seconds) must be a number from 1 to ${MAX_TIMEOUT_SECONDS}`,
+			itemIndex,
+		);
 	}
 	return Math.round(seconds * 1000);
 }
@@ -124,7 +192,11 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const value = Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
 	if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY_LIMIT) {
-		throw inputError(ctx.getNode(), `Max Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}`, 0);
+		throw inputError(
+			ctx.getNode(),
+			`Max Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}`,
+			0,
+		);
 	}
 	return value;
 }
@@ -134,11 +206,22 @@ export function readRateLimit(ctx: IExecuteFunctions): Partial<RateLimitSettings
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const perMinute = Number(options.rateLimitPerMinute ?? 0);
 	if (!Number.isFinite(perMinute) || perMinute < 0) {
-		throw inputError(ctx.getNode(), 'Rate Limit (Requests per Minute) must be a positive number, or 0 to learn it from Carbon', 0);
+		throw inputError(
+			ctx.getNode(),
+			'Rate Limit (Requests per Minute) must be a positive number, or 0 to learn it from Carbon',
+			0,
+		);
 	}
 	const waitS = Number(options.rateLimitWaitSeconds ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS);
 	if (!Number.isFinite(waitS) || waitS <= 0 || waitS > MAX_RATE_LIMIT_WAIT_SECONDS) {
-		throw inputError(ctx.getNode(), `Rate Limit Wait (Seconds) must be a number from 1 to ${MAX_RATE_LIMIT_WAIT_SECONDS}`, 0);
+		throw inputError(
+			ctx.getNode(),
+			`Rate Limit Wait (Seconds) must be a number from 1 to ${MAX_RATE_LIMIT_WAIT_SECONDS}`,
+			0,
+		);
 	}
-	return { perMinute: perMinute > 0 ? perMinute : undefined, waitBudgetMs: Math.round(waitS * 1000) };
+	return {
+		perMinute: perMinute > 0 ? perMinute : undefined,
+		waitBudgetMs: Math.round(waitS * 1000),
+	};
 }

@@ -19,7 +19,11 @@ export function summariseIndexes(indexes: number[]): string {
 }
 
 /** A description followed by the applied / not applied note, redacted (as everything that leaves the node). */
-export function partialFailureDescription(description: string | null | undefined, note: string[], redact: (text: string) => string): string {
+export function partialFailureDescription(
+	description: string | null | undefined,
+	note: string[],
+	redact: (text: string) => string,
+): string {
 	return redact([description, ...note].filter(Boolean).join('\n'));
 }
 

@@ -17,7 +17,10 @@ export function processingBody(options: IDataObject): IDataObject {
 		set_page_as_boundary: options.setPageAsBoundary,
 		use_ocr: options.useOcr,
 		parse_pdf_tables_with_ocr: options.parsePdfTablesWithOcr,
-		request_id: typeof options.requestId === 'string' ? options.requestId.trim() || undefined : options.requestId,
+		request_id:
+			typeof options.requestId === 'string'
+				? options.requestId.trim() || undefined
+				: options.requestId,
 	};
 }
 

@@ -7,7 +7,9 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { Operation, ResourceDefinition } from '../node.type';
 import { toolOperationField } from './toolMode';
 
-export function defineResource<Ops extends Record<string, Operation>>(definition: ResourceDefinition<Ops>): ResourceDefinition<Ops> {
+export function defineResource<Ops extends Record<string, Operation>>(
+	definition: ResourceDefinition<Ops>,
+): ResourceDefinition<Ops> {
 	return definition;
 }
 
@@ -34,8 +36,14 @@ export function resourceProperties(definition: ResourceDefinition): INodePropert
 	const fields = entries.flatMap(([, op]) => op.description);
 	if (!refused.size) return [operationField, ...fields];
 	if (!definition.toolDefaultOperation || refused.has(definition.toolDefaultOperation)) {
-		throw new Error(`Resource ${definition.value} has destructive operations but no safe toolDefaultOperation`);
+		throw new Error(
+			`Resource ${definition.value} has destructive operations but no safe toolDefaultOperation`,
+		);
 	}
-	const [normal, tool] = toolOperationField(operationField, refused, definition.toolDefaultOperation);
+	const [normal, tool] = toolOperationField(
+		operationField,
+		refused,
+		definition.toolDefaultOperation,
+	);
 	return [normal, tool, ...fields];
 }

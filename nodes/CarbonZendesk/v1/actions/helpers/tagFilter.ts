@@ -10,12 +10,26 @@ import { inputError, showValue } from '../../../transport/errors';
 import { jsonObjectParam, readStringList } from './parameters';
 
 /** The ticket properties Carbon stores as tags on synced Zendesk tickets. */
-export const TICKET_TAG_KEYS = ['ticket_assignee', 'ticket_priority', 'ticket_requester', 'ticket_status', 'ticket_submitter', 'ticket_type'] as const;
+export const TICKET_TAG_KEYS = [
+	'ticket_assignee',
+	'ticket_priority',
+	'ticket_requester',
+	'ticket_status',
+	'ticket_submitter',
+	'ticket_type',
+] as const;
 
-type TagBlock = { key: string; value?: unknown; negate?: boolean } | { AND: TagBlock[] } | { OR: TagBlock[] };
+type TagBlock =
+	{ key: string; value?: unknown; negate?: boolean } | { AND: TagBlock[] } | { OR: TagBlock[] };
 const tagBlock: z.ZodType<TagBlock> = z.lazy(() =>
 	z.union([
-		z.object({ key: z.string().min(1), value: z.unknown().refine(hasTagValue, 'is required (Carbon needs a value to match)'), negate: z.boolean().optional() }).strict(),
+		z
+			.object({
+				key: z.string().min(1),
+				value: z.unknown().refine(hasTagValue, 'is required (Carbon needs a value to match)'),
+				negate: z.boolean().optional(),
+			})
+			.strict(),
 		z.object({ AND: z.array(tagBlock).min(1) }).strict(),
 		z.object({ OR: z.array(tagBlock).min(1) }).strict(),
 	]),
@@ -37,11 +51,13 @@ function requireTagValues(ctx: IExecuteFunctions, filter: IDataObject, i: number
 		if (typeof block !== 'object' || block === null || Array.isArray(block)) return;
 		const b = block as IDataObject;
 		for (const op of ['AND', 'OR'] as const) {
-			if (Array.isArray(b[op])) (b[op] as unknown[]).forEach((child, n) => walk(child, `${at ? `${at}.` : ''}${op}[${n}]`));
+			if (Array.isArray(b[op]))
+				(b[op] as unknown[]).forEach((child, n) => walk(child, `${at ? `${at}.` : ''}${op}[${n}]`));
 		}
 		if ('key' in b && !hasTagValue(b.value)) {
 			throw inputError(
-				ctx.getNode(), `Tag Filter (JSON) has a condition without a value at ${at || 'the top level'} (key "${showValue(b.key)}")`,
+				ctx.getNode(),
+				`Tag Filter (JSON) has a condition without a value at ${at || 'the top level'} (key "${showValue(b.key)}")`,
 				i,
 				'Carbon requires a "value" in every tag condition: add "value": "<what to match>" (or a list of values), e.g. {"key": "ticket_status", "value": "open"}, or remove the condition.',
 			);
@@ -64,26 +80,37 @@ export const tagsV2Schema = tagBlock
 
 /** The Ticket Tags conditions and Match as a tags_v2 filter; undefined when there are none. */
 export function ticketTagFilter(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
-	const conditions = ((ctx.getNodeParameter('ticketTags', i, {}) as IDataObject).conditions ?? []) as IDataObject[];
+	const conditions = ((ctx.getNodeParameter('ticketTags', i, {}) as IDataObject).conditions ??
+		[]) as IDataObject[];
 	if (!conditions.length) return undefined;
 	const blocks = conditions.map((c, n) => {
 		const values = readStringList(c.value);
 		if (!values.length) {
 			throw inputError(
-				ctx.getNode(), `Ticket Tags condition ${n + 1} (${showValue(c.key)}) has no value`,
+				ctx.getNode(),
+				`Ticket Tags condition ${n + 1} (${showValue(c.key)}) has no value`,
 				i,
 				'Carbon requires a value in every tag condition: enter the value to match (e.g. open; several separated by commas), or remove the condition.',
 			);
 		}
-		return { key: String(c.key), value: values.length === 1 ? values[0] : values, negate: Boolean(c.negate) };
+		return {
+			key: String(c.key),
+			value: values.length === 1 ? values[0] : values,
+			negate: Boolean(c.negate),
+		};
 	});
 	const match = ctx.getNodeParameter('tagMatch', i, 'AND') as string;
-	if (match !== 'AND' && match !== 'OR') throw inputError(ctx.getNode(), `Match must be AND or OR (got "${showValue(match)}")`, i);
+	if (match !== 'AND' && match !== 'OR')
+		throw inputError(ctx.getNode(), `Match must be AND or OR (got "${showValue(match)}")`, i);
 	return { [match]: blocks };
 }
 
 /** The Tag Filter (JSON) field as a tags_v2 filter, each condition checked for a value. */
-export function tagFilterParam(ctx: IExecuteFunctions, value: unknown, i: number): IDataObject | undefined {
+export function tagFilterParam(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	i: number,
+): IDataObject | undefined {
 	const filter = jsonObjectParam(ctx.getNode(), value, 'Tag Filter', i);
 	return filter && requireTagValues(ctx, filter, i);
 }

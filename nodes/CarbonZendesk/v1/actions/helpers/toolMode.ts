@@ -4,7 +4,13 @@
  * (another tenant's index); destructive operations are refused; waits are bounded; outputs are compact and capped;
  * an empty result becomes one item that says so (a model would otherwise receive an empty list).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** Characters of JSON a tool call hands back to the model, in all. */
@@ -29,12 +35,22 @@ const MODEL_FILLED = /\$from_?ai\s*\(|\$json\b|\$input\b/i;
  * Refuses a destructive operation (`destructive` in its meta, see the registry), or a Customer ID the model could
  * fill, before anything is sent.
  */
-export function guardToolCall(ctx: NodeContext, resource: string, operation: string, destructive: boolean): void {
+export function guardToolCall(
+	ctx: NodeContext,
+	resource: string,
+	operation: string,
+	destructive: boolean,
+): void {
 	const node = ctx.getNode();
 	if (destructive) {
-		throw new NodeOperationError(node, `"${operation}" of "${resource}" is not available to an AI agent`, {
-			description: 'Deleting files, users or white-label apps and disconnecting help centers cannot be undone, so the tool refuses them. Run them in a normal (non-tool) Carbon Zendesk node.',
-		});
+		throw new NodeOperationError(
+			node,
+			`"${operation}" of "${resource}" is not available to an AI agent`,
+			{
+				description:
+					'Deleting files, users or white-label apps and disconnecting help centers cannot be undone, so the tool refuses them. Run them in a normal (non-tool) Carbon Zendesk node.',
+			},
+		);
 	}
 	const raw = node.parameters.customerId;
 	if (typeof raw === 'string' && MODEL_FILLED.test(raw)) {
@@ -54,7 +70,10 @@ export function noResultItem(message: string): INodeExecutionData {
  * Keeps whole items while their JSON fits TOOL_OUTPUT_LIMIT; the first item that does not fit is shortened in its
  * longest text field, the rest are dropped and counted in a note.
  */
-export function capToolOutput(items: INodeExecutionData[], limit = TOOL_OUTPUT_LIMIT): INodeExecutionData[] {
+export function capToolOutput(
+	items: INodeExecutionData[],
+	limit = TOOL_OUTPUT_LIMIT,
+): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
 	let used = 2;
 	for (let i = 0; i < items.length; i++) {
@@ -68,14 +87,22 @@ export function capToolOutput(items: INodeExecutionData[], limit = TOOL_OUTPUT_L
 		const shortened = room > 200 ? shorten(items[i].json, room) : undefined;
 		if (shortened) out.push({ ...items[i], json: shortened });
 		const dropped = items.length - i - (shortened ? 1 : 0);
-		if (dropped > 0) out.push({ json: { note: `${dropped} more result(s) not shown (the tool output is capped at ${limit} characters)` }, pairedItem: { item: 0 } });
+		if (dropped > 0)
+			out.push({
+				json: {
+					note: `${dropped} more result(s) not shown (the tool output is capped at ${limit} characters)`,
+				},
+				pairedItem: { item: 0 },
+			});
 		break;
 	}
 	return out;
 }
 
 function shorten(json: IDataObject, room: number): IDataObject | undefined {
-	const text = Object.entries(json).filter(([, v]) => typeof v === 'string').sort((a, b) => (b[1] as string).length - (a[1] as string).length)[0];
+	const text = Object.entries(json)
+		.filter(([, v]) => typeof v === 'string')
+		.sort((a, b) => (b[1] as string).length - (a[1] as string).length)[0];
 	if (!text) return undefined;
 	const [key, value] = text as [string, string];
 	const over = JSON.stringify(json).length - room;
@@ -95,14 +122,23 @@ export function finishToolOutput(items: INodeExecutionData[]): INodeExecutionDat
  * (destructive) operations. The normal field gets `'@tool': [false]`, the tool's `'@tool': [true]` (n8n's display
  * option for the tool clone).
  */
-export function toolOperationField(operation: INodeProperties, refused: Set<string>, toolDefault: string): [INodeProperties, INodeProperties] {
+export function toolOperationField(
+	operation: INodeProperties,
+	refused: Set<string>,
+	toolDefault: string,
+): [INodeProperties, INodeProperties] {
 	const show = operation.displayOptions?.show ?? {};
 	return [
-		{ ...operation, displayOptions: { ...operation.displayOptions, show: { ...show, '@tool': [false] } } },
+		{
+			...operation,
+			displayOptions: { ...operation.displayOptions, show: { ...show, '@tool': [false] } },
+		},
 		{
 			...operation,
 			displayOptions: { ...operation.displayOptions, show: { ...show, '@tool': [true] } },
-			options: (operation.options as INodePropertyOptions[]).filter((o) => !refused.has(String(o.value))),
+			options: (operation.options as INodePropertyOptions[]).filter(
+				(o) => !refused.has(String(o.value)),
+			),
 			default: toolDefault,
 		},
 	];

@@ -22,7 +22,15 @@ import { z } from 'zod';
 import { externalSourceItemSchema, type UserFile } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { collectPages } from './execute';
-import { FILE_FAILED, FileProgress, checksFor, describeFile, fetchFiles, pause, type WaitSettings } from './waitForSync';
+import {
+	FILE_FAILED,
+	FileProgress,
+	checksFor,
+	describeFile,
+	fetchFiles,
+	pause,
+	type WaitSettings,
+} from './waitForSync';
 
 export type Outcome = 'synced' | 'unchanged' | 'not_found' | 'failed';
 
@@ -56,7 +64,9 @@ export interface TrackResult {
 }
 
 const CONTAINER_TYPES = new Set(['CATEGORY', 'SECTION']);
-const itemsResponse = z.object({ items: z.array(externalSourceItemSchema), count: z.number().int() }).passthrough();
+const itemsResponse = z
+	.object({ items: z.array(externalSourceItemSchema), count: z.number().int() })
+	.passthrough();
 
 interface Scope {
 	client: CarbonClient;
@@ -71,7 +81,13 @@ async function listItems(scope: Scope, extra: IDataObject) {
 		const page = await scope.client.request({
 			method: 'POST',
 			path: '/integrations/items/list',
-			body: { data_source_id: scope.dataSourceId, ...extra, pagination: { limit: pageSize, offset }, order_by: 'id', order_dir: 'asc' },
+			body: {
+				data_source_id: scope.dataSourceId,
+				...extra,
+				pagination: { limit: pageSize, offset },
+				order_by: 'id',
+				order_dir: 'asc',
+			},
 			scope: 'customer',
 			customerId: scope.customerId,
 			retry: 'idempotent',
@@ -84,7 +100,13 @@ async function listItems(scope: Scope, extra: IDataObject) {
 }
 
 const filesOf = (scope: Scope, filters: IDataObject) =>
-	fetchFiles(scope.client, { organization_user_data_source_id: [scope.dataSourceId], ...filters }, scope.customerId, scope.itemIndex, scope.timeoutMs);
+	fetchFiles(
+		scope.client,
+		{ organization_user_data_source_id: [scope.dataSourceId], ...filters },
+		scope.customerId,
+		scope.itemIndex,
+		scope.timeoutMs,
+	);
 
 /** The newest file per external ID (Carbon keeps one per item; a re-created one has a higher id). */
 function byExternalId(files: UserFile[]): Map<string, UserFile> {
@@ -115,7 +137,12 @@ export class SyncTracker {
 	) {}
 
 	/** Reads what Carbon has for the IDs just before the sync request (1 request, more for unknown IDs/containers). */
-	static async prepare(scope: Scope, ids: string[], settings: WaitSettings, settleSeconds: number): Promise<SyncTracker> {
+	static async prepare(
+		scope: Scope,
+		ids: string[],
+		settings: WaitSettings,
+		settleSeconds: number,
+	): Promise<SyncTracker> {
 		const settlePolls = Math.max(2, checksFor(settleSeconds, settings.pollIntervalMs));
 		const tracker = new SyncTracker(scope, ids, { ...settings, settlePolls });
 		const before = byExternalId(await filesOf(scope, { external_file_ids: ids }));
@@ -125,7 +152,11 @@ export class SyncTracker {
 				if (!t.owners.includes(owner)) t.owners.push(owner);
 				return;
 			}
-			tracker.targets.set(externalId, { externalId, owners: [owner], progress: new FileProgress(file, settings.errorSettlePolls) });
+			tracker.targets.set(externalId, {
+				externalId,
+				owners: [owner],
+				progress: new FileProgress(file, settings.errorSettlePolls),
+			});
 		};
 		const withoutFile = ids.filter((id) => !before.has(id));
 		for (const id of ids) add(id, id, before.get(id) ?? null);
@@ -145,40 +176,59 @@ export class SyncTracker {
 			}
 		}
 		if (descendants.length) {
-			const childFiles = byExternalId(await filesOf(scope, { external_file_ids: [...new Set(descendants.map((d) => d.externalId))] }));
+			const childFiles = byExternalId(
+				await filesOf(scope, {
+					external_file_ids: [...new Set(descendants.map((d) => d.externalId))],
+				}),
+			);
 			for (const d of descendants) add(d.externalId, d.owner, childFiles.get(d.externalId) ?? null);
 		}
 		return tracker;
 	}
 
 	/** Polls until every ID is settled; see the module comment for the rules. */
-	async wait(ctx: IExecuteFunctions, requestId: string, withChildren: boolean): Promise<TrackResult> {
+	async wait(
+		ctx: IExecuteFunctions,
+		requestId: string,
+		withChildren: boolean,
+	): Promise<TrackResult> {
 		const { settings, scope } = this;
 		const started = Date.now();
 		let quiet = 0;
 		for (let polls = 1; ; polls++) {
-			const open = [...this.targets.values()].filter((t) => t.progress.state !== 'final').map((t) => t.externalId);
-			const current = open.length ? byExternalId(await filesOf(scope, { external_file_ids: open })) : new Map<string, UserFile>();
+			const open = [...this.targets.values()]
+				.filter((t) => t.progress.state !== 'final')
+				.map((t) => t.externalId);
+			const current = open.length
+				? byExternalId(await filesOf(scope, { external_file_ids: open }))
+				: new Map<string, UserFile>();
 			for (const id of open) this.targets.get(id)!.progress.observe(current.get(id));
 			if (withChildren) await this.observeChildren(requestId);
 
-			const states = [...this.targets.values()].map((t) => t.progress.state).concat([...this.children.values()].map((c) => c.progress.state));
+			const states = [...this.targets.values()]
+				.map((t) => t.progress.state)
+				.concat([...this.children.values()].map((c) => c.progress.state));
 			const moving = states.some((s) => s === 'pending');
 			const undecided = states.some((s) => s === 'unchanged' || s === 'missing');
 			quiet = moving ? 0 : quiet + 1;
 			const waited = (Date.now() - started) / 1000;
-			if (!moving && (!undecided || quiet >= settings.settlePolls)) return this.result(polls, waited);
+			if (!moving && (!undecided || quiet >= settings.settlePolls))
+				return this.result(polls, waited);
 			if (Date.now() - started + settings.pollIntervalMs > settings.timeoutMs) {
 				const partial = this.result(polls, waited);
 				const pending = [...this.targets.values()].filter((t) => t.progress.state === 'pending');
-				throw new NodeOperationError(ctx.getNode(), `Files did not finish syncing within ${settings.timeoutMs / 1000} s`, {
-					itemIndex: scope.itemIndex,
-					description: [
-						`After ${polls} checks, still syncing: ${pending.map((t) => `${t.externalId} (${t.progress.file?.sync_status ?? 'no file'})`).join(', ') || 'attachments'}.`,
-						summarise(partial.outcomes),
-						'Raise Wait Timeout or check the files in Carbon.',
-					].join('\n'),
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`Files did not finish syncing within ${settings.timeoutMs / 1000} s`,
+					{
+						itemIndex: scope.itemIndex,
+						description: [
+							`After ${polls} checks, still syncing: ${pending.map((t) => `${t.externalId} (${t.progress.file?.sync_status ?? 'no file'})`).join(', ') || 'attachments'}.`,
+							summarise(partial.outcomes),
+							'Raise Wait Timeout or check the files in Carbon.',
+						].join('\n'),
+					},
+				);
 			}
 			await pause(ctx, settings.pollIntervalMs, scope.itemIndex);
 		}
@@ -193,9 +243,17 @@ export class SyncTracker {
 			// A listing may still show a file as it was before this request (another request_id): not ours yet.
 			if (this.targets.has(f.external_file_id ?? '') || f.request_id !== requestId) continue;
 			let child = this.children.get(f.id);
-			const parent = f.parent_id === null || f.parent_id === undefined ? undefined : byFileId.get(f.parent_id);
+			const parent =
+				f.parent_id === null || f.parent_id === undefined ? undefined : byFileId.get(f.parent_id);
 			if (!child && !parent) continue;
-			if (!child) this.children.set(f.id, (child = { owner: parent!, progress: new FileProgress(null, this.settings.errorSettlePolls) }));
+			if (!child)
+				this.children.set(
+					f.id,
+					(child = {
+						owner: parent!,
+						progress: new FileProgress(null, this.settings.errorSettlePolls),
+					}),
+				);
 			if (child.progress.state !== 'final') child.progress.observe(f);
 		}
 	}
@@ -228,13 +286,21 @@ export class SyncTracker {
 		}
 		for (const c of this.children.values()) {
 			const o = fileOutcome(c.progress);
-			if (o) for (const owner of c.owner.owners) perOwner.set(owner, [...(perOwner.get(owner) ?? []), o]);
+			if (o)
+				for (const owner of c.owner.owners)
+					perOwner.set(owner, [...(perOwner.get(owner) ?? []), o]);
 		}
 		const outcomes = this.ids.map((id): IdOutcome => {
 			const mine = own.get(id);
 			const children = perOwner.get(id) ?? [];
 			const all = [mine, ...children].filter((o): o is FileOutcome => !!o).map((o) => o.outcome);
-			const outcome: Outcome = all.includes('failed') ? 'failed' : all.includes('synced') ? 'synced' : all.includes('unchanged') ? 'unchanged' : 'not_found';
+			const outcome: Outcome = all.includes('failed')
+				? 'failed'
+				: all.includes('synced')
+					? 'synced'
+					: all.includes('unchanged')
+						? 'unchanged'
+						: 'not_found';
 			return {
 				external_id: id,
 				outcome,
@@ -245,7 +311,12 @@ export class SyncTracker {
 				children,
 			};
 		});
-		return { outcomes, files: [...new Map(files.map((f) => [f.id, f])).values()], polls, waited_seconds: waited };
+		return {
+			outcomes,
+			files: [...new Map(files.map((f) => [f.id, f])).values()],
+			polls,
+			waited_seconds: waited,
+		};
 	}
 }
 
@@ -274,10 +345,18 @@ export function summarise(outcomes: IdOutcome[]): string {
 			continue;
 		}
 		for (const o of these) {
-			const own: FileOutcome[] = o.file_id !== null ? [{ ...o, file_id: o.file_id } as unknown as FileOutcome] : [];
+			const own: FileOutcome[] =
+				o.file_id !== null ? [{ ...o, file_id: o.file_id } as unknown as FileOutcome] : [];
 			const bad = [...own, ...o.children]
 				.filter((f) => FILE_FAILED.has(String(f.sync_status)))
-				.map((f) => describeFile({ id: f.file_id, name: f.name, sync_status: String(f.sync_status), sync_error_message: f.sync_error_message } as UserFile));
+				.map((f) =>
+					describeFile({
+						id: f.file_id,
+						name: f.name,
+						sync_status: String(f.sync_status),
+						sync_error_message: f.sync_error_message,
+					} as UserFile),
+				);
 			lines.push(`failed: ${o.external_id}: ${bad.join('; ')}`);
 		}
 	}

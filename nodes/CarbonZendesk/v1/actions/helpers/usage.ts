@@ -19,7 +19,11 @@ export function usageOf(user: CarbonUser): IDataObject {
 		const synced = Number(user[syncedKey] ?? 0);
 		const raw = limits[limitKey];
 		const limit = typeof raw === 'number' && raw >= 0 ? raw : null;
-		usage[name] = { synced, limit, percent: limit ? Math.round((synced / limit) * 1000) / 10 : null };
+		usage[name] = {
+			synced,
+			limit,
+			percent: limit ? Math.round((synced / limit) * 1000) / 10 : null,
+		};
 	}
 	return usage;
 }

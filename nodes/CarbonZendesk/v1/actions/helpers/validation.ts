@@ -55,7 +55,14 @@ export function checkBody<S extends z.ZodTypeAny>(
 			field = fieldNames[prefix] ?? SHARED_FIELD_NAMES[prefix];
 		}
 		const key = path.join('.');
-		return field ? `${field} (${key || 'body'}): ${issue.message}` : `${key || 'body'}: ${issue.message}`;
+		return field
+			? `${field} (${key || 'body'}): ${issue.message}`
+			: `${key || 'body'}: ${issue.message}`;
 	});
-	throw inputError(node, `Invalid parameter — ${lines[0]}`, itemIndex, lines.length > 1 ? lines.join('\n') : 'Fix the field named above and run again.');
+	throw inputError(
+		node,
+		`Invalid parameter — ${lines[0]}`,
+		itemIndex,
+		lines.length > 1 ? lines.join('\n') : 'Fix the field named above and run again.',
+	);
 }

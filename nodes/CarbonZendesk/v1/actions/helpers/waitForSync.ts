@@ -15,7 +15,12 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { dataSourceSchema, userFileSchema, type DataSource, type UserFile } from '../../../schemas/carbon';
+import {
+	dataSourceSchema,
+	userFileSchema,
+	type DataSource,
+	type UserFile,
+} from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { collectPages } from './execute';
 import { readTimeoutMs } from './parameters';
@@ -41,18 +46,34 @@ export function checksFor(seconds: number, pollIntervalMs: number): number {
 	return Math.ceil((seconds * 1000) / pollIntervalMs - 1e-9);
 }
 
-export function readWaitSettings(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): WaitSettings {
+export function readWaitSettings(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): WaitSettings {
 	const interval = Number(options.pollIntervalSeconds ?? 5);
 	const timeout = Number(options.waitTimeoutSeconds ?? 900);
 	const errorSettle = Number(options.errorSettleSeconds ?? 60);
 	if (!Number.isFinite(interval) || interval < 0.1 || interval > 3600) {
-		throw new NodeOperationError(ctx.getNode(), 'Poll Interval (Seconds) must be a number from 0.1 to 3600', { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Poll Interval (Seconds) must be a number from 0.1 to 3600',
+			{ itemIndex },
+		);
 	}
 	if (!Number.isFinite(timeout) || timeout < 1 || timeout > 86400) {
-		throw new NodeOperationError(ctx.getNode(), 'Wait Timeout (Seconds) must be a number from 1 to 86400', { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Wait Timeout (Seconds) must be a number from 1 to 86400',
+			{ itemIndex },
+		);
 	}
 	if (!Number.isFinite(errorSettle) || errorSettle < 0 || errorSettle > 86400) {
-		throw new NodeOperationError(ctx.getNode(), 'Error Settle Time (Seconds) must be a number from 0 to 86400', { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Error Settle Time (Seconds) must be a number from 0 to 86400',
+			{ itemIndex },
+		);
 	}
 	// An AI agent's tool call must come back within a bounded time.
 	const bounded = isToolMode(ctx) ? Math.min(timeout, TOOL_WAIT_LIMIT_SECONDS) : timeout;
@@ -69,11 +90,17 @@ export async function pause(ctx: IExecuteFunctions, ms: number, itemIndex: numbe
 	try {
 		await sleep(ms, ctx.getExecutionCancelSignal());
 	} catch {
-		throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the sync', { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The execution was cancelled while waiting for the sync',
+			{ itemIndex },
+		);
 	}
 }
 
-const dataSourcesResponse = z.object({ results: z.array(dataSourceSchema), count: z.number().int() }).passthrough();
+const dataSourcesResponse = z
+	.object({ results: z.array(dataSourceSchema), count: z.number().int() })
+	.passthrough();
 
 export async function fetchDataSource(
 	client: CarbonClient,
@@ -95,10 +122,15 @@ export async function fetchDataSource(
 	});
 	const found = response.results.find((s) => s.id === dataSourceId);
 	if (!found) {
-		throw new NodeOperationError(client.node, `Data source ${dataSourceId} was not found for customer "${customerId}"`, {
-			itemIndex,
-			description: 'Check the Data Source and the Customer ID it belongs to (List Data Sources shows them).',
-		});
+		throw new NodeOperationError(
+			client.node,
+			`Data source ${dataSourceId} was not found for customer "${customerId}"`,
+			{
+				itemIndex,
+				description:
+					'Check the Data Source and the Customer ID it belongs to (List Data Sources shows them).',
+			},
+		);
 	}
 	return found;
 }
@@ -119,7 +151,13 @@ export async function waitForDataSource(
 	const started = Date.now();
 	let sawSyncing = false;
 	for (let polls = 1; ; polls++) {
-		const source = await fetchDataSource(client, target.customerId, target.dataSourceId, target.itemIndex, settings.requestTimeoutMs);
+		const source = await fetchDataSource(
+			client,
+			target.customerId,
+			target.dataSourceId,
+			target.itemIndex,
+			settings.requestTimeoutMs,
+		);
 		const waited = (Date.now() - started) / 1000;
 		const status = source.sync_status;
 		const final = DATA_SOURCE_FINAL.has(status);
@@ -133,23 +171,35 @@ export async function waitForDataSource(
 				(source.files_synced_at ?? null) !== (before.files_synced_at ?? null));
 		if (over && status === 'READY') return { ...source, waited_seconds: waited, polls };
 		if (over) {
-			throw new NodeOperationError(ctx.getNode(), `Data source ${target.dataSourceId} ended in SYNC_ERROR`, {
-				itemIndex: target.itemIndex,
-				description: `Last status seen: SYNC_ERROR after ${polls} checks (${waited.toFixed(1)} s). Reconnect the help center or run Sync Items again.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Data source ${target.dataSourceId} ended in SYNC_ERROR`,
+				{
+					itemIndex: target.itemIndex,
+					description: `Last status seen: SYNC_ERROR after ${polls} checks (${waited.toFixed(1)} s). Reconnect the help center or run Sync Items again.`,
+				},
+			);
 		}
 		if (Date.now() - started + settings.pollIntervalMs > settings.timeoutMs) {
-			const stale = final ? ` — still what Carbon reported before the sync (last_synced_at ${String(source.last_synced_at ?? 'none')}): Carbon has not started it yet` : '';
-			throw new NodeOperationError(ctx.getNode(), `Data source ${target.dataSourceId} did not finish syncing within ${settings.timeoutMs / 1000} s`, {
-				itemIndex: target.itemIndex,
-				description: `Last status seen: ${status} after ${polls} checks${stale}. Raise Wait Timeout or check the sync in Carbon.`,
-			});
+			const stale = final
+				? ` — still what Carbon reported before the sync (last_synced_at ${String(source.last_synced_at ?? 'none')}): Carbon has not started it yet`
+				: '';
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Data source ${target.dataSourceId} did not finish syncing within ${settings.timeoutMs / 1000} s`,
+				{
+					itemIndex: target.itemIndex,
+					description: `Last status seen: ${status} after ${polls} checks${stale}. Raise Wait Timeout or check the sync in Carbon.`,
+				},
+			);
 		}
 		await pause(ctx, settings.pollIntervalMs, target.itemIndex);
 	}
 }
 
-const filesResponse = z.object({ results: z.array(userFileSchema), count: z.number().int() }).passthrough();
+const filesResponse = z
+	.object({ results: z.array(userFileSchema), count: z.number().int() })
+	.passthrough();
 
 export async function fetchFiles(
 	client: CarbonClient,
@@ -260,11 +310,24 @@ export async function waitForFiles(
 	const progress = new Map<number, FileProgress>();
 	const started = Date.now();
 	for (let polls = 1; ; polls++) {
-		const files = await fetchFiles(client, filters, target.customerId, target.itemIndex, settings.requestTimeoutMs);
+		const files = await fetchFiles(
+			client,
+			filters,
+			target.customerId,
+			target.itemIndex,
+			settings.requestTimeoutMs,
+		);
 		const waited = (Date.now() - started) / 1000;
 		for (const f of files) {
 			let p = progress.get(f.id);
-			if (!p) progress.set(f.id, (p = new FileProgress(target.before ? (target.before.get(f.id) ?? null) : undefined, settings.errorSettlePolls)));
+			if (!p)
+				progress.set(
+					f.id,
+					(p = new FileProgress(
+						target.before ? (target.before.get(f.id) ?? null) : undefined,
+						settings.errorSettlePolls,
+					)),
+				);
 			p.observe(f);
 		}
 		const states = files.map((f) => progress.get(f.id)!.state);
@@ -272,10 +335,17 @@ export async function waitForFiles(
 		const failed = files.filter((f) => FILE_FAILED.has(f.sync_status));
 		if (done && failed.length) {
 			const lines = failed.map(describeFile);
-			throw new NodeOperationError(ctx.getNode(), `${failed.length} of ${files.length} files failed to sync`, {
-				itemIndex: target.itemIndex,
-				description: [...lines, `Ready: ${files.length - failed.length}. Resync File can retry the failed ones.`].join('\n'),
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`${failed.length} of ${files.length} files failed to sync`,
+				{
+					itemIndex: target.itemIndex,
+					description: [
+						...lines,
+						`Ready: ${files.length - failed.length}. Resync File can retry the failed ones.`,
+					].join('\n'),
+				},
+			);
 		}
 		if (done) return { files, waited_seconds: waited, polls };
 		if (Date.now() - started + settings.pollIntervalMs > settings.timeoutMs) {
@@ -283,11 +353,17 @@ export async function waitForFiles(
 			for (const f of files) counts.set(f.sync_status, (counts.get(f.sync_status) ?? 0) + 1);
 			const seen = [...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'no files yet';
 			const stale = states.filter((s) => s === 'unchanged').length;
-			const staleNote = stale ? `; ${stale} still as before the sync request (Carbon has not started on them yet)` : '';
-			throw new NodeOperationError(ctx.getNode(), `Files did not finish syncing within ${settings.timeoutMs / 1000} s`, {
-				itemIndex: target.itemIndex,
-				description: `Last statuses seen after ${polls} checks: ${seen} (expected at least ${expected})${staleNote}. Raise Wait Timeout or check the files in Carbon.`,
-			});
+			const staleNote = stale
+				? `; ${stale} still as before the sync request (Carbon has not started on them yet)`
+				: '';
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Files did not finish syncing within ${settings.timeoutMs / 1000} s`,
+				{
+					itemIndex: target.itemIndex,
+					description: `Last statuses seen after ${polls} checks: ${seen} (expected at least ${expected})${staleNote}. Raise Wait Timeout or check the files in Carbon.`,
+				},
+			);
 		}
 		await pause(ctx, settings.pollIntervalMs, target.itemIndex);
 	}

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { dataSourceSchema } from '../../../schemas/carbon';
@@ -14,16 +19,18 @@ export const meta: OperationMeta = {
 	action: 'Stop a running refresh of the item list of a help center',
 };
 
-const properties: INodeProperties[] = [
-	customerIdField,
-	dataSourceLocator,
-	optionsCollection(),
-];
+const properties: INodeProperties[] = [customerIdField, dataSourceLocator, optionsCollection()];
 
-export const description = updateDisplayOptions({ show: { resource: ['item'], operation: ['cancelSync'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['item'], operation: ['cancelSync'] } },
+	properties,
+);
 
 /** POST /integrations/items/sync/cancel: stops a running item sync; cancelling twice changes nothing. */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		return (await client.request({
 			method: 'POST',

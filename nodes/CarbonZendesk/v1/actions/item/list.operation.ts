@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -6,8 +11,22 @@ import { externalSourceItemSchema, ZENDESK_ITEM_TYPES } from '../../../schemas/c
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { collectPages, executePerItem } from '../helpers/execute';
-import { compact, readDataSourceId, readLimit, readPositiveId, readStringList, readTimeoutMs, readItemParameter } from '../helpers/parameters';
-import { customerIdField, dataSourceLocator, orderDirectionOption, returnAllFields, optionsCollection } from '../common.descriptions';
+import {
+	compact,
+	readDataSourceId,
+	readLimit,
+	readPositiveId,
+	readStringList,
+	readTimeoutMs,
+	readItemParameter,
+} from '../helpers/parameters';
+import {
+	customerIdField,
+	dataSourceLocator,
+	orderDirectionOption,
+	returnAllFields,
+	optionsCollection,
+} from '../common.descriptions';
 import type { OperationMeta } from '../node.type';
 
 /** POST /integrations/items/list (ListDataSourceItemsRequest). */
@@ -25,7 +44,10 @@ export const requestSchema = z
 			})
 			.strict()
 			.optional(),
-		pagination: z.object({ limit: z.number().int().positive(), offset: z.number().int().nonnegative() }),
+		pagination: z.object({
+			limit: z.number().int().positive(),
+			offset: z.number().int().nonnegative(),
+		}),
 		order_by: z.enum(['name', 'id', 'directories_first']).optional(),
 		order_dir: z.enum(['asc', 'desc']).optional(),
 	})
@@ -48,7 +70,8 @@ const fieldNames: FieldNames = {
 
 export const meta: OperationMeta = {
 	name: 'List',
-	description: "List the help center's items (categories, sections, articles, tickets, attachments) known to Carbon",
+	description:
+		"List the help center's items (categories, sections, articles, tickets, attachments) known to Carbon",
 	action: 'List the articles and tickets of a connected help center',
 };
 
@@ -104,7 +127,7 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Browse the help-center tree: only the children of this item (a category\'s sections, a section\'s articles, a ticket\'s attachments)',
+					"Browse the help-center tree: only the children of this item (a category's sections, a section's articles, a ticket's attachments)",
 			},
 			{
 				displayName: 'Root Items Only',
@@ -135,7 +158,10 @@ const displayOptions = { show: { resource: ['item'], operation: ['list'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const dataSourceId = readDataSourceId(this, i);
@@ -143,7 +169,15 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const limit = readLimit(this, i);
 		const filters = readItemParameter(this, 'filters', i, {}) as IDataObject;
 		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
-		const ids = readStringList(filters.ids).map((id) => readPositiveId(node, id, 'Item IDs', i, "Enter Carbon's numeric item IDs (the id of a List Items result), separated by commas; Zendesk IDs go in External IDs."));
+		const ids = readStringList(filters.ids).map((id) =>
+			readPositiveId(
+				node,
+				id,
+				'Item IDs',
+				i,
+				"Enter Carbon's numeric item IDs (the id of a List Items result), separated by commas; Zendesk IDs go in External IDs.",
+			),
+		);
 		const externalIds = readStringList(filters.externalIds);
 		const itemTypes = readStringList(filters.itemTypes);
 		const filterBody = compact({
@@ -155,14 +189,23 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		});
 		const base = compact({
 			data_source_id: dataSourceId,
-			parent_id: typeof filters.parentId === 'string' ? filters.parentId.trim() || undefined : filters.parentId,
+			parent_id:
+				typeof filters.parentId === 'string'
+					? filters.parentId.trim() || undefined
+					: filters.parentId,
 			filters: Object.keys(filterBody).length ? filterBody : undefined,
 			order_by: options.orderBy,
 			order_dir: options.orderDir,
 		});
 		const timeoutMs = readTimeoutMs(this, i);
 		return await collectPages(limit, async (offset, pageSize) => {
-			const request = checkBody(node, requestSchema, { ...base, pagination: { limit: pageSize, offset } }, fieldNames, i);
+			const request = checkBody(
+				node,
+				requestSchema,
+				{ ...base, pagination: { limit: pageSize, offset } },
+				fieldNames,
+				i,
+			);
 			const page = await client.request({
 				method: 'POST',
 				path: '/integrations/items/list',

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -17,11 +22,14 @@ import type { OperationMeta } from '../node.type';
  */
 export const DELETE_USERS_BATCH_SIZE = 100;
 
-export const requestSchema = z.object({ customer_ids: z.array(z.string().min(1).max(512)).min(1).max(DELETE_USERS_BATCH_SIZE) }).strict();
+export const requestSchema = z
+	.object({ customer_ids: z.array(z.string().min(1).max(512)).min(1).max(DELETE_USERS_BATCH_SIZE) })
+	.strict();
 
 export const meta: OperationMeta = {
 	name: 'Delete',
-	description: 'Permanently delete end users with their data sources and synced files (organization level)',
+	description:
+		'Permanently delete end users with their data sources and synced files (organization level)',
 	action: 'Delete users',
 	destructive: true,
 };
@@ -46,20 +54,43 @@ const properties: INodeProperties[] = [
 	optionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['delete'] } },
+	properties,
+);
 
 /** POST /delete_users in batches of DELETE_USERS_BATCH_SIZE; one output per customer ID (deleted or its error). */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
 	return runInBatches<IDataObject>(this, client, {
 		batchSize: DELETE_USERS_BATCH_SIZE,
 		readItem: (i) => {
 			const ids = readStringList(this.getNodeParameter('customerIds', i, ''));
-			if (!ids.length) throw inputError(node, 'Customer IDs is empty', i, 'Give the customer IDs to delete; there is no default.');
+			if (!ids.length)
+				throw inputError(
+					node,
+					'Customer IDs is empty',
+					i,
+					'Give the customer IDs to delete; there is no default.',
+				);
 			for (const id of ids) {
-				if (id.length > 512) throw inputError(node, `Customer IDs has an ID longer than 512 characters ("${id.slice(0, 40)}…")`, i);
+				if (id.length > 512)
+					throw inputError(
+						node,
+						`Customer IDs has an ID longer than 512 characters ("${id.slice(0, 40)}…")`,
+						i,
+					);
 			}
-			checkBody(node, requestSchema, { customer_ids: ids.slice(0, DELETE_USERS_BATCH_SIZE) }, { customer_ids: 'Customer IDs' }, i);
+			checkBody(
+				node,
+				requestSchema,
+				{ customer_ids: ids.slice(0, DELETE_USERS_BATCH_SIZE) },
+				{ customer_ids: 'Customer IDs' },
+				i,
+			);
 			return { ids, settings: {}, timeoutMs: readTimeoutMs(this, i) };
 		},
 		send: async (ids, group, itemIndex) => {
@@ -81,7 +112,8 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 			done: 'Deleted',
 			applied: 'Deleted',
 			notApplied: 'Not confirmed',
-			rerun: 'A batch that failed may still have been applied by Carbon: List Users (filter Customer IDs) shows which are left; run Delete Users again for those.',
+			rerun:
+				'A batch that failed may still have been applied by Carbon: List Users (filter Customer IDs) shows which are left; run Delete Users again for those.',
 		},
 	});
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { userListResponseSchema } from '../../../schemas/users';
@@ -58,13 +63,19 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['list'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['list'] } },
+	properties,
+);
 
 /**
  * POST /list_users (organization-level), paged with include_count so paging stops exactly at Carbon's total.
  * The list carries no usage counters: Get User has them (one tier-1 /user call per customer).
  */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const node = this.getNode();
 		const limit = readLimit(this, i);
@@ -72,8 +83,20 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 		const options = readItemParameter(this, 'options', i, {}) as IDataObject;
 		const orderBy = options.orderBy ?? 'created_at';
 		const orderDir = options.orderDir ?? 'desc';
-		if (typeof orderBy !== 'string' || !['created_at', 'updated_at'].includes(orderBy)) throw inputError(node, `Order By has an unknown value "${showValue(orderBy)}"`, i, 'Use created_at or updated_at.');
-		if (typeof orderDir !== 'string' || !['asc', 'desc'].includes(orderDir)) throw inputError(node, `Order Direction has an unknown value "${showValue(orderDir)}"`, i, 'Use asc or desc.');
+		if (typeof orderBy !== 'string' || !['created_at', 'updated_at'].includes(orderBy))
+			throw inputError(
+				node,
+				`Order By has an unknown value "${showValue(orderBy)}"`,
+				i,
+				'Use created_at or updated_at.',
+			);
+		if (typeof orderDir !== 'string' || !['asc', 'desc'].includes(orderDir))
+			throw inputError(
+				node,
+				`Order Direction has an unknown value "${showValue(orderDir)}"`,
+				i,
+				'Use asc or desc.',
+			);
 		const customerIds = readStringList(filters.customerIds);
 		const timeoutMs = readTimeoutMs(this, i);
 		return await collectPages(limit, async (offset, pageSize) => {
@@ -94,7 +117,10 @@ export async function execute(this: IExecuteFunctions, client: CarbonClient): Pr
 				timeoutMs,
 			});
 			const results = response.users as IDataObject[];
-			return { results, count: response.count ?? (results.length < pageSize ? offset + results.length : Infinity) };
+			return {
+				results,
+				count: response.count ?? (results.length < pageSize ? offset + results.length : Infinity),
+			};
 		});
 	});
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -21,11 +26,16 @@ const limit = z.number().int().min(-1);
 export const requestSchema = z
 	.object({
 		customer_ids: z.array(z.string().min(1)).min(1).max(MAX_IDS_PER_REQUEST),
-		auto_sync_enabled_sources: z.union([z.array(z.enum(DATA_SOURCE_TYPES)), z.literal('ALL')]).optional(),
+		auto_sync_enabled_sources: z
+			.union([z.array(z.enum(DATA_SOURCE_TYPES)), z.literal('ALL')])
+			.optional(),
 		auto_sync_interval: z
 			.number()
 			.int()
-			.refine((v) => v === -1 || (AUTO_SYNC_INTERVALS as readonly number[]).includes(v), 'must be 3, 6, 12 or 24 hours (or -1 for the default)')
+			.refine(
+				(v) => v === -1 || (AUTO_SYNC_INTERVALS as readonly number[]).includes(v),
+				'must be 3, 6, 12 or 24 hours (or -1 for the default)',
+			)
 			.optional(),
 		max_files: limit.optional(),
 		max_files_per_upload: limit.optional(),
@@ -61,7 +71,8 @@ const limitOption = (displayName: string, name: string, what: string): INodeProp
 
 export const meta: OperationMeta = {
 	name: 'Update',
-	description: 'Turn auto-sync on or off and set sync limits for any number of end users (organization level)',
+	description:
+		'Turn auto-sync on or off and set sync limits for any number of end users (organization level)',
 	action: 'Turn auto sync on or off and set sync limits for end users',
 };
 
@@ -82,8 +93,16 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Disable for All Sources', value: 'none', description: 'Turn auto-sync off' },
-			{ name: 'Enable for All Sources', value: 'all', description: 'Auto-sync every connected source ("ALL")' },
-			{ name: 'Enable for Selected Sources', value: 'selected', description: 'Auto-sync only the sources picked below' },
+			{
+				name: 'Enable for All Sources',
+				value: 'all',
+				description: 'Auto-sync every connected source ("ALL")',
+			},
+			{
+				name: 'Enable for Selected Sources',
+				value: 'selected',
+				description: 'Auto-sync only the sources picked below',
+			},
 			{ name: 'Keep Unchanged', value: 'unchanged', description: 'Do not send auto-sync sources' },
 		],
 		default: 'selected',
@@ -113,16 +132,22 @@ const properties: INodeProperties[] = [
 		default: 0,
 		description: 'How often Carbon re-syncs the enabled sources',
 	},
-	optionsCollection([
-		limitOption('Max Characters', 'maxCharacters', 'Total characters a user may sync'),
-		limitOption('Max Characters per File', 'maxCharactersPerFile', 'Larger files are not synced'),
-		limitOption('Max Characters per Upload', 'maxCharactersPerUpload', 'Characters per upload'),
-		limitOption('Max Files', 'maxFiles', 'Total files a user may sync'),
-		limitOption('Max Files per Upload', 'maxFilesPerUpload', 'Files per upload'),
-	], { perItem: false }),
+	optionsCollection(
+		[
+			limitOption('Max Characters', 'maxCharacters', 'Total characters a user may sync'),
+			limitOption('Max Characters per File', 'maxCharactersPerFile', 'Larger files are not synced'),
+			limitOption('Max Characters per Upload', 'maxCharactersPerUpload', 'Characters per upload'),
+			limitOption('Max Files', 'maxFiles', 'Total files a user may sync'),
+			limitOption('Max Files per Upload', 'maxFilesPerUpload', 'Files per upload'),
+		],
+		{ perItem: false },
+	),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['update'] } },
+	properties,
+);
 
 function readSettings(ctx: IExecuteFunctions, i: number): Settings {
 	const node = ctx.getNode();
@@ -132,10 +157,21 @@ function readSettings(ctx: IExecuteFunctions, i: number): Settings {
 	else if (autoSync === 'none') sources = [];
 	else if (autoSync === 'selected') {
 		const picked = readStringList(ctx.getNodeParameter('sources', i, []));
-		if (!picked.length) throw inputError(node, 'Sources is empty', i, 'Pick at least one source, or choose "Disable for All Sources".');
+		if (!picked.length)
+			throw inputError(
+				node,
+				'Sources is empty',
+				i,
+				'Pick at least one source, or choose "Disable for All Sources".',
+			);
 		sources = picked as Settings['auto_sync_enabled_sources'];
 	} else if (autoSync !== 'unchanged') {
-		throw inputError(node, `Auto-Sync has an unknown value "${showValue(autoSync)}"`, i, 'Use one of: selected, all, none, unchanged.');
+		throw inputError(
+			node,
+			`Auto-Sync has an unknown value "${showValue(autoSync)}"`,
+			i,
+			'Use one of: selected, all, none, unchanged.',
+		);
 	}
 	const interval = Number(ctx.getNodeParameter('autoSyncInterval', i, 0));
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
@@ -154,17 +190,32 @@ function readSettings(ctx: IExecuteFunctions, i: number): Settings {
  * Aggregates customer IDs over all input items, groups items with equal settings, de-duplicates IDs within a
  * group and sends them 100 per request, in order (batches.ts). Every ID is reported (updated or its error).
  */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
 	return runInBatches<Settings>(this, client, {
 		batchSize: MAX_IDS_PER_REQUEST,
 		readItem: (i) => {
 			const ids = readStringList(this.getNodeParameter('customerIds', i, ''));
-			if (!ids.length) throw inputError(node, 'Customer IDs is empty', i, 'Give at least one customer ID.');
+			if (!ids.length)
+				throw inputError(node, 'Customer IDs is empty', i, 'Give at least one customer ID.');
 			const settings = readSettings(this, i);
-			checkBody(node, requestSchema, { customer_ids: ids.slice(0, MAX_IDS_PER_REQUEST), ...settings }, fieldNames, i);
+			checkBody(
+				node,
+				requestSchema,
+				{ customer_ids: ids.slice(0, MAX_IDS_PER_REQUEST), ...settings },
+				fieldNames,
+				i,
+			);
 			for (const id of ids) {
-				if (id.length > 512) throw inputError(node, `Customer IDs has an ID longer than 512 characters ("${id.slice(0, 40)}…")`, i);
+				if (id.length > 512)
+					throw inputError(
+						node,
+						`Customer IDs has an ID longer than 512 characters ("${id.slice(0, 40)}…")`,
+						i,
+					);
 			}
 			return { ids, settings, timeoutMs: readTimeoutMs(this, i) };
 		},

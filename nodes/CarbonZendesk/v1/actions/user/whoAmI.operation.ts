@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { userSchema } from '../../../schemas/users';
@@ -17,10 +22,16 @@ export const meta: OperationMeta = {
 
 const properties: INodeProperties[] = [customerIdField, optionsCollection()];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['whoAmI'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['whoAmI'] } },
+	properties,
+);
 
 /** GET /whoami (customer-scoped): the end user this credential, or the item's Customer ID, acts for. */
-export async function execute(this: IExecuteFunctions, client: CarbonClient): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CarbonClient,
+): Promise<INodeExecutionData[]> {
 	return executePerItem(this, client, async (i) => {
 		const customerId = client.resolveCustomerId(readItemParameter(this, 'customerId', i, ''), i);
 		const user = await client.request({
