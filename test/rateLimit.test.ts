@@ -330,4 +330,4 @@ test('three executions sharing one organisation each back off and all complete',
 	} finally {
 		await emulator.close();
 	}
-}, 60_000);
+}, 120_000); // durations vary 18–52 s with how the three executions' walls interleave: only completion is asserted
