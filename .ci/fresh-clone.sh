@@ -15,4 +15,4 @@ cd "$work/clone"
 echo "fresh clone of $(git rev-parse --short HEAD) in $work/clone (nothing beside it: $(ls -A "$work" | tr '\n' ' '))"
 
 npm run demo
-npx jest test/items.test.ts
+npx jest test/nodes/item/list.test.ts
