@@ -4,49 +4,9 @@
  * output, lenient parsing of the untyped responses, update, list, delete.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { useEmulator } from '../../helpers';
+import { app, wl, useWhiteLabel } from './setup';
 
-const ctx = useEmulator();
-
-const SECRET = 'zd-client-secret-4f1c9a7be2d84c06a5';
-const app = (clientSecret = SECRET, clientId = 'acme_support_assistant') => ({
-	carbonZendeskOAuth2Api: { subdomain: 'acme-brand', clientId, clientSecret },
-});
-const wl = (operation: string, extra: IDataObject = {}) => ({
-	resource: 'whiteLabel',
-	operation,
-	...extra,
-});
-
-async function deleteAll() {
-	const list = await ctx.run({
-		parameters: wl('list', { returnAll: true, filters: { anyType: true } }),
-	});
-	const ids = list.items.map((i) => i.json.id).join(',');
-	if (ids)
-		expect((await ctx.run({ parameters: wl('delete', { whiteLabelIds: ids }) })).status).toBe(
-			'success',
-		);
-}
-
-beforeAll(() => {
-	// The OAuth client as created in acme-brand's Admin Center and approved by Zendesk as global.
-	ctx.emulator.zendesk.registerClient({
-		clientId: 'acme_support_assistant',
-		clientSecret: SECRET,
-		name: 'Acme Support Assistant',
-		homeSubdomain: 'acme-brand',
-		global: true,
-	});
-	ctx.emulator.zendesk.registerClient({
-		clientId: 'acme_local_app',
-		clientSecret: 'local-secret-0123456789',
-		name: 'Acme Local',
-		homeSubdomain: 'acme-brand',
-		global: false,
-	});
-});
-afterEach(deleteAll);
+const { ctx } = useWhiteLabel();
 
 describe('White Label', () => {
 	test('List: every registration with client_secret redacted, Zendesk only unless All Connector Types; Return All pages', async () => {

@@ -84,6 +84,16 @@ export async function readWhiteLabelInput(
 }
 
 /** The registrations in an untyped answer: the first list of objects found (top level first), else none. */
+/** What Create and Update output about the app they sent (never the secret itself). */
+export function whiteLabelSummary(input: WhiteLabelInput): IDataObject {
+	return {
+		data_source_type: 'ZENDESK',
+		client_id: input.credentials.client_id,
+		redirect_uri: input.credentials.redirect_uri,
+		client_secret_sent: true,
+	};
+}
+
 export function findRecords(response: unknown): IDataObject[] {
 	if (Array.isArray(response))
 		return response.filter(

@@ -22,6 +22,7 @@ import {
 	readWhiteLabelInput,
 	untypedResponse,
 	whiteLabelInputSchema,
+	whiteLabelSummary,
 } from '../helpers/whiteLabel';
 import type { OperationMeta } from '../node.type';
 
@@ -73,12 +74,7 @@ export async function execute(
 				itemIndex: i,
 				timeoutMs: readTimeoutMs(this, i),
 			});
-			const summary = {
-				data_source_type: 'ZENDESK',
-				client_id: input.credentials.client_id,
-				redirect_uri: input.credentials.redirect_uri,
-				client_secret_sent: true,
-			};
+			const summary = whiteLabelSummary(input);
 			const records = findRecords(response);
 			return records.length
 				? records.map((r) => ({ ...summary, ...r }))

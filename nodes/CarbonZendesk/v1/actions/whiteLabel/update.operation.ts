@@ -21,6 +21,7 @@ import {
 	readWhiteLabelInput,
 	untypedResponse,
 	whiteLabelInputSchema,
+	whiteLabelSummary,
 } from '../helpers/whiteLabel';
 import type { OperationMeta } from '../node.type';
 
@@ -68,12 +69,7 @@ export async function execute(
 				itemIndex: i,
 				timeoutMs: readTimeoutMs(this, i),
 			});
-			const summary = {
-				data_source_type: 'ZENDESK',
-				client_id: input.credentials.client_id,
-				redirect_uri: input.credentials.redirect_uri,
-				client_secret_sent: true,
-			};
+			const summary = whiteLabelSummary(input);
 			// The registration itself, or inside a list (the response is untyped).
 			const record =
 				'data_source_type' in response || 'id' in response
