@@ -1,9 +1,10 @@
 import { connectHelpCenter, useEmulator } from './helpers';
+import { DOCUMENTED_TIER_RATES } from '../nodes/CarbonZendesk/transport/tiers';
 
 const ctx = useEmulator({ itemsPerSource: 300 });
 const rl = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
 
-describe('adaptive concurrency against a rate-limited Carbon', () => {
+describe('concurrency against a Carbon with an in-flight cap', () => {
 	let fileIds: number[] = [];
 
 	beforeAll(async () => {
@@ -52,9 +53,12 @@ describe('adaptive concurrency against a rate-limited Carbon', () => {
 			.filter((r) => r.status === 200)
 			.map((r) => (r.body as { file_id: number }).file_id);
 		expect(accepted.sort((a, b) => a - b)).toEqual([...fileIds].sort((a, b) => a - b));
+		// The cap is discovered once: the first burst (the documented budget of the tier, 180) meets it, and
+		// after that the node holds what Carbon served in flight — few refusals beyond the first burst's.
+		const burst = Math.min(fileIds.length, DOCUMENTED_TIER_RATES[3]);
 		const refused = requests.filter((r) => r.status === 429).length;
-		// The limit is discovered once: refusals are a small share of the requests.
-		expect(refused).toBeLessThan(fileIds.length / 4);
+		expect(refused).toBeGreaterThan(0);
+		expect(refused - (burst - 10)).toBeLessThan(fileIds.length / 10);
 	});
 
 	test('Max Concurrency 1 sends one request at a time', async () => {

@@ -1,8 +1,15 @@
 /**
- * The tier pacer's slow start beyond the documented budget, driven request by request (counts, no timing):
- * after a tier's documented budget went out within a minute, one request in flight, one more per served answer.
+ * The tier pacer beyond the documented budget and at its first wall, driven request by request (counts, no
+ * timing): after a tier's documented budget went out within a minute, PROBE_SIZE requests go and the rest wait
+ * for their answers; refusals of requests sent before any refusal arrived do not close the tier, a refusal after
+ * a refusal does.
  */
-import { TierPacer, type Ticket } from '../nodes/CarbonZendesk/transport/rateLimit';
+import {
+	OPEN_ROUND_TRIP_MS,
+	PROBE_SIZE,
+	TierPacer,
+	type Ticket,
+} from '../nodes/CarbonZendesk/transport/rateLimit';
 import { DOCUMENTED_TIER_RATES } from '../nodes/CarbonZendesk/transport/tiers';
 
 const BUDGET = DOCUMENTED_TIER_RATES[1];
@@ -46,51 +53,102 @@ function requests(pacer: TierPacer, wanted: number) {
 	};
 }
 
-describe('TierPacer slow start beyond the documented budget', () => {
-	test('uncapped up to the budget, then 1 in flight doubling per round trip until nothing waits', async () => {
+describe('TierPacer beyond the documented budget', () => {
+	test('the budget goes at once, then a probe; served at round trips ≥ OPEN_ROUND_TRIP_MS it opens the tier', async () => {
+		const abort = new AbortController();
+		let clock = 1_000_000;
+		const now = jest.spyOn(Date, 'now').mockImplementation(() => clock);
+		try {
+			const pacer = new TierPacer(1, { waitBudgetMs: 60_000 }, abort.signal);
+			const queue = requests(pacer, BUDGET * 3);
+			// The budget's last request starts the probe: tickets issued before it but not yet sent are given back.
+			const sent = await queue.take();
+			expect(sent.slice(0, BUDGET).every((t) => !t.probe)).toBe(true);
+			const probe = sent.slice(BUDGET);
+			expect(probe).toHaveLength(PROBE_SIZE);
+			expect(probe.every((t) => t.probe)).toBe(true);
+			expect(pacer.probeActive).toBe(true);
+			clock += OPEN_ROUND_TRIP_MS;
+			sent.slice(0, BUDGET).forEach((t) => pacer.release(t, 'served'));
+			// The budget's answers do not release more: only the probe's do.
+			expect(await queue.take()).toHaveLength(0);
+			probe.slice(0, -1).forEach((t) => pacer.release(t, 'served'));
+			// A served probe request frees its slot for another probe request, not for everything.
+			const more = await queue.take();
+			expect(more).toHaveLength(PROBE_SIZE - 1);
+			expect(more.every((t) => t.probe)).toBe(true);
+			pacer.release(probe[PROBE_SIZE - 1], 'served');
+			expect(pacer.probeActive).toBe(false);
+			// Open: everything still waiting goes at once.
+			const rest = await queue.take();
+			expect(BUDGET + PROBE_SIZE + more.length + rest.length).toBe(BUDGET * 3);
+			expect(rest.every((t) => !t.probe)).toBe(true);
+			[...more, ...rest].forEach((t) => pacer.release(t, 'served'));
+			expect(pacer.report()).toMatchObject({ sent: BUDGET * 3, served: BUDGET * 3, refused: 0 });
+		} finally {
+			now.mockRestore();
+			abort.abort();
+		}
+	});
+
+	test('served at short round trips, the probe ramps: one more request per served answer', async () => {
 		const abort = new AbortController();
 		const pacer = new TierPacer(1, { waitBudgetMs: 60_000 }, abort.signal);
-		const queue = requests(pacer, BUDGET * 3);
-		// The budget's last request starts slow start: tickets issued before it but not yet sent are given back.
+		const queue = requests(pacer, BUDGET + 200);
 		const sent = await queue.take();
-		expect(sent.slice(0, BUDGET).every((t) => !t.slow)).toBe(true);
-		expect(sent.slice(BUDGET)).toHaveLength(1);
-		expect(pacer.slowStartWindow).toBe(1);
 		sent.slice(0, BUDGET).forEach((t) => pacer.release(t, 'served'));
 		let pending = sent.slice(BUDGET);
 		const rounds: number[] = [];
-		let slowServed = 0;
 		while (pending.length) {
-			const round = pending;
-			rounds.push(round.length);
-			for (const t of round) {
-				pacer.release(t, 'served');
-				slowServed++;
-			}
+			rounds.push(pending.length);
+			pending.forEach((t) => pacer.release(t, 'served'));
 			pending = await queue.take();
 		}
-		// Windows 1, 2, 4, 8, 16, 32: the 60 requests after the budget go in 6 round trips (the last one not full).
-		expect(rounds).toEqual([1, 2, 4, 8, 16, 29]);
-		expect(slowServed).toBe(BUDGET * 2);
-		expect(pacer.slowStartWindow).toBe(1 + BUDGET * 2);
+		// 8, then the probe's 8th answer adds one: 9, then doubling: 18, 36, 72 — 200 requests in 5 round trips.
+		expect(rounds).toEqual([8, 9, 18, 36, 72, 57]);
+		expect(pacer.probeActive).toBe(true);
+		expect(pacer.report()).toMatchObject({ served: BUDGET + 200, refused: 0 });
 		abort.abort();
 	});
 
-	test('a refusal in slow start closes the tier for its Retry-After and ends slow start', async () => {
+	test('a refused probe request waits for itself; a refusal after it closes the tier', async () => {
 		const abort = new AbortController();
 		const pacer = new TierPacer(1, { waitBudgetMs: 60_000 }, abort.signal);
-		const queue = requests(pacer, BUDGET + 10);
+		const queue = requests(pacer, BUDGET + 20);
 		const sent = await queue.take();
-		expect(sent).toHaveLength(BUDGET + 1);
+		expect(sent).toHaveLength(BUDGET + PROBE_SIZE);
 		sent.slice(0, BUDGET).forEach((t) => pacer.release(t, 'served'));
-		const probe = sent[BUDGET];
-		expect(probe.slow).toBe(true);
-		pacer.release(probe, 'refused', 60_000);
-		expect(pacer.slowStartWindow).toBeUndefined();
-		// Gate closed for a minute: nothing more is issued now.
+		const probe = sent.slice(BUDGET);
+		// Sent before any refusal arrived: the first wall, maybe an in-flight cap. Each waits its own Retry-After.
+		for (const t of probe) expect(pacer.release(t, 'refused', 60_000)).toBe(60_000);
+		expect(pacer.probeActive).toBe(false);
+		const next = await queue.take();
+		expect(next.length).toBeGreaterThan(0);
+		expect(next[0].afterRefusal).toBe(true);
+		// Sent after a refusal had arrived and refused too: a rate. The gate holds it (no own wait) and the tier.
+		expect(pacer.release(next[0], 'refused', 60_000)).toBe(0);
 		expect(await queue.take()).toHaveLength(0);
-		expect(pacer.report()).toMatchObject({ sent: BUDGET + 1, served: BUDGET, refused: 1 });
+		expect(pacer.report()).toMatchObject({ served: BUDGET, refused: PROBE_SIZE + 1 });
+		// Tickets issued before the gate closed are no longer valid.
+		expect(next.slice(1).every((t) => !pacer.valid(t))).toBe(true);
 		abort.abort();
 		await Promise.allSettled(queue.all);
+	});
+
+	test('a refusal of a request sent after a served answer, but before any refusal, is still the first wall', async () => {
+		const abort = new AbortController();
+		const pacer = new TierPacer(3, { waitBudgetMs: 60_000 }, abort.signal);
+		const queue = requests(pacer, 40);
+		const sent = await queue.take();
+		expect(sent).toHaveLength(40);
+		// An in-flight cap of 20: 20 served, 20 refused — no gate, each refused request waits 1 s by itself.
+		sent.slice(0, 20).forEach((t) => pacer.release(t, 'served'));
+		for (const t of sent.slice(20)) expect(pacer.release(t, 'refused', 1000)).toBe(1000);
+		expect(pacer.report()).toMatchObject({ served: 20, refused: 20 });
+		expect(pacer.paced).toBe(false);
+		// The tier is not closed: a request may go at once.
+		const again = requests(pacer, 1);
+		expect(await again.take()).toHaveLength(1);
+		abort.abort();
 	});
 });

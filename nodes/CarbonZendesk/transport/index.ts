@@ -21,7 +21,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { AdaptiveLimiter } from './limiter';
+import { ConcurrencyLimiter } from './limiter';
 import { DEFAULT_MAX_CONCURRENCY } from './pool';
 import {
 	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
@@ -206,7 +206,7 @@ function backoffMs(attempt: number): number {
 
 export class CarbonClient {
 	readonly redact: (text: string) => string;
-	readonly limiter: AdaptiveLimiter;
+	readonly limiter: ConcurrencyLimiter;
 	readonly rateLimiter: RateLimiter;
 	private readonly rateWaitByItem = new Map<number, number>();
 
@@ -217,7 +217,7 @@ export class CarbonClient {
 		rateLimit: Partial<RateLimitSettings>,
 	) {
 		this.redact = makeRedactor([credentials.apiKey]);
-		this.limiter = new AdaptiveLimiter(maxConcurrency);
+		this.limiter = new ConcurrencyLimiter(maxConcurrency);
 		let waitBudgetMs = rateLimit.waitBudgetMs ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS * 1000;
 		// Never wait past the workflow's own timeout (n8n cancels the execution then).
 		const timeoutS = Number(ctx.getWorkflowSettings?.()?.executionTimeout);
@@ -327,6 +327,8 @@ export class CarbonClient {
 			const last = attempt >= RETRY_POLICY.maxAttempts;
 			let response: IN8nHttpFullResponse;
 			let ticket: Ticket;
+			/** Set on a 429: how long this request itself waits before it acquires again (0: its tier's gate holds it). */
+			let refusedWaitMs: number | undefined;
 			try {
 				ticket = await pacer.acquire(budgetMs - rateWaitedMs, rateWaitedMs);
 			} catch (error) {
@@ -339,20 +341,15 @@ export class CarbonClient {
 				}
 				throw this.cancelled();
 			}
-			if (ticket.waitedMs > 0) {
-				rateWaitedMs += ticket.waitedMs;
-				const key = call.itemIndex ?? -1;
-				this.rateWaitByItem.set(key, (this.rateWaitByItem.get(key) ?? 0) + ticket.waitedMs);
-			}
+			if (ticket.waitedMs > 0) rateWaitedMs += this.noteRateWait(call.itemIndex, ticket.waitedMs);
 			await this.limiter.acquire();
 			if (!pacer.valid(ticket)) {
-				// While it waited for an in-flight slot, Carbon refused another request or the tier began its slow start.
-				this.limiter.release('failed', 0);
+				// While it waited for an in-flight slot, Carbon refused another request or the tier began its probe.
+				this.limiter.release('failed');
 				pacer.giveBack(ticket);
 				continue;
 			}
 			pacer.markSent(ticket);
-			const sentAt = Date.now();
 			try {
 				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 					this.ctx as unknown as IAllExecuteFunctions,
@@ -362,20 +359,18 @@ export class CarbonClient {
 				const status = response.statusCode;
 				if (status === 429) {
 					const wasPaced = pacer.paced;
-					pacer.release(ticket, 'refused', parseRetryAfter(response.headers?.['retry-after']));
+					const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
+					refusedWaitMs = pacer.release(ticket, 'refused', retryAfterMs);
 					// Until the refusals show a rate, they may be an in-flight cap: the limiter drops to what is served.
-					this.limiter.release(wasPaced ? 'failed' : 'throttled', Date.now() - sentAt);
+					this.limiter.release(wasPaced ? 'failed' : 'throttled');
 					if (!wasPaced && pacer.paced) this.limiter.thaw();
-					continue;
+				} else {
+					pacer.release(ticket, status < 300 ? 'served' : 'other');
+					this.limiter.release(status === 503 ? 'throttled' : status < 400 ? 'ok' : 'failed');
 				}
-				pacer.release(ticket, status < 300 ? 'served' : 'other');
-				this.limiter.release(
-					status === 503 ? 'throttled' : status < 400 ? 'ok' : 'failed',
-					Date.now() - sentAt,
-				);
 			} catch (error) {
 				pacer.release(ticket, 'other');
-				this.limiter.release('failed', Date.now() - sentAt);
+				this.limiter.release('failed');
 				const failure = classifyNetworkError(error);
 				const notProcessed = failure.kind === 'refused' || failure.code === 'EAI_AGAIN';
 				const retryable =
@@ -397,6 +392,20 @@ export class CarbonClient {
 				});
 			}
 
+			if (refusedWaitMs !== undefined) {
+				if (refusedWaitMs > 0) {
+					if (rateWaitedMs + refusedWaitMs > budgetMs) {
+						throw rateLimitWaitError(
+							node,
+							new RateLimitWaitExceeded(tier, rateWaitedMs, refusedWaitMs, budgetMs, pacer.refused),
+							{ method: call.method, path: call.path, itemIndex: call.itemIndex },
+						);
+					}
+					await this.pause(refusedWaitMs, signal);
+					rateWaitedMs += this.noteRateWait(call.itemIndex, refusedWaitMs);
+				}
+				continue;
+			}
 			const status = response.statusCode;
 			if (status >= 200 && status < 300) return this.parse(call, response.body);
 
@@ -420,6 +429,13 @@ export class CarbonClient {
 				retryAfterMs: retryable && retryAfter ? retryAfter : undefined,
 			});
 		}
+	}
+
+	/** Adds a wait for Carbon's rate limit to the item's total; returns it. */
+	private noteRateWait(itemIndex: number | undefined, ms: number): number {
+		const key = itemIndex ?? -1;
+		this.rateWaitByItem.set(key, (this.rateWaitByItem.get(key) ?? 0) + ms);
+		return ms;
 	}
 
 	private async pause(ms: number, signal: AbortSignal | undefined) {

@@ -6,7 +6,7 @@
 export type PoolResult<T> =
 	{ ok: true; value: T } | { ok: false; error: unknown } | { ok: false; skipped: true };
 
-/** The cap on requests in flight; the transport's AdaptiveLimiter starts lower and finds Carbon's limit below it. */
+/** The cap on requests in flight; the transport's ConcurrencyLimiter drops below it when Carbon refuses. */
 export const DEFAULT_MAX_CONCURRENCY = 512;
 export const MAX_CONCURRENCY_LIMIT = 1024;
 

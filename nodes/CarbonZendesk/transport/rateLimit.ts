@@ -4,40 +4,42 @@
  * Wait for Sync polls, Update Users batches and webhook registration all share it.
  *
  * How it decides when a request may go:
- * 1. Uncapped at first. Most runs stay under the limit and should not be slowed down; a cap at the documented
- *    rate would make 100 Resync File items take 33 s instead of a second. The first burst is the in-flight
- *    limiter's (limiter.ts: 32, growing per round trip, so a wall below the documented rate meets at most one
- *    round's requests).
- * 2. **Slow start beyond the documented budget.** Once this execution has sent a tier's documented budget (e.g.
- *    180 for tier 3) within a minute without a refusal, the next request is likely refused on Carbon's standard
- *    plan, so the tier restarts from one request in flight and doubles per round trip (one more slot per served
- *    answer, TCP's slow start). The refusals this costs at the wall are bounded by count: at most one more than
- *    slow start had served — about one on a standard plan, whose budget is spent (a token bucket that refilled a
- *    little, a fixed window that filled during the burst), at most half a budget when the burst straddled a
- *    fixed window's boundary. On a plan above the documented rate (Carbon's custom plans) the window keeps
- *    doubling and the tier is back at full speed (the in-flight limiter's limit) in log2 round trips — 9 for
- *    512 in flight, once per execution and tier. Set Rate Limit (your plan's rate) to pace from the first
- *    request instead.
- * 3. A 429 closes the tier until its `Retry-After` has passed (the **gate**): no request of that tier is sent
- *    before, so waiting costs no further refusals. A 429 never uses up an attempt. After the first refusal the
- *    in-flight limiter holds the tier at what was in flight then (one, after slow start): until the refusals
- *    show a rate, they may as well be an in-flight cap.
- * 4. From the refusals the pacer **learns the rate**: a cycle runs from one reopening of the gate to the next;
+ * 1. **The documented budget goes at once.** A tier's documented requests per minute (30 / 90 / 180) is what
+ *    Carbon's standard plan serves in any minute, so that many go out as fast as the items are ready (within Max
+ *    Concurrency): most runs stay under it and are not slowed down at all.
+ * 2. **A probe beyond it.** Once this execution has sent a tier's budget within a minute without a refusal, the
+ *    next request is likely refused on the standard plan: PROBE_SIZE requests go, the rest wait for their answers.
+ *    Refused: at most PROBE_SIZE refusals, and the rules below. All served: the plan is above the documented rate
+ *    (Carbon's custom plans), or a token bucket refilled during the budget's burst. What follows depends on the
+ *    round trip, the price of a ramp step: when Carbon's fastest answer took OPEN_ROUND_TRIP_MS or more (a real
+ *    API across the internet), the tier opens up to Max Concurrency for the rest of the execution — one round trip,
+ *    hidden behind the budget's own work; a ramp to 512 would cost 6 more. When round trips are shorter, ramping
+ *    is cheap: the probe's window grows by one per served answer (doubling per round trip), so a wall a little
+ *    above the documented rate refuses at most about what the ramp had served. (Set Rate Limit, your plan's rate,
+ *    to pace from the first request instead.)
+ * 3. **The first wall may be an in-flight cap, not a rate.** Refusals of requests sent before any refusal had
+ *    arrived say only that Carbon refused what came at once: each refused request waits for its own Retry-After,
+ *    and the in-flight limiter (limiter.ts) holds the execution at what was in flight then. If that was an in-flight
+ *    cap, requests sent as slots free up are served and nothing waits for a whole Retry-After.
+ * 4. **A refusal after a refusal is a rate: the gate.** A request sent after a refusal had arrived, refused too:
+ *    the tier is closed until its `Retry-After` has passed; no request of that tier is sent before, so waiting costs
+ *    no further refusals. A 429 never uses up an attempt.
+ * 5. From the gates the pacer **learns the rate**: a cycle runs from one reopening of the gate to the next;
  *    requests served in cycles ÷ their length = what Carbon allows. That holds for a fixed window (a cycle is
  *    whole windows) and a token bucket (a cycle is the refill behind one Retry-After) alike; whole-second
- *    Retry-After rounding averages out over cycles. The cycle before the first refusal is not used (it may start
- *    mid-window, or with a full bucket), so pacing starts at the second refusal. Requests are then spaced evenly
+ *    Retry-After rounding averages out over cycles. The cycle before the first gate is not used (it may start
+ *    mid-window, or with a full bucket), so pacing starts at the second gate. Requests are then spaced evenly
  *    at 97 % of the learnt rate (the margin absorbs jitter between n8n and Carbon). A refusal while paced means
  *    the pace was too fast (or another workflow takes a share): the pace drops to the lower of the new estimate
  *    and 95 % of itself. After a minute without a refusal it rises by 10 % to find capacity others freed.
- * 5. A Rate Limit set by the user (their plan's requests per minute) paces every tier from the first request
+ * 6. A Rate Limit set by the user (their plan's requests per minute) paces every tier from the first request
  *    and is never exceeded; refusals still teach a lower rate (the plan may be shared by other workflows).
  * Every request has a wait budget (Rate Limit Wait): one that cannot be sent within it fails at once with the
  * time it would still need, instead of sleeping through it.
  *
- * Order per request: `acquire` (gate, pacing, slow start) → the in-flight limiter → `valid` (still allowed? a
- * refusal or slow start may have begun while it waited for a slot; else `giveBack` and acquire again) →
- * `markSent` → send → `release` with the outcome.
+ * Order per request: `acquire` (gate, pacing, probe) → the in-flight limiter → `valid` (still allowed? a gate or
+ * the probe may have begun while it waited for a slot; else `giveBack` and acquire again) → `markSent` → send →
+ * `release` with the outcome (for a refusal: how long this request itself must wait before it acquires again).
  */
 import { sleep } from 'n8n-workflow';
 
@@ -49,6 +51,10 @@ export const MAX_RATE_LIMIT_WAIT_SECONDS = 86_400;
 export const PACE_MARGIN = 0.97;
 /** When Carbon gives no Retry-After with its 429. */
 export const DEFAULT_RETRY_AFTER_MS = 1000;
+/** Requests sent beyond a tier's documented budget before the rest may follow (all served: the plan is higher). */
+export const PROBE_SIZE = 8;
+/** From this fastest answer time on, a served probe opens the tier at once instead of ramping (see 2. above). */
+export const OPEN_ROUND_TRIP_MS = 20;
 const MINUTE_MS = 60_000;
 /** A refusal while paced: the pace drops at least to this share of itself. */
 const DECREASE_FACTOR = 0.95;
@@ -79,10 +85,12 @@ export interface Ticket {
 	/** Set by markSent. */
 	sentAt: number;
 	waitedMs: number;
-	/** Issued during slow start (counts against its window). */
-	slow: boolean;
+	/** Issued as part of the probe beyond the documented budget. */
+	probe: boolean;
 	/** How many refusals had closed the gate when it was issued. */
 	gate: number;
+	/** Set by markSent: whether a refusal had arrived before it was sent (then its own refusal shows a rate). */
+	afterRefusal: boolean;
 }
 
 interface Waiter {
@@ -109,13 +117,17 @@ export class TierPacer {
 	private gateUntil = 0;
 	private gates = 0;
 	private nextSlot = 0;
-	/** Send times within the last minute, while slow start may still begin. */
+	/** Send times within the last minute, while the probe may still begin. */
 	private readonly recentSends: number[] = [];
-	/** Slow start's window (requests of this tier in flight at most); undefined = not in slow start. */
-	private slowWindow?: number;
-	/** No slow start any more: Carbon refused once, or the tier is paced. */
+	/** The documented budget was sent within a minute: only the probe goes until it is served. */
+	private probing = false;
+	/** No probe any more: it was served, Carbon refused once, or the tier is paced. */
 	private guardOver: boolean;
-	private slowInFlight = 0;
+	private probeInFlight = 0;
+	private probeServed = 0;
+	private probeWindow = PROBE_SIZE;
+	/** The fastest served answer of this tier, ms. */
+	private fastestMs = Infinity;
 	private cycleStart = 0;
 	private cycleServed = 0;
 	private cyclesClosed = 0;
@@ -180,55 +192,71 @@ export class TierPacer {
 
 	/**
 	 * Whether a ticket may still be used once the request has its in-flight slot: not when a refusal closed the
-	 * gate meanwhile (and it is still closed), nor when slow start began after it was issued.
+	 * gate meanwhile (and it is still closed), nor when the probe began after it was issued.
 	 */
 	valid(ticket: Ticket): boolean {
 		if (ticket.gate !== this.gates && Date.now() < this.gateUntil) return false;
-		return this.slowWindow === undefined || ticket.slow;
+		return !this.probing || ticket.probe;
 	}
 
 	/** Returns a ticket that is no longer valid; the request acquires again. */
 	giveBack(ticket: Ticket): void {
-		if (ticket.slow) this.slowInFlight--;
+		if (ticket.probe) this.probeInFlight--;
 		this.kick();
 	}
 
-	/** Slow start's window now (undefined: not in slow start). */
-	get slowStartWindow(): number | undefined {
-		return this.slowWindow;
+	/** Whether the probe beyond the documented budget is under way (the rest of the tier waits for it). */
+	get probeActive(): boolean {
+		return this.probing;
 	}
 
 	/** The request goes out now. */
 	markSent(ticket: Ticket): void {
 		const now = Date.now();
 		ticket.sentAt = now;
+		ticket.afterRefusal = this.refused > 0;
 		this.sent++;
-		if (this.guardOver || this.slowWindow !== undefined) return;
+		if (this.guardOver || this.probing) return;
 		this.recentSends.push(now);
 		while (this.recentSends[0] <= now - MINUTE_MS) this.recentSends.shift();
 		if (this.recentSends.length >= DOCUMENTED_TIER_RATES[this.tier]) {
-			this.slowWindow = 1;
+			this.probing = true;
 			this.recentSends.length = 0;
 		}
 	}
 
-	/** What came of a request sent with `ticket`: served (2xx), refused (429, with its Retry-After) or other. */
-	release(ticket: Ticket, outcome: 'served' | 'refused' | 'other', retryAfterMs?: number): void {
+	/**
+	 * What came of a request sent with `ticket`: served (2xx), refused (429, with its Retry-After) or other.
+	 * For a refusal, returns how long this request itself must wait before it acquires again (0: the gate holds it).
+	 */
+	release(ticket: Ticket, outcome: 'served' | 'refused' | 'other', retryAfterMs?: number): number {
 		const now = Date.now();
-		if (ticket.slow) this.slowInFlight--;
+		if (ticket.probe) this.probeInFlight--;
 		if (outcome === 'served') {
 			this.served++;
 			if (ticket.sentAt >= this.cycleStart) this.cycleServed++;
-			// One more slot per served answer: the window doubles per round trip, until the in-flight limiter's
-			// own limit is the bound (a plan above the documented rate is back at full speed in log2 round trips).
-			if (ticket.slow && this.slowWindow !== undefined) this.slowWindow++;
+			this.fastestMs = Math.min(this.fastestMs, now - ticket.sentAt);
+			if (ticket.probe && this.probing && ++this.probeServed >= PROBE_SIZE) {
+				// Served beyond the documented budget: a higher plan. Open up to Max Concurrency when a ramp step
+				// is expensive, else ramp: one more slot per served answer.
+				if (this.fastestMs >= OPEN_ROUND_TRIP_MS) {
+					this.probing = false;
+					this.guardOver = true;
+				} else this.probeWindow++;
+			}
 		} else if (outcome === 'refused') {
 			this.refused++;
 			this.lastRefusalAt = now;
-			this.slowWindow = undefined;
+			this.probing = false;
 			this.guardOver = true;
 			this.recentSends.length = 0;
-			const reopen = now + Math.max(0, retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+			const waitMs = Math.max(0, retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+			if (!this.paced && this.gates === 0 && !ticket.afterRefusal) {
+				// The first wall: maybe an in-flight cap. Only this request waits; the limiter holds what is in flight.
+				this.kick();
+				return waitMs;
+			}
+			const reopen = now + waitMs;
 			const extended = reopen > this.gateUntil;
 			if (extended) this.gateUntil = reopen;
 			this.gates++;
@@ -237,6 +265,7 @@ export class TierPacer {
 			this.nextSlot = Math.max(this.nextSlot, this.gateUntil);
 		}
 		this.kick();
+		return 0;
 	}
 
 	/** The first refusal of a cycle closes it; the first cycle (before any refusal) is not a measure. */
@@ -258,7 +287,7 @@ export class TierPacer {
 		this.cycleServed = 0;
 	}
 
-	/** The earliest time the head of the queue may be sent (Infinity: wait for a slow-start answer). */
+	/** The earliest time the head of the queue may be sent (Infinity: wait for the probe's answers). */
 	private sendAt(now: number): number {
 		let at = this.gateUntil;
 		if (this.intervalMs !== undefined) {
@@ -272,16 +301,16 @@ export class TierPacer {
 			}
 			at = Math.max(at, this.nextSlot);
 		}
-		if (this.slowWindow !== undefined && this.slowInFlight >= this.slowWindow) return Infinity;
+		if (this.probing && this.probeInFlight >= this.probeWindow) return Infinity;
 		return at;
 	}
 
 	private issue(now: number, enqueuedAt: number): Ticket {
 		if (this.intervalMs !== undefined)
 			this.nextSlot = Math.max(now, this.nextSlot) + this.intervalMs;
-		const slow = this.slowWindow !== undefined;
-		if (slow) this.slowInFlight++;
-		return { sentAt: now, waitedMs: now - enqueuedAt, slow, gate: this.gates };
+		const probe = this.probing;
+		if (probe) this.probeInFlight++;
+		return { sentAt: now, waitedMs: now - enqueuedAt, probe, gate: this.gates, afterRefusal: false };
 	}
 
 	private async pump(): Promise<void> {
