@@ -34,10 +34,10 @@ async function drive(
 		limiter.cap,
 		async () => {
 			for (;;) {
-				await limiter.acquire();
+				const admitted = await limiter.acquire();
 				maxActive = Math.max(maxActive, limiter.active);
 				const status = await server.call();
-				limiter.release(status === 429 ? 'throttled' : 'ok');
+				limiter.release(status === 429 ? 'throttled' : 'ok', admitted);
 				if (status === 200) return;
 			}
 		},
@@ -68,13 +68,33 @@ describe('ConcurrencyLimiter', () => {
 
 	test('thaw lifts the cap a refusal set, back to Max Concurrency', async () => {
 		const limiter = new ConcurrencyLimiter(8);
-		for (let k = 0; k < 8; k++) await limiter.acquire();
-		limiter.release('throttled');
+		const marks: number[] = [];
+		for (let k = 0; k < 8; k++) marks.push(await limiter.acquire());
+		limiter.release('throttled', marks[0]);
 		expect(limiter.limit).toBe(7);
-		for (let k = 0; k < 7; k++) limiter.release('ok');
+		for (let k = 1; k < 8; k++) limiter.release('ok', marks[k]);
 		expect(limiter.limit).toBe(7);
 		limiter.thaw();
 		expect(limiter.limit).toBe(8);
+	});
+
+	test('refusals of requests in flight when the cap dropped count against it; served answers meanwhile do not', async () => {
+		const limiter = new ConcurrencyLimiter(100);
+		const marks: number[] = [];
+		for (let k = 0; k < 30; k++) marks.push(await limiter.acquire());
+		// Carbon serves 10 at once: the first refusal drops the cap to the 29 still in flight …
+		limiter.release('throttled', marks[29]);
+		expect(limiter.limit).toBe(29);
+		// … a served answer arrives before the other refusals (its slot goes to a new request) …
+		limiter.release('ok', marks[0]);
+		const next = await limiter.acquire();
+		// … and each later refusal of the burst takes one off: the cap ends at what Carbon served at once.
+		for (let k = 10; k < 29; k++) limiter.release('throttled', marks[k]);
+		expect(limiter.limit).toBe(10);
+		expect(limiter.active).toBe(10);
+		// A refusal of a request sent after the drop is a new drop, to what is in flight then.
+		limiter.release('throttled', next);
+		expect(limiter.limit).toBe(9);
 	});
 
 	test('never exceeds a cap of 1', async () => {

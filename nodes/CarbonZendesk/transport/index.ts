@@ -342,10 +342,10 @@ export class CarbonClient {
 				throw this.cancelled();
 			}
 			if (ticket.waitedMs > 0) rateWaitedMs += this.noteRateWait(call.itemIndex, ticket.waitedMs);
-			await this.limiter.acquire();
+			const admitted = await this.limiter.acquire();
 			if (!pacer.valid(ticket)) {
 				// While it waited for an in-flight slot, Carbon refused another request or the tier began its probe.
-				this.limiter.release('failed');
+				this.limiter.release('failed', admitted);
 				pacer.giveBack(ticket);
 				continue;
 			}
@@ -362,15 +362,18 @@ export class CarbonClient {
 					const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 					refusedWaitMs = pacer.release(ticket, 'refused', retryAfterMs);
 					// Until the refusals show a rate, they may be an in-flight cap: the limiter drops to what is served.
-					this.limiter.release(wasPaced ? 'failed' : 'throttled');
+					this.limiter.release(wasPaced ? 'failed' : 'throttled', admitted);
 					if (!wasPaced && pacer.paced) this.limiter.thaw();
 				} else {
 					pacer.release(ticket, status < 300 ? 'served' : 'other');
-					this.limiter.release(status === 503 ? 'throttled' : status < 400 ? 'ok' : 'failed');
+					this.limiter.release(
+						status === 503 ? 'throttled' : status < 400 ? 'ok' : 'failed',
+						admitted,
+					);
 				}
 			} catch (error) {
 				pacer.release(ticket, 'other');
-				this.limiter.release('failed');
+				this.limiter.release('failed', admitted);
 				const failure = classifyNetworkError(error);
 				const notProcessed = failure.kind === 'refused' || failure.code === 'EAI_AGAIN';
 				const retryable =
