@@ -310,7 +310,13 @@ export class TierPacer {
 			this.nextSlot = Math.max(now, this.nextSlot) + this.intervalMs;
 		const probe = this.probing;
 		if (probe) this.probeInFlight++;
-		return { sentAt: now, waitedMs: now - enqueuedAt, probe, gate: this.gates, afterRefusal: false };
+		return {
+			sentAt: now,
+			waitedMs: now - enqueuedAt,
+			probe,
+			gate: this.gates,
+			afterRefusal: false,
+		};
 	}
 
 	private async pump(): Promise<void> {

@@ -84,7 +84,7 @@ export const maxConcurrencyOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY_LIMIT },
 	default: DEFAULT_MAX_CONCURRENCY,
 	description:
-		"The most requests to Carbon this node keeps in flight at once. Carbon first gets at most its documented per-minute budget of each endpoint tier, and the node backs off when Carbon signals its limit (429/503), so this is only a ceiling.",
+		'The most requests to Carbon this node keeps in flight at once. Carbon first gets at most its documented per-minute budget of each endpoint tier, and the node backs off when Carbon signals its limit (429/503), so this is only a ceiling.',
 };
 
 export const rateLimitOption: INodeProperties = {
