@@ -125,7 +125,8 @@ async function main() {
 	process.env.BENCH_PACKAGE_DIR = snapshotPackage();
 	const list = variants.split(',');
 	const profiles: Array<Awaited<ReturnType<typeof profileOf>>> = [];
-	for (const v of list) profiles.push(await profileOf(v, Number(runsArg), Number(latencyArg), Number(executionsArg)));
+	for (const v of list)
+		profiles.push(await profileOf(v, Number(runsArg), Number(latencyArg), Number(executionsArg)));
 	const runs = Number(runsArg);
 	const show = (pick: (p: (typeof profiles)[number]) => Map<string, number>, k: number) => {
 		const keys = new Set(profiles.flatMap((p) => [...pick(p).keys()]));
