@@ -1,8 +1,10 @@
 /**
  * CPU profile of the bench worker for one workflow, to find where the node's time goes:
- *   npx ts-node --transpile-only bench/profile.ts ours,floor [runs] [latencyMs]
- * Runs Resync File × 1,000 (0 ms latency by default) `runs` times per variant (comma-separated; each in its own worker
- * started with --cpu-prof) and prints self time per function and per package, ordered by the first variant minus the second.
+ *   npx ts-node --transpile-only bench/profile.ts ours,floor [runs] [latencyMs] [executions]
+ * Runs Resync File × 1,000 (0 ms latency by default) `runs` times per variant (comma-separated: ours, floor, http,
+ * noop; each in its own worker started with --cpu-prof) and prints self time per function and per package, ordered
+ * by the first variant minus the second. With `executions` (row 7's shape), each run is that many executions of
+ * Start (1 item) → node instead. PROFILE_INTERVAL_US sets the sampling interval (default 1000 µs).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,6 +31,7 @@ async function profileOf(
 	variant: string,
 	runs: number,
 	latencyMs: number,
+	executions: number,
 ): Promise<{
 	byFn: Map<string, number>;
 	byGroup: Map<string, number>;
@@ -37,11 +40,20 @@ async function profileOf(
 }> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carbon-prof-'));
 	const em = await CarbonEmulator.start({ itemsPerSource: 2000 });
-	const worker = new Worker(['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+	const worker = new Worker([
+		'--cpu-prof',
+		`--cpu-prof-dir=${dir}`,
+		`--cpu-prof-interval=${Number(process.env.PROFILE_INTERVAL_US) || 1000}`,
+	]);
 	await worker.init(hasHttpNode() ? HTTP_NODE_FILE : undefined);
 	const { fileItems } = await connectFixture(worker, em);
 	em.setRateLimit(undefined, latencyMs);
-	const spec = fileSpecs(em, fileItems)[variant as 'ours' | 'floor' | 'http'];
+	const items = executions > 0 ? fileItems.slice(0, 1) : fileItems;
+	const extra = executions > 0 ? { repeat: executions } : {};
+	const spec =
+		variant === 'noop'
+			? { kind: 'noop' as const, parameters: {}, items, credentials: {}, ...extra }
+			: fileSpecs(em, items, extra)[variant as 'ours' | 'floor' | 'http'];
 	if (!spec) throw new Error(`unknown variant ${variant}`);
 	for (let i = 0; i < runs; i++) {
 		const r = await worker.run(spec);
@@ -108,11 +120,13 @@ async function profileOf(
 }
 
 async function main() {
-	const [variants = 'ours', runsArg = '5', latencyArg = '0'] = process.argv.slice(2);
+	const [variants = 'ours', runsArg = '5', latencyArg = '0', executionsArg = '0'] =
+		process.argv.slice(2);
 	process.env.BENCH_PACKAGE_DIR = snapshotPackage();
 	const list = variants.split(',');
 	const profiles: Array<Awaited<ReturnType<typeof profileOf>>> = [];
-	for (const v of list) profiles.push(await profileOf(v, Number(runsArg), Number(latencyArg)));
+	for (const v of list)
+		profiles.push(await profileOf(v, Number(runsArg), Number(latencyArg), Number(executionsArg)));
 	const runs = Number(runsArg);
 	const show = (pick: (p: (typeof profiles)[number]) => Map<string, number>, k: number) => {
 		const keys = new Set(profiles.flatMap((p) => [...pick(p).keys()]));

@@ -205,10 +205,14 @@ function backoffMs(attempt: number): number {
 }
 
 export class CarbonClient {
-	readonly redact: (text: string) => string;
 	readonly limiter: ConcurrencyLimiter;
 	readonly rateLimiter: RateLimiter;
 	private readonly rateWaitByItem = new Map<number, number>();
+	// Built on first use: the node, the redactor and the customer ID check are needed per execution or only on
+	// error paths, not per request.
+	private nodeCopy?: INode;
+	private redactor?: (text: string) => string;
+	private checkedCustomerId?: string;
 
 	private constructor(
 		private readonly ctx: CarbonContext,
@@ -216,7 +220,6 @@ export class CarbonClient {
 		maxConcurrency: number,
 		rateLimit: Partial<RateLimitSettings>,
 	) {
-		this.redact = makeRedactor([credentials.apiKey]);
 		this.limiter = new ConcurrencyLimiter(maxConcurrency);
 		let waitBudgetMs = rateLimit.waitBudgetMs ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS * 1000;
 		// Never wait past the workflow's own timeout (n8n cancels the execution then).
@@ -241,8 +244,14 @@ export class CarbonClient {
 		return sum;
 	}
 
+	/** The node, copied once (n8n's getNode() deep-copies it on every call). */
 	get node(): INode {
-		return this.ctx.getNode();
+		return (this.nodeCopy ??= this.ctx.getNode());
+	}
+
+	/** Removes the API key (and its encodings) from a text. */
+	get redact(): (text: string) => string {
+		return (this.redactor ??= makeRedactor([this.credentials.apiKey]));
 	}
 
 	/**
@@ -274,6 +283,7 @@ export class CarbonClient {
 		}
 		const text = override === undefined || override === null ? '' : String(override).trim();
 		const id = text || this.credentials.customerId;
+		if (id && id === this.checkedCustomerId) return id;
 		if (!id) {
 			throw inputError(
 				this.ctx.getNode(),
@@ -297,11 +307,12 @@ export class CarbonClient {
 				itemIndex,
 			);
 		}
+		this.checkedCustomerId = id;
 		return id;
 	}
 
 	async request<S extends z.ZodTypeAny>(call: CarbonCall<S>): Promise<z.infer<S>> {
-		const node = this.ctx.getNode();
+		const node = this.node;
 		const headers: IDataObject = { accept: 'application/json' };
 		if (call.scope === 'customer')
 			headers['customer-id'] = this.resolveCustomerId(call.customerId, call.itemIndex);
@@ -473,7 +484,7 @@ export class CarbonClient {
 				itemIndex: call.itemIndex,
 			});
 		if (typeof value === 'string') throw fail('the body is not JSON');
-		const result = call.response.safeParse(value);
+		const result = (call.keepBody ? bodyCheck(call.response) : call.response).safeParse(value);
 		if (!result.success) {
 			const issue = (result.error as z.ZodError).issues[0];
 			const where = issue.path.length ? issue.path.join('.') : 'body';
@@ -481,6 +492,24 @@ export class CarbonClient {
 		}
 		return call.keepBody ? value : result.data;
 	}
+}
+
+/**
+ * What checks a body that is returned as parsed (`keepBody`): a passthrough object schema validates exactly the
+ * same fields as its strip variant, which does not copy every key it does not know (Carbon's file has ~40).
+ */
+const bodyChecks = new WeakMap<z.ZodTypeAny, z.ZodTypeAny>();
+function bodyCheck(schema: z.ZodTypeAny): z.ZodTypeAny {
+	let check = bodyChecks.get(schema);
+	if (!check) {
+		const def = schema._def as { typeName?: string; unknownKeys?: string };
+		check =
+			def.typeName === 'ZodObject' && def.unknownKeys === 'passthrough'
+				? (schema as unknown as z.AnyZodObject).strip()
+				: schema;
+		bodyChecks.set(schema, check);
+	}
+	return check;
 }
 
 function parseMaybeJson(body: unknown): unknown {

@@ -67,6 +67,52 @@ describe('files', () => {
 				skip_file_processing: false,
 			});
 			expect(result.items[0].json).toMatchObject({ id: file.id, sync_status: 'QUEUED_FOR_SYNC' });
+			// Carbon's fields beyond the schema's are output as Carbon sent them.
+			expect(result.items[0].json).toMatchObject({
+				embedding_storage_status: 'HOT_STORAGE',
+				supports_cold_storage: true,
+				file_metadata: { item_type: 'TICKET' },
+			});
+		});
+		test('per-item Customer IDs: each item is checked; a bad one fails only its item, good ones before and after are sent', async () => {
+			const result = await ctx.run({
+				items: [
+					{ customerId: 'cust-a', id: 999999 },
+					{ customerId: 'bad\nid', id: 999998 },
+					{ customerId: 'cust-a', id: 999997 },
+					{ customerId: 'cust-\u0100', id: 999996 },
+					{ customerId: 'cust-b', id: 999995 },
+				],
+				parameters: {
+					resource: 'file',
+					operation: 'resync',
+					customerId: '={{ $json.customerId }}',
+					fileId: '={{ $json.id }}',
+					options: { maxConcurrency: 1 },
+				},
+				continueOnFail: true,
+			});
+			expect(result.status).toBe('success');
+			expect(result.items.map((i) => i.pairedItem)).toEqual(
+				[0, 1, 2, 3, 4].map((item) => ({ item })),
+			);
+			expect(String(result.items[1].json.error)).toBe(
+				'Customer ID must be a single line of at most 512 characters',
+			);
+			expect(String(result.items[3].json.error)).toMatch(
+				/^Customer ID contains characters an HTTP header cannot carry/,
+			);
+			for (const k of [0, 2, 4])
+				expect(String(result.items[k].json.error)).toMatch(/HTTP 404|not found/i);
+			expect(
+				ctx
+					.requestsTo('/resync_file')
+					.map((r) => [r.headers['customer-id'], (r.body as { file_id: number }).file_id]),
+			).toEqual([
+				['cust-a', 999999],
+				['cust-a', 999997],
+				['cust-b', 999995],
+			]);
 		});
 		test.each([
 			[

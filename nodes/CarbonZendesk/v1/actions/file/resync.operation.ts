@@ -120,8 +120,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	client: CarbonClient,
 ): Promise<INodeExecutionData[]> {
+	// One copy per run: n8n's getNode() deep-copies the node on every call.
+	const node = this.getNode();
 	return executePerItem(this, client, async (i) => {
-		const node = this.getNode();
 		const options = readItemParameter<IDataObject>(this, 'options', i, {});
 		const body = checkBody(
 			node,
@@ -170,6 +171,7 @@ export async function execute(
 					// Starts a sync at Carbon: never repeated after Carbon may have processed it (a 409 did nothing).
 					retry: 'startsWork',
 					response: userFileSchema,
+					keepBody: true,
 					itemIndex: i,
 					timeoutMs: readTimeoutMs(this, i),
 				})) as IDataObject;

@@ -19,7 +19,14 @@ import {
  * context, schema validation, deep copy) costs more CPU than the request it configures. A read that throws is
  * not kept, so every item still gets its own error. Callers must not mutate what they get.
  */
-const fixedValues = new WeakMap<IExecuteFunctions, Map<string, unknown>>();
+interface ParameterReads {
+	/** The node's stored parameters, fetched once (n8n's getNode() deep-copies the node on every call). */
+	stored: unknown;
+	fixed: Map<string, unknown>;
+	/** Parameters whose stored value holds an expression: read for every item. */
+	varying: Set<string>;
+}
+const reads = new WeakMap<IExecuteFunctions, ParameterReads>();
 
 export function readItemParameter<T = unknown>(
 	ctx: IExecuteFunctions,
@@ -28,17 +35,23 @@ export function readItemParameter<T = unknown>(
 	fallback?: unknown,
 	options?: IGetNodeParameterOptions,
 ): T {
-	let fixed = fixedValues.get(ctx);
-	if (!fixed) fixedValues.set(ctx, (fixed = new Map()));
+	let run = reads.get(ctx);
+	if (!run) {
+		run = { stored: ctx.getNode().parameters, fixed: new Map(), varying: new Set() };
+		reads.set(ctx, run);
+	}
 	const key = options?.extractValue ? `${name}\0value` : name;
-	if (fixed.has(key)) return fixed.get(key) as T;
+	if (run.fixed.has(key)) return run.fixed.get(key) as T;
 	const value = ctx.getNodeParameter(name, itemIndex, fallback, options) as T;
-	if (!holdsExpression(rawParameter(ctx, name))) fixed.set(key, value);
+	if (!run.varying.has(name)) {
+		if (holdsExpression(storedParameter(run.stored, name))) run.varying.add(name);
+		else run.fixed.set(key, value);
+	}
 	return value;
 }
 
-function rawParameter(ctx: IExecuteFunctions, name: string): unknown {
-	let value: unknown = ctx.getNode().parameters;
+function storedParameter(parameters: unknown, name: string): unknown {
+	let value = parameters;
 	for (const part of name.split('.'))
 		value =
 			value !== null && typeof value === 'object'
@@ -189,7 +202,7 @@ export function readTimeoutMs(ctx: IExecuteFunctions, itemIndex: number): number
 
 /** Max Concurrency, read once per execution (item 0): it is the ceiling of the whole run. */
 export function readConcurrency(ctx: IExecuteFunctions): number {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const options = readItemParameter<IDataObject>(ctx, 'options', 0, {});
 	const value = Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
 	if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY_LIMIT) {
 		throw inputError(
@@ -203,7 +216,7 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 
 /** Rate Limit and Rate Limit Wait, read once per execution (item 0): all requests share one budget per tier. */
 export function readRateLimit(ctx: IExecuteFunctions): Partial<RateLimitSettings> {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const options = readItemParameter<IDataObject>(ctx, 'options', 0, {});
 	const perMinute = Number(options.rateLimitPerMinute ?? 0);
 	if (!Number.isFinite(perMinute) || perMinute < 0) {
 		throw inputError(
