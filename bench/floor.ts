@@ -112,7 +112,7 @@ export class FloorListNode implements INodeType {
 		const dataSourceId = this.getNodeParameter('dataSourceId', 0) as number;
 		const limit = (this.getNodeParameter('limit', 0, 0) as number) || Infinity;
 		const out: INodeExecutionData[] = [];
-		for (let offset = 0; out.length < limit; ) {
+		for (let offset = 0; out.length < limit;) {
 			const page = (await this.helpers.httpRequestWithAuthentication.call(this, 'carbonApi', {
 				method: 'POST',
 				url,

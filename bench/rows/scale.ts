@@ -19,7 +19,12 @@ const PAGE = 250;
 type RssVariant = 'ours' | 'floor';
 
 /** Return All over data source `dsId`: our node (List Items, defaults) or the bench's floor node (bench/floor.ts). */
-function returnAllSpec(em: CarbonEmulator, dsId: number, variant: RssVariant, limit?: number): RunSpec {
+function returnAllSpec(
+	em: CarbonEmulator,
+	dsId: number,
+	variant: RssVariant,
+	limit?: number,
+): RunSpec {
 	if (variant === 'floor')
 		return {
 			kind: 'floorList',
@@ -64,7 +69,11 @@ async function rssSample(
 		await worker.init();
 		const warm = await worker.run(returnAllSpec(em, dsId, variant, PAGE));
 		if (warm.status !== 'success') throw new Error(`warm-up failed: ${warm.error}`);
-		return await worker.run({ ...returnAllSpec(em, dsId, variant), measureOutput: true, settle: true });
+		return await worker.run({
+			...returnAllSpec(em, dsId, variant),
+			measureOutput: true,
+			settle: true,
+		});
 	} finally {
 		await worker.close();
 		em.clearRequests();
@@ -232,7 +241,9 @@ export const scale: BenchRow = {
 				),
 			) &&
 			rssKeys.every((k) =>
-				rssRuns[k].every((r) => r.status === 'success' && r.outputItems === Number(k.split(' ')[1])),
+				rssRuns[k].every(
+					(r) => r.status === 'success' && r.outputItems === Number(k.split(' ')[1]),
+				),
 			);
 		ctx.say('## 6. Return All — List Items, one data source, all items');
 		ctx.say();

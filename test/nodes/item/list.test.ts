@@ -179,7 +179,13 @@ describe('List Items', () => {
 			path: '/integrations/items/list',
 			kind: 'badShape',
 			skip: 1,
-			body: { items: [{ id: 1, external_id: 'e-1' }, { id: 'two', external_id: 'e-2' }], count: 600 },
+			body: {
+				items: [
+					{ id: 1, external_id: 'e-1' },
+					{ id: 'two', external_id: 'e-2' },
+				],
+				count: 600,
+			},
 		});
 		const result = await ctx.run({
 			parameters: {
@@ -249,4 +255,3 @@ describe('List Items: the page is checked in place', () => {
 		},
 	);
 });
-
