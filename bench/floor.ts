@@ -5,6 +5,7 @@
  * Our node's overhead is measured against it.
  */
 import type {
+	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
@@ -76,5 +77,57 @@ export class NoOpNode implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [this.getInputData()];
+	}
+}
+
+export const FLOOR_LIST_NODE_TYPE = 'bench.floorList';
+
+/**
+ * The floor of a Return All (bench-only): pages POST /integrations/items/list (250 per page, Carbon's `count`)
+ * through httpRequestWithAuthentication and outputs each item as Carbon sent it, paired to input 0 — no
+ * validation, no retries, no limiter. Row 6 measures the node's memory against it.
+ */
+export class FloorListNode implements INodeType {
+	description = {
+		displayName: 'Floor List',
+		name: 'floorList',
+		group: ['transform'],
+		version: 1,
+		description: 'Bench floor: Return All over one data source, as plainly as a node can page',
+		defaults: { name: 'Floor List' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'carbonApi', required: true }],
+		properties: [
+			{ displayName: 'URL', name: 'url', type: 'string', default: '' },
+			{ displayName: 'Customer ID', name: 'customerId', type: 'string', default: '' },
+			{ displayName: 'Data Source ID', name: 'dataSourceId', type: 'number', default: 0 },
+			{ displayName: 'Limit (0 = all)', name: 'limit', type: 'number', default: 0 },
+		],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const url = this.getNodeParameter('url', 0) as string;
+		const customerId = this.getNodeParameter('customerId', 0) as string;
+		const dataSourceId = this.getNodeParameter('dataSourceId', 0) as number;
+		const limit = (this.getNodeParameter('limit', 0, 0) as number) || Infinity;
+		const out: INodeExecutionData[] = [];
+		for (let offset = 0; out.length < limit;) {
+			const page = (await this.helpers.httpRequestWithAuthentication.call(this, 'carbonApi', {
+				method: 'POST',
+				url,
+				headers: { 'customer-id': customerId },
+				body: {
+					data_source_id: dataSourceId,
+					pagination: { limit: Math.min(250, limit - out.length), offset },
+					order_by: 'name',
+				},
+				json: true,
+			})) as { items: IDataObject[]; count: number };
+			for (const json of page.items) out.push({ json, pairedItem: { item: 0 } });
+			offset += page.items.length;
+			if (page.items.length === 0 || offset >= page.count) break;
+		}
+		return [out];
 	}
 }

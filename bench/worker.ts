@@ -3,6 +3,7 @@
  * Request node) through n8n-core's WorkflowExecute and reports time, CPU, zod time and peak RSS to the parent
  * over IPC. The Carbon emulator lives in the parent, so client and server do not share one event loop.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -56,7 +57,14 @@ let expressionCalls = 0;
 }
 
 import { DeclarativeCredentialsHelper, ItemsSource, NODE_TYPE, engineStub } from '../test/harness';
-import { FLOOR_NODE_TYPE, FloorNode, NOOP_NODE_TYPE, NoOpNode } from './floor';
+import {
+	FLOOR_LIST_NODE_TYPE,
+	FLOOR_NODE_TYPE,
+	FloorListNode,
+	FloorNode,
+	NOOP_NODE_TYPE,
+	NoOpNode,
+} from './floor';
 
 /**
  * Loads the package the way n8n does (PackageDirectoryLoader over package.json's n8n block) from the bench's
@@ -75,6 +83,7 @@ function loadPackage() {
 			'test.itemsSource': new ItemsSource(),
 			[FLOOR_NODE_TYPE]: new FloorNode(),
 			[NOOP_NODE_TYPE]: new NoOpNode(),
+			[FLOOR_LIST_NODE_TYPE]: new FloorListNode(),
 		};
 		for (const [name, data] of Object.entries(loader.nodeTypes))
 			types[`${loader.packageName}.${name}`] = data.type;
@@ -96,8 +105,11 @@ function loadPackage() {
 export const HTTP_NODE_TYPE = 'n8n-nodes-base.httpRequest';
 
 export interface RunSpec {
-	/** 'carbon' = our node, 'http' = n8n's HTTP Request node, 'floor' = the bench's floor node, 'noop' = No Operation. */
-	kind: 'carbon' | 'http' | 'floor' | 'noop';
+	/**
+	 * 'carbon' = our node, 'http' = n8n's HTTP Request node, 'floor' = the bench's floor node, 'floorList' = its
+	 * Return All floor, 'noop' = No Operation.
+	 */
+	kind: 'carbon' | 'http' | 'floor' | 'floorList' | 'noop';
 	/** Run the workflow this many times in a row (one execution each, as webhook calls do); figures are totals. */
 	repeat?: number;
 	parameters: IDataObject;
@@ -113,6 +125,13 @@ export interface RunSpec {
 	returnItems?: number;
 	/** Report the summed `JSON.stringify` length of the output items' json (after RSS is sampled). */
 	measureOutput?: boolean;
+	/**
+	 * Before the run: collect garbage (a previous run's data, unreachable by then, would otherwise still be resident
+	 * and count as "before") and reset the process's peak RSS to its current RSS (Linux `clear_refs`), so the
+	 * reported `maxRssBytes` is this run's peak and `rssBeforeBytes` the worker at rest. Needs a worker started with
+	 * `--expose-gc` (it only exposes `gc()`; V8's heap sizing is unchanged); throws otherwise.
+	 */
+	settle?: boolean;
 }
 
 export interface RunReport {
@@ -179,11 +198,22 @@ const TARGETS: Record<RunSpec['kind'], { name: string; type: () => string }> = {
 	carbon: { name: 'Carbon Zendesk', type: () => NODE_TYPE },
 	http: { name: 'HTTP Request', type: () => HTTP_NODE_TYPE },
 	floor: { name: 'Floor', type: () => FLOOR_NODE_TYPE },
+	floorList: { name: 'Floor List', type: () => FLOOR_LIST_NODE_TYPE },
 	noop: { name: 'No Operation', type: () => NOOP_NODE_TYPE },
 };
 
+/** See RunSpec.settle. The pause lets V8's concurrent sweeping finish and release what the collection freed. */
+async function settle(): Promise<void> {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (!gc) throw new Error('settle needs a worker started with --expose-gc');
+	gc();
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	fs.writeFileSync('/proc/self/clear_refs', '5');
+}
+
 async function run(spec: RunSpec): Promise<RunReport> {
 	const repeat = Math.max(1, spec.repeat ?? 1);
+	if (spec.settle) await settle();
 	const rssBeforeBytes = process.memoryUsage().rss;
 	zodMs = 0;
 	zodCalls = 0;

@@ -193,6 +193,33 @@ export const externalSourceItemSchema = z
 	})
 	.passthrough();
 
+const optionalString = (value: unknown) =>
+	value === undefined || value === null || typeof value === 'string';
+
+/** externalSourceItemSchema's rules for a JSON value, without building zod's copy. */
+function isExternalSourceItem(value: unknown): boolean {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	const item = value as Record<string, unknown>;
+	return (
+		Number.isInteger(item.id) &&
+		typeof item.external_id === 'string' &&
+		optionalString(item.name) &&
+		optionalString(item.item_type)
+	);
+}
+
+/**
+ * `z.array(externalSourceItemSchema)` checked in place: zod builds a copy of every object it parses, and for a
+ * Return All over 100,000 items those copies were garbage that grew the worker's heap (issue 15, row 6). The array
+ * is checked by `isExternalSourceItem`; when it refuses a value, zod parses the whole array so the issue (path and
+ * message) is zod's own. The value is returned as sent: use it only with the transport's `keepBody`.
+ */
+export const externalSourceItemsSchema = z.unknown().superRefine((value, ctx) => {
+	if (Array.isArray(value) && value.every(isExternalSourceItem)) return;
+	const parsed = z.array(externalSourceItemSchema).safeParse(value);
+	if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue(issue);
+}) as unknown as z.ZodType<Array<z.infer<typeof externalSourceItemSchema>>>;
+
 export const userFileSchema = z
 	.object({
 		id: z.number().int(),

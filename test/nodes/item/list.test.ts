@@ -1,3 +1,9 @@
+import { z } from 'zod';
+
+import {
+	externalSourceItemSchema,
+	externalSourceItemsSchema,
+} from '../../../nodes/CarbonZendesk/schemas/carbon';
 import { MAX_PAGE_SIZE } from '../../emulator';
 import { connectHelpCenter, useEmulator } from '../../helpers';
 
@@ -168,4 +174,84 @@ describe('List Items', () => {
 		expect(result.error?.message).toMatch(/HTTP 4\d\d/);
 		expect(result.error?.message).toMatch(String(dataSourceId));
 	});
+	test('a page with an item of the wrong shape fails the run, naming the field', async () => {
+		ctx.emulator.faults.inject({
+			path: '/integrations/items/list',
+			kind: 'badShape',
+			skip: 1,
+			body: {
+				items: [
+					{ id: 1, external_id: 'e-1' },
+					{ id: 'two', external_id: 'e-2' },
+				],
+				count: 600,
+			},
+		});
+		const result = await ctx.run({
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-items',
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+			},
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(
+			/unexpected response: items\.1\.id: Expected number, received string/,
+		);
+		expect(ctx.requestsTo('/integrations/items/list')).toHaveLength(2);
+	});
+	test('a page without items fails the run', async () => {
+		ctx.emulator.faults.inject({
+			path: '/integrations/items/list',
+			kind: 'badShape',
+			body: { count: 600 },
+		});
+		const result = await ctx.run({
+			parameters: {
+				resource: 'item',
+				operation: 'list',
+				customerId: 'cust-items',
+				dataSourceId: rl(dataSourceId),
+				returnAll: true,
+			},
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/unexpected response: items: Required/);
+	});
+});
+
+describe('List Items: the page is checked in place', () => {
+	const ok = { id: 1, external_id: 'e-1', name: 'A', item_type: 'ARTICLE', extra: { deep: [1] } };
+	const cases: unknown[] = [
+		[],
+		[ok, { id: 2, external_id: 'e-2' }, { id: 3, external_id: 'e-3', name: null, item_type: null }],
+		undefined,
+		null,
+		{},
+		'items',
+		[ok, null],
+		[ok, []],
+		[{ ...ok, id: '1' }],
+		[{ ...ok, id: 1.5 }],
+		[{ ...ok, id: undefined }],
+		[{ ...ok, external_id: 7 }],
+		[{ ...ok, name: 3 }],
+		[ok, { ...ok, item_type: false }, { ...ok, id: 'x', external_id: null }],
+	];
+	test.each(cases.map((value) => [(JSON.stringify(value) ?? 'undefined').slice(0, 60), value]))(
+		'%s: same verdict and issues as z.array(externalSourceItemSchema), and the array as sent',
+		(_, value) => {
+			const inPlace = externalSourceItemsSchema.safeParse(value);
+			const zod = z.array(externalSourceItemSchema).safeParse(value);
+			expect(inPlace.success).toBe(zod.success);
+			if (inPlace.success && zod.success) {
+				expect(inPlace.data).toBe(value);
+				expect(inPlace.data).toEqual(zod.data);
+			} else {
+				expect(inPlace.error?.issues).toEqual(zod.error?.issues);
+			}
+		},
+	);
 });

@@ -7,7 +7,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { externalSourceItemSchema, ZENDESK_ITEM_TYPES } from '../../../schemas/carbon';
+import { externalSourceItemsSchema, ZENDESK_ITEM_TYPES } from '../../../schemas/carbon';
 import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { collectPages, executePerItem } from '../helpers/execute';
@@ -54,7 +54,7 @@ export const requestSchema = z
 	.strict();
 
 export const responseSchema = z
-	.object({ items: z.array(externalSourceItemSchema), count: z.number().int().nonnegative() })
+	.object({ items: externalSourceItemsSchema, count: z.number().int().nonnegative() })
 	.passthrough();
 
 const fieldNames: FieldNames = {
@@ -214,7 +214,7 @@ export async function execute(
 				customerId,
 				retry: 'idempotent',
 				response: responseSchema,
-				// Passthrough schemas only: the items as Carbon sent them, not zod's copy (Return All memory).
+				// The items as Carbon sent them, checked in place (externalSourceItemsSchema): no copy (Return All memory).
 				keepBody: true,
 				itemIndex: i,
 				timeoutMs,
