@@ -73,17 +73,15 @@ describe('TierPacer beyond the documented budget', () => {
 			// The budget's answers do not release more: only the probe's do.
 			expect(await queue.take()).toHaveLength(0);
 			probe.slice(0, -1).forEach((t) => pacer.release(t, 'served'));
-			// A served probe request frees its slot for another probe request, not for everything.
-			const more = await queue.take();
-			expect(more).toHaveLength(PROBE_SIZE - 1);
-			expect(more.every((t) => t.probe)).toBe(true);
+			// Until the whole probe is answered, nothing more goes.
+			expect(await queue.take()).toHaveLength(0);
 			pacer.release(probe[PROBE_SIZE - 1], 'served');
 			expect(pacer.probeActive).toBe(false);
 			// Open: everything still waiting goes at once.
 			const rest = await queue.take();
-			expect(BUDGET + PROBE_SIZE + more.length + rest.length).toBe(BUDGET * 3);
+			expect(BUDGET + PROBE_SIZE + rest.length).toBe(BUDGET * 3);
 			expect(rest.every((t) => !t.probe)).toBe(true);
-			[...more, ...rest].forEach((t) => pacer.release(t, 'served'));
+			rest.forEach((t) => pacer.release(t, 'served'));
 			expect(pacer.report()).toMatchObject({ sent: BUDGET * 3, served: BUDGET * 3, refused: 0 });
 		} finally {
 			now.mockRestore();
@@ -91,7 +89,7 @@ describe('TierPacer beyond the documented budget', () => {
 		}
 	});
 
-	test('served at short round trips, the probe ramps: one more request per served answer', async () => {
+	test('served at short round trips, the probe ramps: rounds twice the last, sent when the last is answered', async () => {
 		const abort = new AbortController();
 		const pacer = new TierPacer(1, { waitBudgetMs: 60_000 }, abort.signal);
 		const queue = requests(pacer, BUDGET + 200);
@@ -101,11 +99,15 @@ describe('TierPacer beyond the documented budget', () => {
 		const rounds: number[] = [];
 		while (pending.length) {
 			rounds.push(pending.length);
-			pending.forEach((t) => pacer.release(t, 'served'));
+			// Half a round answered releases nothing: the next round goes together.
+			const half = Math.floor(pending.length / 2);
+			pending.slice(0, half).forEach((t) => pacer.release(t, 'served'));
+			expect(await queue.take()).toHaveLength(0);
+			pending.slice(half).forEach((t) => pacer.release(t, 'served'));
 			pending = await queue.take();
 		}
-		// 8, then the probe's 8th answer adds one: 9, then doubling: 18, 36, 72 — 200 requests in 5 round trips.
-		expect(rounds).toEqual([8, 9, 18, 36, 72, 57]);
+		// 8, 16, 32, 64, then the last 80: 200 requests in 5 round trips.
+		expect(rounds).toEqual([8, 16, 32, 64, 80]);
 		expect(pacer.probeActive).toBe(true);
 		expect(pacer.report()).toMatchObject({ served: BUDGET + 200, refused: 0 });
 		abort.abort();

@@ -7,7 +7,7 @@ export type PoolResult<T> =
 	{ ok: true; value: T } | { ok: false; error: unknown } | { ok: false; skipped: true };
 
 /** The cap on requests in flight; the transport's ConcurrencyLimiter drops below it when Carbon refuses. */
-export const DEFAULT_MAX_CONCURRENCY = 512;
+export const DEFAULT_MAX_CONCURRENCY = 1024;
 export const MAX_CONCURRENCY_LIMIT = 1024;
 
 export async function runPool<T>(

@@ -13,9 +13,9 @@
  *    (Carbon's custom plans), or a token bucket refilled during the budget's burst. What follows depends on the
  *    round trip, the price of a ramp step: when Carbon's fastest answer took OPEN_ROUND_TRIP_MS or more (a real
  *    API across the internet), the tier opens up to Max Concurrency for the rest of the execution — one round trip,
- *    hidden behind the budget's own work; a ramp to 512 would cost 6 more. When round trips are shorter, ramping
- *    is cheap: the probe's window grows by one per served answer (doubling per round trip), so a wall a little
- *    above the documented rate refuses at most about what the ramp had served. (Set Rate Limit, your plan's rate,
+ *    hidden behind the budget's own work; a ramp to 1,024 would cost 7 more. When round trips are shorter, ramping
+ *    is cheap: the probe goes on in rounds, each twice the last and sent together once the last is answered, so a
+ *    wall a little above the documented rate refuses at most about one round. (Set Rate Limit, your plan's rate,
  *    to pace from the first request instead.)
  * 3. **The first wall may be an in-flight cap, not a rate.** Refusals of requests sent before any refusal had
  *    arrived say only that Carbon refused what came at once: each refused request waits for its own Retry-After,
@@ -123,9 +123,10 @@ export class TierPacer {
 	private probing = false;
 	/** No probe any more: it was served, Carbon refused once, or the tier is paced. */
 	private guardOver: boolean;
-	private probeInFlight = 0;
-	private probeServed = 0;
+	/** The probe goes in rounds: `probeWindow` requests issued at once, the next round when all are answered. */
 	private probeWindow = PROBE_SIZE;
+	private probeIssued = 0;
+	private probeAnswered = 0;
 	/** The fastest served answer of this tier, ms. */
 	private fastestMs = Infinity;
 	private cycleStart = 0;
@@ -201,7 +202,7 @@ export class TierPacer {
 
 	/** Returns a ticket that is no longer valid; the request acquires again. */
 	giveBack(ticket: Ticket): void {
-		if (ticket.probe) this.probeInFlight--;
+		if (ticket.probe && this.probing) this.probeIssued--;
 		this.kick();
 	}
 
@@ -231,18 +232,21 @@ export class TierPacer {
 	 */
 	release(ticket: Ticket, outcome: 'served' | 'refused' | 'other', retryAfterMs?: number): number {
 		const now = Date.now();
-		if (ticket.probe) this.probeInFlight--;
+		if (outcome !== 'refused' && ticket.probe && this.probing) this.probeAnswered++;
 		if (outcome === 'served') {
 			this.served++;
 			if (ticket.sentAt >= this.cycleStart) this.cycleServed++;
 			this.fastestMs = Math.min(this.fastestMs, now - ticket.sentAt);
-			if (ticket.probe && this.probing && ++this.probeServed >= PROBE_SIZE) {
-				// Served beyond the documented budget: a higher plan. Open up to Max Concurrency when a ramp step
-				// is expensive, else ramp: one more slot per served answer.
-				if (this.fastestMs >= OPEN_ROUND_TRIP_MS) {
-					this.probing = false;
-					this.guardOver = true;
-				} else this.probeWindow++;
+		}
+		if (outcome !== 'refused' && this.probing && this.probeAnswered >= this.probeWindow) {
+			// A round beyond the documented budget answered without a refusal: a higher plan. Open up to Max
+			// Concurrency when a ramp step is expensive, else the next round is twice as large.
+			if (this.fastestMs >= OPEN_ROUND_TRIP_MS) {
+				this.probing = false;
+				this.guardOver = true;
+			} else {
+				this.probeWindow *= 2;
+				this.probeIssued = this.probeAnswered = 0;
 			}
 		} else if (outcome === 'refused') {
 			this.refused++;
@@ -301,7 +305,7 @@ export class TierPacer {
 			}
 			at = Math.max(at, this.nextSlot);
 		}
-		if (this.probing && this.probeInFlight >= this.probeWindow) return Infinity;
+		if (this.probing && this.probeIssued >= this.probeWindow) return Infinity;
 		return at;
 	}
 
@@ -309,7 +313,7 @@ export class TierPacer {
 		if (this.intervalMs !== undefined)
 			this.nextSlot = Math.max(now, this.nextSlot) + this.intervalMs;
 		const probe = this.probing;
-		if (probe) this.probeInFlight++;
+		if (probe) this.probeIssued++;
 		return {
 			sentAt: now,
 			waitedMs: now - enqueuedAt,
