@@ -104,6 +104,9 @@ class StubCredentials extends ICredentials {
 	async updateData() {}
 }
 
+/** How often n8n loaded each credential type (a database read and decryption in a real n8n), since the process began. */
+export const credentialReads: Record<string, number> = {};
+
 /** Credentials helper that does what n8n's does for a declarative `authenticate` (generic headers/qs/body). */
 export class DeclarativeCredentialsHelper extends ICredentialsHelper {
 	constructor(
@@ -120,6 +123,7 @@ export class DeclarativeCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 	async getDecrypted(_a: unknown, _c: INodeCredentialsDetails, type: string) {
+		credentialReads[type] = (credentialReads[type] ?? 0) + 1;
 		const value = this.data[type];
 		if (!value) throw new Error(`No test credentials of type ${type}`);
 		return { ...value };

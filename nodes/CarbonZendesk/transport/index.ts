@@ -10,6 +10,8 @@
  */
 import type {
 	FunctionsBase,
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IAllExecuteFunctions,
 	IDataObject,
 	IHttpRequestMethods,
@@ -96,6 +98,13 @@ export type CarbonContext = Pick<FunctionsBase, 'getNode' | 'getCredentials'> & 
 
 /** Reads and checks the credential once; errors name the credential field to fix. */
 export async function readCredentials(ctx: CarbonContext): Promise<CarbonCredentials> {
+	return (await loadCredentials(ctx)).credentials;
+}
+
+/** The checked credential and its data as n8n decrypted it. */
+async function loadCredentials(
+	ctx: CarbonContext,
+): Promise<{ credentials: CarbonCredentials; data: ICredentialDataDecryptedObject }> {
 	const node = ctx.getNode();
 	let raw: IDataObject;
 	try {
@@ -130,7 +139,7 @@ export async function readCredentials(ctx: CarbonContext): Promise<CarbonCredent
 		typeof raw.customerId === 'string'
 			? raw.customerId.trim()
 			: String(raw.customerId ?? '').trim();
-	return { apiKey, baseUrl, customerId };
+	return { credentials: { apiKey, baseUrl, customerId }, data: raw as ICredentialDataDecryptedObject };
 }
 
 export function normaliseBaseUrl(node: INode, value: unknown): string {
@@ -213,13 +222,28 @@ export class CarbonClient {
 	private nodeCopy?: INode;
 	private redactor?: (text: string) => string;
 	private checkedCustomerId?: string;
+	/**
+	 * The credential read once per execution, handed to every request: without it n8n loads and decrypts the
+	 * credential again for each request (a database read in a real n8n).
+	 */
+	private readonly credentialOptions: IAdditionalCredentialOptions;
 
 	private constructor(
 		private readonly ctx: CarbonContext,
 		readonly credentials: CarbonCredentials,
+		credentialData: ICredentialDataDecryptedObject,
 		maxConcurrency: number,
 		rateLimit: Partial<RateLimitSettings>,
 	) {
+		const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		this.credentialOptions = {
+			credentialsDecrypted: {
+				id: ref?.id ?? '',
+				name: ref?.name ?? '',
+				type: CREDENTIAL_TYPE,
+				data: credentialData,
+			},
+		};
 		this.limiter = new ConcurrencyLimiter(maxConcurrency);
 		let waitBudgetMs = rateLimit.waitBudgetMs ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS * 1000;
 		// Never wait past the workflow's own timeout (n8n cancels the execution then).
@@ -263,7 +287,8 @@ export class CarbonClient {
 		maxConcurrency = DEFAULT_MAX_CONCURRENCY,
 		rateLimit: Partial<RateLimitSettings> = {},
 	): Promise<CarbonClient> {
-		return new CarbonClient(ctx, await readCredentials(ctx), maxConcurrency, rateLimit);
+		const { credentials, data } = await loadCredentials(ctx);
+		return new CarbonClient(ctx, credentials, data, maxConcurrency, rateLimit);
 	}
 
 	/** The customer a customer-scoped call acts for: the node's field, else the credential's default. */
@@ -366,6 +391,7 @@ export class CarbonClient {
 					this.ctx as unknown as IAllExecuteFunctions,
 					CREDENTIAL_TYPE,
 					{ ...options, headers: { ...headers } },
+					this.credentialOptions,
 				)) as IN8nHttpFullResponse;
 				const status = response.statusCode;
 				if (status === 429) {

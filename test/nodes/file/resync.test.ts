@@ -5,6 +5,8 @@
  */
 import { connectHelpCenter, useEmulator } from '../../helpers';
 import { CARBON_SYNC } from '../../emulator';
+import { credentialReads } from '../../harness';
+import { CREDENTIAL_TYPE } from '../../../nodes/CarbonZendesk/transport';
 
 describe('files', () => {
 	const ctx = useEmulator({ itemsPerSource: 80 });
@@ -30,6 +32,37 @@ describe('files', () => {
 	});
 
 	describe('Resync File', () => {
+		test('the credential is loaded once per execution, not once per request', async () => {
+			await listTickets();
+			const fileIds = ctx.emulator.state.files.slice(0, 30).map((f) => f.id);
+			expect(fileIds.length).toBe(30);
+			const readsFor = async (ids: number[]) => {
+				const before = credentialReads[CREDENTIAL_TYPE] ?? 0;
+				ctx.emulator.clearRequests();
+				const result = await ctx.run({
+					items: ids.map((fileId) => ({ fileId })),
+					parameters: {
+						resource: 'file',
+						operation: 'resync',
+						customerId: 'cust-files',
+						fileId: '={{ $json.fileId }}',
+					},
+				});
+				expect(result.status).toBe('success');
+				expect(ctx.requestsTo('/resync_file').filter((r) => r.status === 200)).toHaveLength(ids.length);
+				// Every request still carried the key.
+				expect(
+					ctx.requestsTo('/resync_file').every(
+						(r) => r.headers.authorization === `Bearer ${ctx.emulator.apiKey}`,
+					),
+				).toBe(true);
+				return (credentialReads[CREDENTIAL_TYPE] ?? 0) - before;
+			};
+			const one = await readsFor(fileIds.slice(0, 1));
+			expect(one).toBeGreaterThan(0);
+			expect(await readsFor(fileIds)).toBe(one);
+		});
+
 		test('re-syncs a synced file with the options and returns it', async () => {
 			const [ticket] = await listTickets();
 			await ctx.run({
