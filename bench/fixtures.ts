@@ -105,7 +105,7 @@ export function httpSpec(
 export function floorSpec(
 	em: CarbonEmulator,
 	items: IDataObject[],
-	extra: Partial<RunSpec> = {},
+	{ inFlight, ...extra }: Partial<RunSpec> & { inFlight?: number } = {},
 ): RunSpec {
 	return {
 		kind: 'floor',
@@ -113,6 +113,7 @@ export function floorSpec(
 			url: `${em.url}/resync_file`,
 			customerId: CUSTOMER,
 			fileId: '={{ $json.file_id }}',
+			...(inFlight ? { inFlight } : {}),
 		},
 		items,
 		credentials: { carbonApi: { apiKey: em.apiKey, baseUrl: em.url, customerId: CUSTOMER } },

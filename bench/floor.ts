@@ -30,6 +30,8 @@ export class FloorNode implements INodeType {
 			{ displayName: 'URL', name: 'url', type: 'string', default: '' },
 			{ displayName: 'Customer ID', name: 'customerId', type: 'string', default: '' },
 			{ displayName: 'File ID', name: 'fileId', type: 'string', default: '' },
+			// 0 = all items at once. Row 3's "knows the cap" variant: a client told the server's in-flight limit.
+			{ displayName: 'In Flight', name: 'inFlight', type: 'number', default: 0 },
 		],
 	} as unknown as INodeTypeDescription;
 
@@ -38,8 +40,12 @@ export class FloorNode implements INodeType {
 		// Fixed strings: read once, like any node reads a setting that cannot differ per item.
 		const url = this.getNodeParameter('url', 0) as string;
 		const headers = { 'customer-id': this.getNodeParameter('customerId', 0) as string };
-		const out = await Promise.all(
-			items.map(async (_, i) => {
+		const inFlight = Number(this.getNodeParameter('inFlight', 0, 0)) || items.length;
+		const out: INodeExecutionData[] = new Array(items.length);
+		let next = 0;
+		const lane = async () => {
+			while (next < items.length) {
+				const i = next++;
 				const options: IHttpRequestOptions = {
 					method: 'POST',
 					url,
@@ -52,9 +58,10 @@ export class FloorNode implements INodeType {
 					'carbonApi',
 					options,
 				);
-				return { json, pairedItem: { item: i } } as INodeExecutionData;
-			}),
-		);
+				out[i] = { json, pairedItem: { item: i } } as INodeExecutionData;
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, lane));
 		return [out];
 	}
 }
