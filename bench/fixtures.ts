@@ -131,7 +131,7 @@ export const fileKey = (b: Record<string, unknown>) => String(b.file_id);
 
 /** Settings text per variant kind, as RESULTS shows them. */
 export const SETTINGS = {
-	ours: "Resync File, File ID `{{ $json.file_id }}`, defaults (Max Concurrency 512; the tier's documented budget, then a probe)",
+	ours: "Resync File, File ID `{{ $json.file_id }}`, defaults (Max Concurrency 1,024; the tier's documented budget, then a probe)",
 	floor: 'URL + customer ID read once, File ID `{{ $json.file_id }}` per item, all items at once',
 	http: 'POST, Header Auth credential, `customer-id` header, JSON body `{ "file_id": {{ $json.file_id }} }`, defaults (no batching, all items at once)',
 };

@@ -116,7 +116,7 @@ export const latency: BenchRow = {
 		const r = time(s.ours).median / time(s.http).median;
 		const rMin = time(s.ours).min / time(s.http).min;
 		ctx.say(
-			`Node time ours ÷ HTTP Request: **${fmtRatio(r)}** median (min ÷ min ${fmtRatio(rMin)}) — target ≤ 1.10×: **${verdict(r <= 1.1)}**. Ours sends the tier's documented budget (180) at once, then a probe of 8, then (answers ≥ 20 ms) the rest up to Max Concurrency 512 (see the README's Rate limits); HTTP Request and the floor node send all 1,000 at once.`,
+			`Node time ours ÷ HTTP Request: **${fmtRatio(r)}** median (min ÷ min ${fmtRatio(rMin)}) — target ≤ 1.10×: **${verdict(r <= 1.1)}**. Ours sends the tier's documented budget (180) at once, then a probe of 8, then (answers ≥ 20 ms) the rest up to Max Concurrency 1,024 (see the README's Rate limits); HTTP Request and the floor node send all 1,000 at once.`,
 		);
 		ctx.summary({
 			row: '2. Latency 50 ms',

@@ -139,7 +139,10 @@ async function loadCredentials(
 		typeof raw.customerId === 'string'
 			? raw.customerId.trim()
 			: String(raw.customerId ?? '').trim();
-	return { credentials: { apiKey, baseUrl, customerId }, data: raw as ICredentialDataDecryptedObject };
+	return {
+		credentials: { apiKey, baseUrl, customerId },
+		data: raw as ICredentialDataDecryptedObject,
+	};
 }
 
 export function normaliseBaseUrl(node: INode, value: unknown): string {

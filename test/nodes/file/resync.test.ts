@@ -49,12 +49,14 @@ describe('files', () => {
 					},
 				});
 				expect(result.status).toBe('success');
-				expect(ctx.requestsTo('/resync_file').filter((r) => r.status === 200)).toHaveLength(ids.length);
+				expect(ctx.requestsTo('/resync_file').filter((r) => r.status === 200)).toHaveLength(
+					ids.length,
+				);
 				// Every request still carried the key.
 				expect(
-					ctx.requestsTo('/resync_file').every(
-						(r) => r.headers.authorization === `Bearer ${ctx.emulator.apiKey}`,
-					),
+					ctx
+						.requestsTo('/resync_file')
+						.every((r) => r.headers.authorization === `Bearer ${ctx.emulator.apiKey}`),
 				).toBe(true);
 				return (credentialReads[CREDENTIAL_TYPE] ?? 0) - before;
 			};
