@@ -15,25 +15,40 @@ import type {
 
 export const FLOOR_NODE_TYPE = 'bench.floor';
 
-export class FloorNode implements INodeType {
-	description = {
-		displayName: 'Floor',
-		name: 'floor',
+/** A bench floor node's description: URL and Customer ID, then its own fields; the Carbon API credential. */
+function floorDescription(
+	displayName: string,
+	description: string,
+	fields: Array<{ displayName: string; name: string; type: string; default: unknown }>,
+): INodeTypeDescription {
+	return {
+		displayName,
+		name: displayName === 'Floor' ? 'floor' : 'floorList',
 		group: ['transform'],
 		version: 1,
-		description: 'Bench floor: one parameter read and one authenticated request per item',
-		defaults: { name: 'Floor' },
+		description,
+		defaults: { name: displayName },
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: 'carbonApi', required: true }],
 		properties: [
 			{ displayName: 'URL', name: 'url', type: 'string', default: '' },
 			{ displayName: 'Customer ID', name: 'customerId', type: 'string', default: '' },
-			{ displayName: 'File ID', name: 'fileId', type: 'string', default: '' },
-			// 0 = all items at once. Row 3's "knows the cap" variant: a client told the server's in-flight limit.
-			{ displayName: 'In Flight', name: 'inFlight', type: 'number', default: 0 },
+			...fields,
 		],
 	} as unknown as INodeTypeDescription;
+}
+
+export class FloorNode implements INodeType {
+	description = floorDescription(
+		'Floor',
+		'Bench floor: one parameter read and one authenticated request per item',
+		[
+			{ displayName: 'File ID', name: 'fileId', type: 'string', default: '' },
+			// 0 = all items at once. Row 3's "told the cap" variant: a client that knows the server's in-flight limit.
+			{ displayName: 'In Flight', name: 'inFlight', type: 'number', default: 0 },
+		],
+	);
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -95,23 +110,14 @@ export const FLOOR_LIST_NODE_TYPE = 'bench.floorList';
  * validation, no retries, no limiter. Row 6 measures the node's memory against it.
  */
 export class FloorListNode implements INodeType {
-	description = {
-		displayName: 'Floor List',
-		name: 'floorList',
-		group: ['transform'],
-		version: 1,
-		description: 'Bench floor: Return All over one data source, as plainly as a node can page',
-		defaults: { name: 'Floor List' },
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: [{ name: 'carbonApi', required: true }],
-		properties: [
-			{ displayName: 'URL', name: 'url', type: 'string', default: '' },
-			{ displayName: 'Customer ID', name: 'customerId', type: 'string', default: '' },
+	description = floorDescription(
+		'Floor List',
+		'Bench floor: Return All over one data source, as plainly as a node can page',
+		[
 			{ displayName: 'Data Source ID', name: 'dataSourceId', type: 'number', default: 0 },
 			{ displayName: 'Limit (0 = all)', name: 'limit', type: 'number', default: 0 },
 		],
-	} as unknown as INodeTypeDescription;
+	);
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const url = this.getNodeParameter('url', 0) as string;

@@ -15,17 +15,22 @@ beforeAll(async () => {
 	dataSourceId = await connectHelpCenter(ctx, 'cust-items', 'items-co');
 });
 
+/** List Items on the test's help center: Return All unless `parameters` says otherwise. */
+const listItems = (parameters: Record<string, unknown> = {}) =>
+	ctx.run({
+		parameters: {
+			resource: 'item',
+			operation: 'list',
+			customerId: 'cust-items',
+			dataSourceId: rl(dataSourceId),
+			returnAll: true,
+			...parameters,
+		},
+	});
+
 describe('List Items', () => {
 	test('Return All pages through until count and outputs one item per Carbon item', async () => {
-		const result = await ctx.run({
-			parameters: {
-				resource: 'item',
-				operation: 'list',
-				customerId: 'cust-items',
-				dataSourceId: rl(dataSourceId),
-				returnAll: true,
-			},
-		});
+		const result = await listItems();
 		expect(result.status).toBe('success');
 		const requests = ctx.requestsTo('/integrations/items/list');
 		const total = ctx.emulator.state.items.filter(
@@ -59,16 +64,9 @@ describe('List Items', () => {
 		});
 	});
 	test('filters, parent and order reach the request body and filter the result', async () => {
-		const result = await ctx.run({
-			parameters: {
-				resource: 'item',
-				operation: 'list',
-				customerId: 'cust-items',
-				dataSourceId: rl(dataSourceId),
-				returnAll: true,
-				filters: { itemTypes: ['TICKET'], rootFilesOnly: true, name: 'a' },
-				options: { orderBy: 'id', orderDir: 'desc' },
-			},
+		const result = await listItems({
+			filters: { itemTypes: ['TICKET'], rootFilesOnly: true, name: 'a' },
+			options: { orderBy: 'id', orderDir: 'desc' },
 		});
 		expect(result.status).toBe('success');
 		const [request] = ctx.requestsTo('/integrations/items/list');
@@ -84,54 +82,19 @@ describe('List Items', () => {
 		expect(ids).toEqual([...ids].sort((a, b) => b - a));
 	});
 	test('browse the tree with Parent External ID, and filter by external and Carbon IDs', async () => {
-		const all = (
-			await ctx.run({
-				parameters: {
-					resource: 'item',
-					operation: 'list',
-					customerId: 'cust-items',
-					dataSourceId: rl(dataSourceId),
-					returnAll: true,
-				},
-			})
-		).items.map((i) => i.json);
+		const all = (await listItems()).items.map((i) => i.json);
 		const category = all.find((i) => i.item_type === 'CATEGORY')!;
-		const children = await ctx.run({
-			parameters: {
-				resource: 'item',
-				operation: 'list',
-				customerId: 'cust-items',
-				dataSourceId: rl(dataSourceId),
-				returnAll: true,
-				filters: { parentId: category.external_id },
-			},
-		});
+		const children = await listItems({ filters: { parentId: category.external_id } });
 		expect(children.items.length).toBeGreaterThan(0);
 		expect(children.items.every((i) => i.json.parent_external_id === category.external_id)).toBe(
 			true,
 		);
 		const two = all.slice(0, 2);
-		const byExternal = await ctx.run({
-			parameters: {
-				resource: 'item',
-				operation: 'list',
-				customerId: 'cust-items',
-				dataSourceId: rl(dataSourceId),
-				returnAll: true,
-				filters: { externalIds: two.map((i) => i.external_id).join(', ') },
-			},
+		const byExternal = await listItems({
+			filters: { externalIds: two.map((i) => i.external_id).join(', ') },
 		});
 		expect(byExternal.items.map((i) => i.json.id).sort()).toEqual(two.map((i) => i.id).sort());
-		const byId = await ctx.run({
-			parameters: {
-				resource: 'item',
-				operation: 'list',
-				customerId: 'cust-items',
-				dataSourceId: rl(dataSourceId),
-				returnAll: true,
-				filters: { ids: String(two[0].id) },
-			},
-		});
+		const byId = await listItems({ filters: { ids: String(two[0].id) } });
 		expect(byId.items.map((i) => i.json.id)).toEqual([two[0].id]);
 	});
 	test.each([
@@ -187,15 +150,7 @@ describe('List Items', () => {
 				count: 600,
 			},
 		});
-		const result = await ctx.run({
-			parameters: {
-				resource: 'item',
-				operation: 'list',
-				customerId: 'cust-items',
-				dataSourceId: rl(dataSourceId),
-				returnAll: true,
-			},
-		});
+		const result = await listItems();
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(
 			/unexpected response: items\.1\.id: Expected number, received string/,
@@ -208,15 +163,7 @@ describe('List Items', () => {
 			kind: 'badShape',
 			body: { count: 600 },
 		});
-		const result = await ctx.run({
-			parameters: {
-				resource: 'item',
-				operation: 'list',
-				customerId: 'cust-items',
-				dataSourceId: rl(dataSourceId),
-				returnAll: true,
-			},
-		});
+		const result = await listItems();
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/unexpected response: items: Required/);
 	});
