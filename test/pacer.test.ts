@@ -148,9 +148,16 @@ describe('TierPacer beyond the documented budget', () => {
 		for (const t of sent.slice(20)) expect(pacer.release(t, 'refused', 1000)).toBe(1000);
 		expect(pacer.report()).toMatchObject({ served: 20, refused: 20 });
 		expect(pacer.paced).toBe(false);
-		// The tier is not closed: a request may go at once.
-		const again = requests(pacer, 1);
-		expect(await again.take()).toHaveLength(1);
+		// The tier is not closed: one request goes at once to test the wall, the rest wait for its answer.
+		const again = requests(pacer, 3);
+		const test = await again.take();
+		expect(test).toHaveLength(1);
+		expect(test[0].wallTest).toBe(true);
+		expect(await again.take()).toHaveLength(0);
+		// Served: an in-flight cap. The tier goes on without a gate.
+		pacer.release(test[0], 'served');
+		expect(await again.take()).toHaveLength(2);
+		expect(pacer.report()).toMatchObject({ served: 21, refused: 20 });
 		abort.abort();
 	});
 });

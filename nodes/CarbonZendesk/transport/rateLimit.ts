@@ -19,8 +19,9 @@
  *    to pace from the first request instead.)
  * 3. **The first wall may be an in-flight cap, not a rate.** Refusals of requests sent before any refusal had
  *    arrived say only that Carbon refused what came at once: each refused request waits for its own Retry-After,
- *    and the in-flight limiter (limiter.ts) holds the execution at what was in flight then. If that was an in-flight
- *    cap, requests sent as slots free up are served and nothing waits for a whole Retry-After.
+ *    and the in-flight limiter (limiter.ts) holds the execution at what was in flight then. One request of the
+ *    tier then tests it (the rest wait): served, it was an in-flight cap, and requests go as slots free up —
+ *    nothing waits for a whole Retry-After; refused, it is a rate (4.), and only that one more was refused.
  * 4. **A refusal after a refusal is a rate: the gate.** A request sent after a refusal had arrived, refused too:
  *    the tier is closed until its `Retry-After` has passed; no request of that tier is sent before, so waiting costs
  *    no further refusals. A 429 never uses up an attempt.
@@ -91,6 +92,8 @@ export interface Ticket {
 	gate: number;
 	/** Set by markSent: whether a refusal had arrived before it was sent (then its own refusal shows a rate). */
 	afterRefusal: boolean;
+	/** Issued as the one request that tests the first wall. */
+	wallTest: boolean;
 }
 
 interface Waiter {
@@ -127,6 +130,9 @@ export class TierPacer {
 	private probeWindow = PROBE_SIZE;
 	private probeIssued = 0;
 	private probeAnswered = 0;
+	/** After the first wall: one request tests it; until it is answered, no other request of the tier goes. */
+	private wallTesting = false;
+	private wallTestIssued = false;
 	/** The fastest served answer of this tier, ms. */
 	private fastestMs = Infinity;
 	private cycleStart = 0;
@@ -197,12 +203,14 @@ export class TierPacer {
 	 */
 	valid(ticket: Ticket): boolean {
 		if (ticket.gate !== this.gates && Date.now() < this.gateUntil) return false;
+		if (this.wallTesting) return ticket.wallTest;
 		return !this.probing || ticket.probe;
 	}
 
 	/** Returns a ticket that is no longer valid; the request acquires again. */
 	giveBack(ticket: Ticket): void {
 		if (ticket.probe && this.probing) this.probeIssued--;
+		if (ticket.wallTest && this.wallTesting) this.wallTestIssued = false;
 		this.kick();
 	}
 
@@ -233,6 +241,8 @@ export class TierPacer {
 	release(ticket: Ticket, outcome: 'served' | 'refused' | 'other', retryAfterMs?: number): number {
 		const now = Date.now();
 		if (outcome !== 'refused' && ticket.probe && this.probing) this.probeAnswered++;
+		// The wall's test answered without a refusal: an in-flight cap (or not a limit at all); the tier goes on.
+		if (outcome !== 'refused' && ticket.wallTest) this.wallTesting = false;
 		if (outcome === 'served') {
 			this.served++;
 			if (ticket.sentAt >= this.cycleStart) this.cycleServed++;
@@ -256,10 +266,15 @@ export class TierPacer {
 			this.recentSends.length = 0;
 			const waitMs = Math.max(0, retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
 			if (!this.paced && this.gates === 0 && !ticket.afterRefusal) {
-				// The first wall: maybe an in-flight cap. Only this request waits; the limiter holds what is in flight.
+				// The first wall: maybe an in-flight cap. Only this request waits; one more request will test it.
+				if (!this.wallTesting) {
+					this.wallTesting = true;
+					this.wallTestIssued = false;
+				}
 				this.kick();
 				return waitMs;
 			}
+			this.wallTesting = false;
 			const reopen = now + waitMs;
 			const extended = reopen > this.gateUntil;
 			if (extended) this.gateUntil = reopen;
@@ -305,6 +320,7 @@ export class TierPacer {
 			}
 			at = Math.max(at, this.nextSlot);
 		}
+		if (this.wallTesting && this.wallTestIssued) return Infinity;
 		if (this.probing && this.probeIssued >= this.probeWindow) return Infinity;
 		return at;
 	}
@@ -314,12 +330,15 @@ export class TierPacer {
 			this.nextSlot = Math.max(now, this.nextSlot) + this.intervalMs;
 		const probe = this.probing;
 		if (probe) this.probeIssued++;
+		const wallTest = this.wallTesting;
+		if (wallTest) this.wallTestIssued = true;
 		return {
 			sentAt: now,
 			waitedMs: now - enqueuedAt,
 			probe,
 			gate: this.gates,
 			afterRefusal: false,
+			wallTest,
 		};
 	}
 
