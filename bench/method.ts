@@ -12,6 +12,8 @@ import type { RunReport, RunSpec } from './worker';
 export const QUICK = process.env.BENCH_QUICK === '1';
 /** Measured runs per variant (BENCH_RUNS overrides; BENCH_QUICK=1 is a smoke run with 1). */
 export const RUNS = QUICK ? 1 : Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
+/** Rows whose runs take about a second (rows 1 and 2): twice as many. */
+export const CPU_ROW_RUNS = QUICK ? 1 : 2 * RUNS;
 export const WARMUP = 1;
 
 export const load1 = () => os.loadavg()[0].toFixed(2);

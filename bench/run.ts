@@ -42,7 +42,15 @@ import {
 	snapshotPackage,
 } from './fixtures';
 import { mb, nodeBinary, table, Worker } from './lib';
-import { type BenchContext, type BenchRow, load1, QUICK, RUNS, type SummaryEntry } from './method';
+import {
+	type BenchContext,
+	type BenchRow,
+	CPU_ROW_RUNS,
+	load1,
+	QUICK,
+	RUNS,
+	type SummaryEntry,
+} from './method';
 import { inflight } from './rows/inflight';
 import { load } from './rows/load';
 import { perExecution } from './rows/perExecution';
@@ -183,7 +191,7 @@ async function main() {
 			: '- **HTTP Request node not available** (run `npm run test:e2e` once): its variants did not run.',
 		'- Floor node (`bench/floor.ts`, bench-only): reads one parameter per item and calls `httpRequestWithAuthentication` once per item with the Carbon API credential, all items at once — nothing else.',
 		"- Emulator (`test/emulator`) in the bench process; each workflow (Start → node) runs in a worker child process through n8n-core's `WorkflowExecute`, the package loaded as n8n loads it (PackageDirectoryLoader) from a copy of the freshly built `dist/`.",
-		`- Method: every variant of a row in one run, interleaved (order rotating), 1 warm-up discarded, ${RUNS} measured runs; median and min ÷ min reported; the load average at each row's start and end.`,
+		`- Method: every variant of a row in one run, interleaved (order rotating), 1 warm-up discarded, ${RUNS} measured runs (${CPU_ROW_RUNS} in rows 1 and 2, whose runs take under a second); median and min ÷ min reported; the load average at each row's start and end.`,
 		'',
 		'## Summary',
 		'',

@@ -94,7 +94,8 @@ export const scale: BenchRow = {
 			const centers = large / size;
 			const kept: unknown[][] = [];
 			const t = performance.now();
-			for (let k = 0; k < centers; k++) kept.push(generateHelpCenter(1, `bench-gen-${n}-${k}`, size));
+			for (let k = 0; k < centers; k++)
+				kept.push(generateHelpCenter(1, `bench-gen-${n}-${k}`, size));
 			const elapsed = performance.now() - t;
 			if (kept.some((items) => items.length !== size)) throw new Error(`generated fewer than ${n}`);
 			return elapsed / centers;
