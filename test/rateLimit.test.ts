@@ -134,17 +134,14 @@ describe.each(MODELS)("Resync File against Carbon's %s", (model) => {
 		const log = resyncLog();
 		expect([...log.served.keys()].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
 		expect([...log.served.values()].every((n) => n === 1)).toBe(true);
-		// Refusals: the first burst (the documented budget, 180 ≥ 150 items) meets the plan's 30 at once; each
-		// refused request waits for its own Retry-After, then the node paces what Carbon serves.
-		const requests = ctx.requestsTo('/resync_file');
+		// Refusals: the first burst (the documented budget, 180 ≥ 150 items) meets the plan's 30 at once, so up to
+		// 120 are refused once; each waits for its own Retry-After, then the node paces what Carbon serves. (Which
+		// of the log's first 150 belong to the burst depends on timing — the emulator serves some before the burst
+		// has all arrived — so the bound is on the total.)
 		const burst = Math.min(ids.length, DOCUMENTED_TIER_RATES[3]);
-		const firstWall = requests.slice(0, burst).filter((r) => r.status === 429).length;
-		const later = log.refused - firstWall;
-		console.log(
-			`${model}, 30 per 1 s, 150 items: ${log.refused} refused of ${log.requests} (first burst ${firstWall}, later ${later})`,
-		);
-		expect(firstWall).toBeLessThanOrEqual(burst - 30);
-		expect(later).toBeLessThanOrEqual(ids.length * 0.2);
+		console.log(`${model}, 30 per 1 s, 150 items: ${log.refused} refused of ${log.requests}`);
+		expect(log.refused).toBeGreaterThan(0);
+		expect(log.refused - (burst - 30)).toBeLessThanOrEqual(ids.length * 0.2);
 		// The items held back say so.
 		expect(result.items.some((i) => typeof i.json.rate_limit_waited_seconds === 'number')).toBe(
 			true,
@@ -181,10 +178,20 @@ describe.each(MODELS)("Resync File against Carbon's %s", (model) => {
 		const probe = requests.slice(DOCUMENTED_TIER_RATES[3], wallEnd);
 		const probeServed = probe.filter((r) => r.status === 200).length;
 		const firstWall = probe.filter((r) => r.status === 429).length;
-		if (model === 'fixedWindow') expect(firstWall).toBeLessThanOrEqual(PROBE_SIZE + 1);
+		// A fixed window refuses the probe unless the budget's burst straddled the window's end (windows are
+		// aligned to multiples of 2 s here): then, as with a bucket, the wall is at most what followed the budget.
+		const straddled = requests
+			.slice(DOCUMENTED_TIER_RATES[3], DOCUMENTED_TIER_RATES[3] + PROBE_SIZE)
+			.some((r) => r.status === 200);
+		if (model === 'fixedWindow' && !straddled)
+			expect(firstWall).toBeLessThanOrEqual(PROBE_SIZE + 1);
 		else expect(firstWall).toBeLessThanOrEqual(ids.length - DOCUMENTED_TIER_RATES[3]);
 		const later = requests.slice(wallEnd).filter((r) => r.status === 429).length;
-		expect(later).toBeLessThanOrEqual(0.02 * log.requests);
+		// After a straddle, the requests of the big wall come back together when the window turns: one more window
+		// may meet them before the node paces.
+		expect(later).toBeLessThanOrEqual(
+			(model === 'fixedWindow' && straddled ? 0.2 : 0.02) * log.requests,
+		);
 		console.log(
 			`${model}, 180 per 2 s, 600 items: ${log.refused} refused of ${log.requests} (first wall ${firstWall} after ${probeServed} served in the probe; later ${later})`,
 		);
