@@ -16,7 +16,9 @@
  *    hidden behind the budget's own work; a ramp to 1,024 would cost 7 more. When round trips are shorter, ramping
  *    is cheap: the probe goes on in rounds, each twice the last and sent together once the last is answered, so a
  *    wall a little above the documented rate refuses at most about one round. (Set Rate Limit, your plan's rate,
- *    to pace from the first request instead.)
+ *    to pace from the first request instead.) Known weak spot: a fixed window that turns over during the budget's
+ *    burst serves the probe too, and the tier's next wall meets everything in flight once (chance ≈ burst ÷
+ *    window; a budget-sized round before opening would bound it but costs every run a round trip).
  * 3. **The first wall may be an in-flight cap, not a rate.** Refusals of requests sent before any refusal had
  *    arrived say only that Carbon refused what came at once: each refused request waits for its own Retry-After,
  *    and the in-flight limiter (limiter.ts) holds the execution at what was in flight then. One request of the
