@@ -96,13 +96,11 @@ export type CarbonContext = Pick<FunctionsBase, 'getNode' | 'getCredentials'> & 
 	getWorkflowSettings?: () => { executionTimeout?: number };
 };
 
-/** Reads and checks the credential once; errors name the credential field to fix. */
-export async function readCredentials(ctx: CarbonContext): Promise<CarbonCredentials> {
-	return (await loadCredentials(ctx)).credentials;
-}
-
-/** The checked credential and its data as n8n decrypted it. */
-async function loadCredentials(
+/**
+ * Reads and checks the credential once; errors name the credential field to fix. Returns it checked and as n8n
+ * decrypted it (handed to every request, see CarbonClient).
+ */
+async function readCredentials(
 	ctx: CarbonContext,
 ): Promise<{ credentials: CarbonCredentials; data: ICredentialDataDecryptedObject }> {
 	const node = ctx.getNode();
@@ -290,7 +288,7 @@ export class CarbonClient {
 		maxConcurrency = DEFAULT_MAX_CONCURRENCY,
 		rateLimit: Partial<RateLimitSettings> = {},
 	): Promise<CarbonClient> {
-		const { credentials, data } = await loadCredentials(ctx);
+		const { credentials, data } = await readCredentials(ctx);
 		return new CarbonClient(ctx, credentials, data, maxConcurrency, rateLimit);
 	}
 

@@ -440,3 +440,36 @@ export const redirectUriField: INodeProperties = {
 	description:
 		"The redirect URL registered in the Zendesk OAuth client. Leave empty for the Carbon API credential's Base URL + /integrations/zendesk.",
 };
+
+/** What Carbon does when a Zendesk account connects: the options Get OAuth URL and Connect with a Token share. */
+export const connectionOptions: INodeProperties[] = [
+	{
+		displayName: 'Data Source Tags (JSON)',
+		name: 'dataSourceTags',
+		type: 'json',
+		default: '{}',
+		description: 'Tags Carbon stores on the data source, e.g. {"team": "support"}',
+	},
+	{
+		displayName: 'Incremental Sync',
+		name: 'incrementalSync',
+		type: 'boolean',
+		default: false,
+		description: 'Whether later syncs skip items that have not changed since they were last synced',
+	},
+	{
+		displayName: 'Populate Item List',
+		name: 'syncSourceItems',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether Carbon fills the item list (used by List Items) when the account connects',
+	},
+	{
+		displayName: 'Sync on Connection',
+		name: 'syncFilesOnConnection',
+		type: 'boolean',
+		default: true,
+		description: 'Whether Carbon syncs the selected content as soon as the account connects',
+	},
+];

@@ -18,6 +18,7 @@ import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { compact, jsonObjectParam, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import {
+	connectionOptions,
 	contentToSyncFields,
 	customerIdField,
 	processingOptions,
@@ -98,35 +99,7 @@ const properties: INodeProperties[] = [
 	},
 	...contentToSyncFields('What Carbon syncs once it has connected'),
 	optionsCollection([
-		{
-			displayName: 'Data Source Tags (JSON)',
-			name: 'dataSourceTags',
-			type: 'json',
-			default: '{}',
-			description: 'Tags Carbon stores on the data source, e.g. {"team": "support"}',
-		},
-		{
-			displayName: 'Incremental Sync',
-			name: 'incrementalSync',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether later syncs skip items that have not changed since they were last synced',
-		},
-		{
-			displayName: 'Populate Item List',
-			name: 'syncSourceItems',
-			type: 'boolean',
-			default: true,
-			description: 'Whether Carbon fills the item list (used by List Items) when it connects',
-		},
-		{
-			displayName: 'Sync on Connection',
-			name: 'syncFilesOnConnection',
-			type: 'boolean',
-			default: true,
-			description: 'Whether Carbon syncs the selected content as soon as it connects',
-		},
+		...connectionOptions,
 		...processingOptions.filter((o) => o.name !== 'useOcr' && o.name !== 'parsePdfTablesWithOcr'),
 	]),
 ];

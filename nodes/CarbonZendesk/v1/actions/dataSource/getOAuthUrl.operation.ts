@@ -17,6 +17,7 @@ import type { CarbonClient } from '../../../transport';
 import { checkBody, type FieldNames } from '../helpers/validation';
 import { compact, jsonObjectParam, readTimeoutMs, readItemParameter } from '../helpers/parameters';
 import {
+	connectionOptions,
 	contentToSyncFields,
 	customerIdField,
 	processingOptions,
@@ -92,29 +93,7 @@ const properties: INodeProperties[] = [
 			description:
 				"Whether Carbon always creates a new data source. Off: the node looks up the customer's Zendesk data sources and re-authorizes the one for this subdomain, or connects a new account if there is none — one /user_data_sources request (Carbon rate-limit tier 2) per customer in the input, however many items.",
 		},
-		{
-			displayName: 'Data Source Tags (JSON)',
-			name: 'dataSourceTags',
-			type: 'json',
-			default: '{}',
-			description: 'Tags Carbon stores on the data source, e.g. {"team": "support"}',
-		},
-		{
-			displayName: 'Incremental Sync',
-			name: 'incrementalSync',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether later syncs skip items that have not changed since they were last synced',
-		},
-		{
-			displayName: 'Populate Item List',
-			name: 'syncSourceItems',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether Carbon fills the item list (used by List Items) when the account connects',
-		},
+		...connectionOptions,
 		{
 			displayName: 'Re-Authorize Data Source ID',
 			name: 'dataSourceId',
@@ -123,13 +102,6 @@ const properties: INodeProperties[] = [
 			default: 0,
 			description:
 				"Re-authorize this existing data source (no lookup). Without it the node finds the customer's data source for this subdomain itself.",
-		},
-		{
-			displayName: 'Sync on Connection',
-			name: 'syncFilesOnConnection',
-			type: 'boolean',
-			default: true,
-			description: 'Whether Carbon syncs the selected content as soon as the end user connects',
 		},
 		...processingOptions,
 	]),
